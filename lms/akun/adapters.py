@@ -1,0 +1,46 @@
+import base64
+import hashlib
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from cryptography.fernet import Fernet
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from lms.organisasi.roles import user_requires_mfa
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request):
+        """Accounts come from admins and the bulk import unless open sign-up is switched on."""
+        return settings.LMS_OPEN_SIGNUP
+
+    def clean_email(self, email):
+        email = super().clean_email(email).lower()
+        domains = [d.lower().lstrip("@") for d in settings.LMS_SIGNUP_EMAIL_DOMAINS]
+        # Only sign-up is limited to the allowed domains; existing accounts may use any.
+        if settings.LMS_OPEN_SIGNUP and domains and email.rsplit("@", 1)[-1] not in domains:
+            raise forms.ValidationError(
+                _("Pendaftaran hanya untuk alamat email %(domains)s.")
+                % {"domains": ", ".join("@" + d for d in domains)}
+            )
+        return email
+
+
+def _fernet() -> Fernet:
+    digest = hashlib.sha256(("lms-mfa:" + settings.SECRET_KEY).encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    def encrypt(self, text: str) -> str:
+        """TOTP secrets are stored encrypted with a key derived from SECRET_KEY."""
+        return _fernet().encrypt(text.encode()).decode()
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return _fernet().decrypt(encrypted_text.encode()).decode()
+
+    def can_delete_authenticator(self, authenticator) -> bool:
+        """Staff roles must keep MFA; learners may turn it off again."""
+        return not user_requires_mfa(authenticator.user)

@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand
+
+from lms.organisasi.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_people_seed
+from lms.organisasi.services import orgunit_load_official
+
+
+class Command(BaseCommand):
+    help = "Muat data demo: unit organisasi dan akun demo untuk setiap peran. Aman diulang."
+
+    def handle(self, *args, **options):
+        units = orgunit_load_official()
+        self.stdout.write(f"Unit organisasi: {units['total']} ({units['created']} baru).")
+        people = demo_people_seed()
+        self.stdout.write(f"Akun demo ({sum(p['created'] for p in people)} baru):")
+        for person in people:
+            self.stdout.write(f"  {person['email']:<40} {person['roles']:<28} {person['unit']}")
+        self.stdout.write(
+            self.style.WARNING(
+                f"Kata sandi semua akun demo: {DEMO_PASSWORD}\n"
+                f"Rahasia TOTP akun pengajar, supervisor dan admin: {DEMO_TOTP_SECRET}\n"
+                "Hanya untuk demo: jangan dipakai di server produksi."
+            )
+        )

@@ -1,0 +1,81 @@
+from django import forms
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from lms.akun.models import User
+
+from .models import Employee, OrgUnit
+
+
+class EmployeeImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Berkas CSV atau XLSX"),
+        help_text=_("Kolom: NIP, nama, email, kode unit, jabatan, jenis pegawai."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Format berkas harus CSV atau XLSX."))
+        return upload
+
+
+class EmployeeAdminForm(WagtailAdminModelForm):
+    """Adding an employee by hand creates their account and mails them a set-password link."""
+
+    email = forms.EmailField(label=_("Email"))
+
+    class Meta:
+        model = Employee
+        fields = ["full_name", "email", "nip", "employment_type", "position", "unit", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = OrgUnit.objects.order_by("path")
+        if self.instance.pk:
+            self.fields["email"].initial = self.instance.user.email
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].lower()
+        others = User.objects.filter(email=email)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.user_id)
+        if others.exists():
+            raise forms.ValidationError(_("Email ini sudah dipakai akun lain."))
+        return email
+
+    def clean_nip(self):
+        return self.cleaned_data.get("nip") or None
+
+    @transaction.atomic
+    def save(self, commit=True):
+        from allauth.account.models import EmailAddress
+
+        employee = super().save(commit=False)
+        email = self.cleaned_data["email"]
+        if employee.pk:
+            user = employee.user
+            if user.email != email:
+                user.email = email
+                user.save(update_fields=["email"])
+                EmailAddress.objects.filter(user=user).delete()
+                EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        else:
+            from django.contrib.auth.models import Group
+
+            from lms.akun.tasks import account_invite_task
+
+            from .roles import PESERTA
+
+            user = User.objects.create_user(email=email, first_name=employee.full_name[:150])
+            user.groups.add(Group.objects.get(name=PESERTA))
+            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+            employee.user = user
+            transaction.on_commit(lambda: account_invite_task.delay([user.pk]))
+        if user.is_active != employee.is_active:
+            user.is_active = employee.is_active
+            user.save(update_fields=["is_active"])
+        employee.save()
+        return employee

@@ -1,0 +1,422 @@
+"""Bulk import of employees from CSV or XLSX.
+
+Every row is checked before anything is written; a file with any bad row is rejected whole
+with a report of each bad row, and nothing is saved. Re-importing a file updates the employees
+it names (matched by NIP, or by email for those without one) instead of duplicating them.
+"""
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from lms.akun.models import User
+
+from .models import Employee, EmployeeImport, OrgUnit
+from .roles import PESERTA
+from .validators import nip_errors
+
+HEADERS = {
+    "nip": "nip",
+    "nama": "full_name",
+    "email": "email",
+    "kode unit": "unit_code",
+    "jabatan": "position",
+    "jenis pegawai": "employment_type",
+}
+REQUIRED_HEADERS = ("nama", "email", "kode unit", "jenis pegawai")
+EMPLOYMENT_TYPES = {
+    "pns": Employee.EmploymentType.PNS,
+    "pppk": Employee.EmploymentType.PPPK,
+    "p3k": Employee.EmploymentType.PPPK,
+    "nonasn": Employee.EmploymentType.NON_ASN,
+    "ppnpn": Employee.EmploymentType.NON_ASN,
+    "adhoc": Employee.EmploymentType.AD_HOC,
+}
+MAX_ROWS = 200_000
+BATCH = 1000
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (wrong format, missing columns)."""
+
+
+@dataclass
+class Row:
+    line: int
+    nip: str | None
+    full_name: str
+    email: str
+    unit_code: str
+    position: str
+    employment_type: str
+
+
+@dataclass
+class ImportResult:
+    total_rows: int = 0
+    created: int = 0
+    updated: int = 0
+    errors: list[dict] = field(default_factory=list)
+    new_user_ids: list[int] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> bool:
+        return bool(self.errors)
+
+
+def _clean(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return re.sub(r"\s+", " ", str(value)).strip()
+
+
+def _read_rows(content: bytes, filename: str) -> tuple[list[str], Iterable[tuple[int, list]]]:
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception as exc:
+            raise ImportFileError(_("Berkas XLSX tidak dapat dibaca.")) from exc
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None) or []
+        return [_clean(h) for h in header], (
+            (number, list(values)) for number, values in enumerate(rows, start=2)
+        )
+    if name.endswith(".csv"):
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ImportFileError(_("Berkas CSV harus berenkode UTF-8.")) from exc
+        sample = text[:4096]
+        delimiter = ";" if sample.count(";") > sample.count(",") else ","
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        header = next(reader, None) or []
+        return [_clean(h) for h in header], (
+            (reader.line_num, values) for values in reader
+        )
+    raise ImportFileError(_("Format berkas harus CSV atau XLSX."))
+
+
+def employee_import_parse(*, content: bytes, filename: str) -> list[Row]:
+    """Read the file into rows without judging them; raise ImportFileError if it is unreadable."""
+    header, records = _read_rows(content, filename)
+    columns = {h.lower(): i for i, h in enumerate(header) if h}
+    missing = [h for h in REQUIRED_HEADERS if h not in columns]
+    if missing:
+        raise ImportFileError(
+            _("Kolom wajib tidak ditemukan pada baris 1: %(cols)s.")
+            % {"cols": ", ".join(missing)}
+        )
+    rows = []
+    for line, values in records:
+        cells = {}
+        for header_name, attr in HEADERS.items():
+            index = columns.get(header_name)
+            cells[attr] = _clean(values[index]) if index is not None and index < len(values) else ""
+        if not any(cells.values()):
+            continue  # blank lines are not rows
+        if len(rows) >= MAX_ROWS:
+            raise ImportFileError(
+                _("Berkas berisi lebih dari %(max)s baris.") % {"max": MAX_ROWS}
+            )
+        rows.append(
+            Row(
+                line=line,
+                nip=cells["nip"].replace(" ", "") or None,
+                full_name=cells["full_name"],
+                email=cells["email"].lower(),
+                unit_code=cells["unit_code"],
+                position=cells["position"],
+                employment_type=cells["employment_type"],
+            )
+        )
+    return rows
+
+
+def _employment_type(value: str) -> str | None:
+    return EMPLOYMENT_TYPES.get(re.sub(r"[\s\-_/]", "", value.lower()))
+
+
+def employee_import_validate(
+    rows: list[Row], *, progress: Callable[[int], None] | None = None
+) -> tuple[list[dict], dict]:
+    """Check every row against the file itself and the database.
+
+    Returns the list of errors (line, column value, reasons) and the lookups the apply step
+    reuses, so that the database is read once per batch rather than once per row.
+    """
+    errors: list[dict] = []
+    units = dict(OrgUnit.objects.values_list("code", "id"))
+    seen_nip: dict[str, int] = {}
+    seen_email: dict[str, int] = {}
+    by_nip: dict[str, tuple[int, int]] = {}
+    by_email: dict[str, tuple[int, int | None, str | None]] = {}
+
+    for start in range(0, len(rows), BATCH):
+        batch = rows[start : start + BATCH]
+        nips = [r.nip for r in batch if r.nip]
+        emails = [r.email for r in batch if r.email]
+        for emp_id, user_id, nip in Employee.objects.filter(nip__in=nips).values_list(
+            "id", "user_id", "nip"
+        ):
+            by_nip[nip] = (emp_id, user_id)
+        for user_id, email, emp_id, nip in User.objects.filter(email__in=emails).values_list(
+            "id", "email", "employee__id", "employee__nip"
+        ):
+            by_email[email] = (user_id, emp_id, nip)
+
+        for row in batch:
+            reasons = []
+            for label, value in (
+                (_("nama"), row.full_name),
+                (_("email"), row.email),
+                (_("kode unit"), row.unit_code),
+                (_("jenis pegawai"), row.employment_type),
+            ):
+                if not value:
+                    reasons.append(_("Kolom %(col)s kosong.") % {"col": label})
+            kind = _employment_type(row.employment_type) if row.employment_type else None
+            if row.employment_type and kind is None:
+                reasons.append(
+                    _("Jenis pegawai '%(value)s' tidak dikenal (PNS, PPPK, Non-ASN, Ad hoc).")
+                    % {"value": row.employment_type}
+                )
+            if row.nip:
+                reasons.extend(nip_errors(row.nip))
+            elif kind in Employee.NIP_REQUIRED:
+                reasons.append(_("NIP wajib diisi untuk PNS dan PPPK."))
+            if row.email:
+                try:
+                    validate_email(row.email)
+                except ValidationError:
+                    reasons.append(_("Alamat email '%(email)s' tidak sah.") % {"email": row.email})
+            if row.unit_code and row.unit_code not in units:
+                reasons.append(_("Kode unit '%(code)s' tidak dikenal.") % {"code": row.unit_code})
+            if row.nip:
+                if row.nip in seen_nip:
+                    reasons.append(
+                        _("NIP sama dengan baris %(line)s.") % {"line": seen_nip[row.nip]}
+                    )
+                else:
+                    seen_nip[row.nip] = row.line
+            if row.email:
+                if row.email in seen_email:
+                    reasons.append(
+                        _("Email sama dengan baris %(line)s.") % {"line": seen_email[row.email]}
+                    )
+                else:
+                    seen_email[row.email] = row.line
+            # Against the database: the row must not take another person's NIP or email.
+            owner_by_nip = by_nip.get(row.nip) if row.nip else None
+            owner_by_email = by_email.get(row.email) if row.email else None
+            if owner_by_nip and owner_by_email and owner_by_email[0] != owner_by_nip[1]:
+                reasons.append(_("Email sudah dipakai oleh pegawai lain."))
+            elif owner_by_email and not owner_by_nip and row.nip and owner_by_email[2]:
+                reasons.append(_("Email sudah terdaftar dengan NIP lain."))
+            if reasons:
+                errors.append(
+                    {
+                        "line": row.line,
+                        "nip": row.nip or "",
+                        "email": row.email,
+                        "reasons": reasons,
+                    }
+                )
+        if progress:
+            progress(min(start + BATCH, len(rows)))
+    return errors, {"units": units, "by_nip": by_nip, "by_email": by_email}
+
+
+@transaction.atomic
+def employee_import_apply(rows: list[Row], *, lookups: dict) -> ImportResult:
+    """Write validated rows: new people get an account (no password yet) and a profile,
+    known people get their profile updated. All or nothing."""
+    units, by_nip, by_email = lookups["units"], lookups["by_nip"], lookups["by_email"]
+    result = ImportResult(total_rows=len(rows))
+    new_rows: list[Row] = []
+    updates: dict[int, Row] = {}
+    user_updates: dict[int, str] = {}
+    for row in rows:
+        owner = by_nip.get(row.nip) if row.nip else None
+        if owner is None and row.email in by_email and by_email[row.email][1] is not None:
+            owner = (by_email[row.email][1], by_email[row.email][0])
+        if owner is None:
+            new_rows.append(row)
+        else:
+            updates[owner[0]] = row
+            user_updates[owner[1]] = row.email
+
+    # Existing employees: update the profile and, where it changed, the login email.
+    if updates:
+        employees = Employee.objects.in_bulk(list(updates))
+        for emp_id, row in updates.items():
+            emp = employees[emp_id]
+            emp.full_name = row.full_name
+            emp.nip = row.nip
+            emp.employment_type = _employment_type(row.employment_type)
+            emp.position = row.position
+            emp.unit_id = units[row.unit_code]
+        Employee.objects.bulk_update(
+            employees.values(),
+            ["full_name", "nip", "employment_type", "position", "unit_id"],
+            batch_size=BATCH,
+        )
+        users = User.objects.in_bulk(list(user_updates))
+        changed = [u for uid, u in users.items() if u.email != user_updates[uid]]
+        for user in changed:
+            user.email = user_updates[user.pk]
+        User.objects.bulk_update(changed, ["email"], batch_size=BATCH)
+        for user in changed:
+            EmailAddress.objects.filter(user=user).delete()
+            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        result.updated = len(updates)
+
+    # A user may exist without a profile (an admin created it by hand): attach one.
+    existing_users = {
+        email: user_id for email, (user_id, emp_id, _nip) in by_email.items() if emp_id is None
+    }
+    to_create_users = [r for r in new_rows if r.email not in existing_users]
+    if to_create_users:
+        created_users = User.objects.bulk_create(
+            [
+                User(email=r.email, first_name=r.full_name[:150], password="!")
+                for r in to_create_users
+            ],
+            batch_size=BATCH,
+        )
+        # bulk_create returns primary keys on PostgreSQL and SQLite alike.
+        for row, user in zip(to_create_users, created_users, strict=True):
+            existing_users[row.email] = user.pk
+            result.new_user_ids.append(user.pk)
+        EmailAddress.objects.bulk_create(
+            [
+                EmailAddress(user_id=u.pk, email=u.email, verified=True, primary=True)
+                for u in created_users
+            ],
+            batch_size=BATCH,
+        )
+        peserta = Group.objects.get(name=PESERTA)
+        User.groups.through.objects.bulk_create(
+            [User.groups.through(user_id=u.pk, group_id=peserta.pk) for u in created_users],
+            batch_size=BATCH,
+        )
+    Employee.objects.bulk_create(
+        [
+            Employee(
+                user_id=existing_users[r.email],
+                full_name=r.full_name,
+                nip=r.nip,
+                employment_type=_employment_type(r.employment_type),
+                position=r.position,
+                unit_id=units[r.unit_code],
+            )
+            for r in new_rows
+        ],
+        batch_size=BATCH,
+    )
+    result.created = len(new_rows)
+    return result
+
+
+def employee_import_run(
+    *, content: bytes, filename: str, progress: Callable[[int, int], None] | None = None
+) -> ImportResult:
+    """Parse, validate and, only if every row is good, apply. Invitations for new accounts are
+    queued after the transaction commits."""
+    rows = employee_import_parse(content=content, filename=filename)
+    total = len(rows)
+    if total == 0:
+        raise ImportFileError(_("Berkas tidak berisi baris data."))
+    errors, lookups = employee_import_validate(
+        rows, progress=(lambda done: progress(done, total)) if progress else None
+    )
+    if errors:
+        return ImportResult(total_rows=total, errors=errors)
+    result = employee_import_apply(rows, lookups=lookups)
+    if result.new_user_ids:
+        from lms.akun.tasks import account_invite_task
+
+        ids = result.new_user_ids
+        for start in range(0, len(ids), 200):
+            chunk = ids[start : start + 200]
+            transaction.on_commit(lambda chunk=chunk: account_invite_task.delay(chunk))
+    return result
+
+
+def employee_import_start(*, uploaded_file, uploaded_by) -> EmployeeImport:
+    """Store an upload and process it: small files at once, large ones in a Celery job whose
+    progress the admin page shows. A file that cannot be read is rejected at once."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from .tasks import employee_import_task
+
+    content = uploaded_file.read()
+    uploaded_file.seek(0)
+    job = EmployeeImport(original_name=uploaded_file.name[:255], uploaded_by=uploaded_by)
+    job.file.save(uploaded_file.name, uploaded_file, save=False)
+    try:
+        rows = employee_import_parse(content=content, filename=uploaded_file.name)
+    except ImportFileError as exc:
+        job.status = EmployeeImport.Status.REJECTED
+        job.errors = [{"line": 1, "nip": "", "email": "", "reasons": [str(exc)]}]
+        job.finished_at = timezone.now()
+        job.save()
+        return job
+    job.total_rows = len(rows)
+    job.save()
+    if len(rows) <= settings.LMS_IMPORT_SYNC_MAX_ROWS:
+        employee_import_process(import_id=job.pk)
+        job.refresh_from_db()
+    else:
+        transaction.on_commit(lambda: employee_import_task.delay(job.pk))
+    return job
+
+
+def employee_import_process(*, import_id: int) -> None:
+    """Run one stored import to its end, recording the outcome on its row. Safe to run twice:
+    a finished import is left alone."""
+    from django.utils import timezone
+
+
+    claimed = EmployeeImport.objects.filter(
+        pk=import_id, status__in=[EmployeeImport.Status.PENDING, EmployeeImport.Status.RUNNING]
+    ).update(status=EmployeeImport.Status.RUNNING, processed_rows=0)
+    if not claimed:
+        return
+    job = EmployeeImport.objects.get(pk=import_id)
+
+    def progress(done: int, total: int) -> None:
+        EmployeeImport.objects.filter(pk=import_id).update(processed_rows=done, total_rows=total)
+
+    with job.file.open("rb") as fh:
+        content = fh.read()
+    try:
+        result = employee_import_run(content=content, filename=job.original_name, progress=progress)
+    except ImportFileError as exc:
+        job.status = EmployeeImport.Status.REJECTED
+        job.errors = [{"line": 1, "nip": "", "email": "", "reasons": [str(exc)]}]
+    else:
+        job.total_rows = job.processed_rows = result.total_rows
+        if result.rejected:
+            job.status = EmployeeImport.Status.REJECTED
+            job.errors = result.errors
+        else:
+            job.status = EmployeeImport.Status.DONE
+            job.created_count, job.updated_count = result.created, result.updated
+    job.finished_at = timezone.now()
+    job.save()

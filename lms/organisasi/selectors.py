@@ -1,0 +1,81 @@
+"""Reads of the organisation: the one place that decides which units a user may see."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .models import Employee, OrgUnit
+from .roles import SUPERVISOR, user_has_role, user_is_admin_lms
+
+
+def orgunit_scope_root(user) -> OrgUnit | None:
+    """The top unit of what `user` may see: everything for Admin LMS, their own unit for a
+    supervisor, nothing for anyone else."""
+    if not user.is_authenticated:
+        return None
+    if user_is_admin_lms(user):
+        return OrgUnit.get_first_root_node()
+    if user_has_role(user, SUPERVISOR):
+        employee = Employee.objects.select_related("unit").filter(user=user).first()
+        if employee is not None and employee.is_active:
+            return employee.unit
+    return None
+
+
+def orgunit_list_visible(user) -> QuerySet[OrgUnit]:
+    """Units `user` may see: a supervisor their unit and every unit below it; Admin LMS all."""
+    if not user.is_authenticated:
+        return OrgUnit.objects.none()
+    if user_is_admin_lms(user):
+        return OrgUnit.objects.all()
+    root = orgunit_scope_root(user)
+    if root is None:
+        return OrgUnit.objects.none()
+    return OrgUnit.objects.filter(path__startswith=root.path)
+
+
+def orgunit_get_visible(user, *, code: str) -> OrgUnit:
+    """The unit with `code` if `user` may see it; 404 otherwise, so that URL tampering learns
+    nothing about units outside the scope."""
+    unit = orgunit_list_visible(user).filter(code=code).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def orgunit_subtree_filter(unit: OrgUnit, *, prefix: str = "unit__") -> Q:
+    """A filter for rows whose unit lies in `unit`'s subtree (`unit` included)."""
+    return Q(**{f"{prefix}path__startswith": unit.path})
+
+
+def employee_list_visible(user) -> QuerySet[Employee]:
+    """Employees `user` may see: those in their visible units, or only themselves."""
+    if not user.is_authenticated:
+        return Employee.objects.none()
+    if user_is_admin_lms(user):
+        return Employee.objects.all()
+    root = orgunit_scope_root(user)
+    if root is None:
+        return Employee.objects.filter(user=user)
+    return Employee.objects.filter(orgunit_subtree_filter(root))
+
+
+def orgunit_children_with_counts(unit: OrgUnit) -> list[dict]:
+    """The child units of `unit` with the number of active employees in each subtree, counted
+    by the database in one query whatever the number of employees."""
+    from django.db.models import Count
+    from django.db.models.functions import Substr
+
+    children = list(unit.get_children())
+    if not children:
+        return []
+    step = OrgUnit.steplen
+    prefix_len = len(unit.path) + step
+    counts = dict(
+        Employee.objects.filter(unit__path__startswith=unit.path, is_active=True)
+        .exclude(unit=unit)
+        .annotate(branch=Substr("unit__path", 1, prefix_len))
+        .values("branch")
+        .annotate(n=Count("id"))
+        .values_list("branch", "n")
+    )
+    return [{"unit": child, "employees": counts.get(child.path, 0)} for child in children]

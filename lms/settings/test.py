@@ -1,0 +1,20 @@
+"""The test suite: fast hashing, eager Celery for unit tests, mail kept in memory."""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, DATABASES, env
+
+DEBUG = False
+SECRET_KEY = "test-secret-key-not-for-production-3f1e9a"  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+
+# Unit tests run tasks in-process; tests marked `realworker` start a real worker instead.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+CELERY_TASK_EAGER_PROPAGATES = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory, so that a worker process started by a test sees the same rows.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
+
+WAGTAILADMIN_BASE_URL = "http://testserver"
