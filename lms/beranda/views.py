@@ -1,4 +1,5 @@
 import logging
+import os
 
 from django.conf import settings
 from django.db import connection
@@ -19,9 +20,16 @@ def _check_broker() -> None:
     from lms.celery import app
 
     with app.connection_for_write() as conn:
+        if conn.transport.driver_type == "filesystem":
+            # Nothing to connect to: the broker is a folder that must be writable.
+            folder = conn.transport_options["data_folder_out"]
+            if not os.access(folder, os.W_OK):
+                raise OSError(f"broker folder {folder} is not writable")
+            return
         conn.ensure_connection(max_retries=1, timeout=2)
-        # The filesystem transport "connects" without touching anything; make it look.
-        conn.default_channel.client  # noqa: B018
+        channel = conn.default_channel
+        if hasattr(channel, "client"):  # redis: ask the server itself
+            channel.client.ping()
 
 
 CHECKS = {"database": _check_database, "broker": _check_broker}

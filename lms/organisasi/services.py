@@ -56,6 +56,9 @@ def orgunit_load_official(*, wilayah_dir: Path = WILAYAH_DIR) -> dict[str, int]:
     renamed units.
     """
     specs = _official_unit_specs(wilayah_dir)
+    if not OrgUnit.objects.exists():
+        _bulk_create_tree(specs)
+        return {"created": len(specs), "renamed": 0, "total": OrgUnit.objects.count()}
     existing = {unit.code: unit for unit in OrgUnit.objects.all()}
     created = renamed = 0
     for spec in specs:
@@ -76,6 +79,34 @@ def orgunit_load_official(*, wilayah_dir: Path = WILAYAH_DIR) -> dict[str, int]:
         existing[spec.code] = unit
         created += 1
     return {"created": created, "renamed": renamed, "total": OrgUnit.objects.count()}
+
+
+def _bulk_create_tree(specs: list[UnitSpec]) -> None:
+    """First load into an empty table: compute the materialised paths ourselves and insert
+    in one go, in the same sibling order (by code) that treebeard would keep."""
+    by_parent: dict[str | None, list[UnitSpec]] = {}
+    for spec in specs:
+        by_parent.setdefault(spec.parent_code, []).append(spec)
+    units: list[OrgUnit] = []
+
+    def place(parent_code: str | None, parent_path: str, depth: int) -> None:
+        children = sorted(by_parent.get(parent_code, []), key=lambda s: s.code)
+        for index, spec in enumerate(children, start=1):
+            path = parent_path + OrgUnit._get_path(None, 1, index)
+            units.append(
+                OrgUnit(
+                    code=spec.code,
+                    name=spec.name,
+                    level=spec.level,
+                    path=path,
+                    depth=depth,
+                    numchild=len(by_parent.get(spec.code, [])),
+                )
+            )
+            place(spec.code, path, depth + 1)
+
+    place(None, "", 1)
+    OrgUnit.objects.bulk_create(units, batch_size=1000)
 
 
 def orgunit_add_adhoc(*, parent: OrgUnit, code: str, name: str, level: str) -> OrgUnit:

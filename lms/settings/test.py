@@ -1,7 +1,9 @@
 """The test suite: fast hashing, eager Celery for unit tests, mail kept in memory."""
 
+from pathlib import Path
+
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES, env
+from .base import BASE_DIR, CELERY_BROKER_URL, DATABASES, env, filesystem_broker_options
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production-3f1e9a"  # noqa: S105
@@ -12,6 +14,11 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 # Unit tests run tasks in-process; tests marked `realworker` start a real worker instead.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    # Apart from `make run`'s folder, so that a running dev worker never takes test messages.
+    CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(
+        Path(env("CELERY_FILESYSTEM_BROKER_DIR", default=str(BASE_DIR / "var" / "test-broker")))
+    )
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a worker process started by a test sees the same rows.

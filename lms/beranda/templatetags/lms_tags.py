@@ -1,0 +1,10 @@
+from django import template
+
+from lms.organisasi.roles import SUPERVISOR, user_has_role, user_is_admin_lms
+
+register = template.Library()
+
+
+@register.simple_tag
+def user_can_see_reports(user) -> bool:
+    return user_is_admin_lms(user) or user_has_role(user, SUPERVISOR)

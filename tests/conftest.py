@@ -1,0 +1,68 @@
+import pytest
+
+from lms.organisasi.models import OrgUnit
+from lms.organisasi.roles import ADMIN_LMS, PENGAJAR, PESERTA, SUPERVISOR
+from lms.organisasi.services import orgunit_add_adhoc, orgunit_load_official
+
+from .factories import EmployeeFactory, enable_totp
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def org_tree(db):
+    """The 553 official units (loaded the same way `make run` loads them)."""
+    orgunit_load_official()
+    return {unit.code: unit for unit in OrgUnit.objects.all()}
+
+
+def _employee(code: str, *roles: str, **kwargs):
+    return EmployeeFactory(
+        unit=OrgUnit.objects.get(code=code), user__roles=[PESERTA, *roles], **kwargs
+    )
+
+
+@pytest.fixture
+def make_employee(org_tree):
+    return _employee
+
+
+@pytest.fixture
+def learner(make_employee):
+    return make_employee("32.04").user
+
+
+@pytest.fixture
+def supervisor_jabar(make_employee):
+    user = make_employee("32", SUPERVISOR).user
+    enable_totp(user)
+    return user
+
+
+@pytest.fixture
+def admin_lms(make_employee):
+    user = make_employee("RI", ADMIN_LMS).user
+    enable_totp(user)
+    return user
+
+
+@pytest.fixture
+def trainer(make_employee):
+    user = make_employee("RI", PENGAJAR).user
+    enable_totp(user)
+    return user
+
+
+@pytest.fixture
+def kecamatan(org_tree):
+    """An ad hoc Panwaslu Kecamatan below Bawaslu Kabupaten Bandung."""
+    return orgunit_add_adhoc(
+        parent=org_tree["32.04"],
+        code="32.04.01",
+        name="Panwaslu Kecamatan Ciwidey",
+        level=OrgUnit.Level.KECAMATAN,
+    )
