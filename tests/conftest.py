@@ -13,6 +13,16 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(autouse=True)
+def clear_cache():
+    """Rate limits and MFA code reuse live in the cache: no test may inherit another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def org_tree(db):
     """The 553 official units (loaded the same way `make run` loads them)."""

@@ -38,8 +38,13 @@ class SignupForm(forms.Form):
         return cleaned
 
     def signup(self, request, user):
+        from django.contrib.auth.models import Group
+
+        from lms.organisasi.roles import PESERTA
+
         user.first_name = self.cleaned_data["full_name"][:150]
         user.save(update_fields=["first_name"])
+        user.groups.add(Group.objects.get(name=PESERTA))
         Employee.objects.create(
             user=user,
             full_name=self.cleaned_data["full_name"],

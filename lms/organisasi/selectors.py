@@ -12,13 +12,17 @@ def orgunit_scope_root(user) -> OrgUnit | None:
     supervisor, nothing for anyone else."""
     if not user.is_authenticated:
         return None
+    if hasattr(user, "_lms_scope_root"):
+        return user._lms_scope_root
+    root = None
     if user_is_admin_lms(user):
-        return OrgUnit.get_first_root_node()
-    if user_has_role(user, SUPERVISOR):
+        root = OrgUnit.get_first_root_node()
+    elif user_has_role(user, SUPERVISOR):
         employee = Employee.objects.select_related("unit").filter(user=user).first()
         if employee is not None and employee.is_active:
-            return employee.unit
-    return None
+            root = employee.unit
+    user._lms_scope_root = root  # cached on the instance for the rest of the request
+    return root
 
 
 def orgunit_list_visible(user) -> QuerySet[OrgUnit]:

@@ -1,0 +1,88 @@
+import time
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.urls import reverse
+
+from lms.organisasi.roles import PENGAJAR, SUPERVISOR
+
+from ..factories import enable_totp
+
+pytestmark = pytest.mark.django_db
+
+
+def totp_now(secret: str) -> str:
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+@pytest.mark.parametrize("role", [PENGAJAR, SUPERVISOR])
+@pytest.mark.parametrize("path", ["/admin/", "/admin/pages/", "/laporan/", "/laporan/unit/32/"])
+def test_staff_without_mfa_are_sent_to_mfa_setup(client, make_employee, role, path):
+    user = make_employee("32", role).user
+    client.force_login(user)
+
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("mfa_activate_totp"))
+
+
+def test_superuser_without_mfa_is_sent_to_setup(client, make_employee):
+    user = make_employee("RI").user
+    user.is_superuser = True
+    user.save()
+    client.force_login(user)
+    assert client.get("/admin/").url.startswith(reverse("mfa_activate_totp"))
+
+
+def test_mfa_setup_page_explains_why(client, make_employee):
+    client.force_login(make_employee("32", SUPERVISOR).user)
+    response = client.get("/laporan/", follow=True)
+    assert "autentikasi dua faktor" in response.content.decode()
+
+
+def test_staff_with_totp_reach_the_admin(client, trainer):
+    client.force_login(trainer)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_learners_are_not_forced_into_mfa(client, learner):
+    client.force_login(learner)
+    assert client.get("/").status_code == 200
+    response = client.get("/admin/")
+    assert not response.url.startswith(reverse("mfa_activate_totp"))
+
+
+def test_login_with_totp_asks_for_the_code(client, make_employee):
+    user = make_employee("32", SUPERVISOR).user
+    secret = enable_totp(user)
+
+    response = client.post(
+        reverse("account_login"), {"login": user.email, "password": "kata-sandi-uji-123"}
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("mfa_authenticate")
+    assert client.get("/laporan/").url.startswith(reverse("account_login"))  # not yet in
+
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_now(secret)})
+
+    assert response.status_code == 302
+    assert client.get("/laporan/", follow=True).status_code == 200
+
+
+def test_staff_cannot_turn_mfa_off(client, trainer):
+    client.force_login(trainer)
+    client.post(reverse("mfa_deactivate_totp"), {})
+    assert Authenticator.objects.filter(user=trainer, type="totp").exists()
+
+
+def test_wagtail_login_goes_through_allauth(client):
+    response = client.get("/admin/login/?next=/admin/pages/")
+    assert response.status_code == 302
+    assert response.url == reverse("account_login") + "?next=/admin/pages/"
+
+
+def test_totp_secret_is_stored_encrypted(trainer):
+    stored = Authenticator.objects.get(user=trainer, type="totp").data["secret"]
+    assert stored.startswith("gAAAA")  # a Fernet token, not the base32 secret

@@ -1,0 +1,78 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from lms.celery import app as celery_app
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_says_what_this_site_is(client):
+    response = client.get("/")
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "LMS Bawaslu" in content
+    assert "jam pelajaran" in content
+    assert 'href="/akun/login/"' in content
+
+
+def test_healthz_is_ok_when_database_and_broker_answer(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["checks"] == {"database": "ok", "broker": "ok"}
+
+
+def test_healthz_is_503_naming_the_broker_when_it_is_down(client, monkeypatch):
+    # A Redis broker on a port where nothing listens.
+    monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "error",
+        "checks": {"database": "ok", "broker": "down"},
+    }
+
+
+def test_healthz_is_503_naming_the_database_when_it_is_down(client, monkeypatch):
+    from lms.beranda import views
+
+    def broken():
+        raise OSError("connection refused")
+
+    monkeypatch.setitem(views.CHECKS, "database", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["database"] == "down"
+
+
+def test_roles_exist_with_their_permissions():
+    perms = {
+        group.name: {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
+        for group in Group.objects.prefetch_related("permissions__content_type")
+    }
+    assert set(perms) >= {"Peserta", "Pengajar", "Supervisor", "Admin LMS"}
+    assert perms["Peserta"] == set()
+    assert "wagtailadmin.access_admin" in perms["Pengajar"]
+    assert "organisasi.view_unit_reports" in perms["Supervisor"]
+    assert "wagtailadmin.access_admin" not in perms["Supervisor"]
+    assert {"organisasi.add_employeeimport", "organisasi.change_employee"} <= perms["Admin LMS"]
+
+
+def test_seed_demo_is_idempotent(capsys):
+    from django.core.management import call_command
+
+    from lms.akun.models import User
+    from lms.organisasi.models import Employee, OrgUnit
+
+    call_command("seed_demo")
+    counts = (OrgUnit.objects.count(), User.objects.count(), Employee.objects.count())
+    call_command("seed_demo")
+
+    assert (OrgUnit.objects.count(), User.objects.count(), Employee.objects.count()) == counts
+    assert counts[0] == 553
+    out = capsys.readouterr().out
+    assert "Demo-LMS-2026" in out
+    supervisor = User.objects.get(email="supervisor.jabar@lms-bawaslu.test")
+    assert supervisor.employee.unit.code == "32"
+    assert supervisor.check_password("Demo-LMS-2026")
