@@ -76,3 +76,27 @@ def kecamatan(org_tree):
         name="Panwaslu Kecamatan Ciwidey",
         level=OrgUnit.Level.KECAMATAN,
     )
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, settings):
+    """A real worker process on the configured broker; tasks leave this process for real."""
+    from lms.celery import app
+
+    from .celery_worker import WorkerProcess
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with app.connection_for_write() as conn:
+        for name in ("default", "pdf"):
+            conn.default_channel.queue_declare(queue=name, durable=True, auto_delete=False)
+            conn.default_channel.queue_purge(name)
+    worker = WorkerProcess()
+    worker.start()
+    yield worker
+    worker.stop()
+    app.conf.task_always_eager = previous
+    with app.connection_for_write() as conn:
+        for name in ("default", "pdf"):
+            conn.default_channel.queue_purge(name)

@@ -27,9 +27,7 @@ class RequireStaffMFAMiddleware:
                 ),
             )
             return redirect(
-                "{}?{}".format(
-                    _mfa_setup_url(), urlencode({"next": request.get_full_path()})
-                )
+                "{}?{}".format(_mfa_setup_url(), urlencode({"next": request.get_full_path()}))
             )
         return self.get_response(request)
 

@@ -19,7 +19,9 @@ can_import = permission_required("organisasi.add_employeeimport", raise_exceptio
 def import_index(request):
     form = EmployeeImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        job = employee_import_start(uploaded_file=form.cleaned_data["file"], uploaded_by=request.user)
+        job = employee_import_start(
+            uploaded_file=form.cleaned_data["file"], uploaded_by=request.user
+        )
         if job.status == EmployeeImport.Status.DONE:
             messages.success(
                 request,

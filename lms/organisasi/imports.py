@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -105,9 +106,7 @@ def _read_rows(content: bytes, filename: str) -> tuple[list[str], Iterable[tuple
         delimiter = ";" if sample.count(";") > sample.count(",") else ","
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         header = next(reader, None) or []
-        return [_clean(h) for h in header], (
-            (reader.line_num, values) for values in reader
-        )
+        return [_clean(h) for h in header], ((reader.line_num, values) for values in reader)
     raise ImportFileError(_("Format berkas harus CSV atau XLSX."))
 
 
@@ -118,8 +117,7 @@ def employee_import_parse(*, content: bytes, filename: str) -> list[Row]:
     missing = [h for h in REQUIRED_HEADERS if h not in columns]
     if missing:
         raise ImportFileError(
-            _("Kolom wajib tidak ditemukan pada baris 1: %(cols)s.")
-            % {"cols": ", ".join(missing)}
+            _("Kolom wajib tidak ditemukan pada baris 1: %(cols)s.") % {"cols": ", ".join(missing)}
         )
     rows = []
     for line, values in records:
@@ -130,9 +128,7 @@ def employee_import_parse(*, content: bytes, filename: str) -> list[Row]:
         if not any(cells.values()):
             continue  # blank lines are not rows
         if len(rows) >= MAX_ROWS:
-            raise ImportFileError(
-                _("Berkas berisi lebih dari %(max)s baris.") % {"max": MAX_ROWS}
-            )
+            raise ImportFileError(_("Berkas berisi lebih dari %(max)s baris.") % {"max": MAX_ROWS})
         rows.append(
             Row(
                 line=line,
@@ -293,7 +289,7 @@ def employee_import_apply(rows: list[Row], *, lookups: dict) -> ImportResult:
     if to_create_users:
         created_users = User.objects.bulk_create(
             [
-                User(email=r.email, first_name=r.full_name[:150], password="!")
+                User(email=r.email, first_name=r.full_name[:150], password=make_password(None))
                 for r in to_create_users
             ],
             batch_size=BATCH,
@@ -391,7 +387,6 @@ def employee_import_process(*, import_id: int) -> None:
     """Run one stored import to its end, recording the outcome on its row. Safe to run twice:
     a finished import is left alone."""
     from django.utils import timezone
-
 
     claimed = EmployeeImport.objects.filter(
         pk=import_id, status__in=[EmployeeImport.Status.PENDING, EmployeeImport.Status.RUNNING]

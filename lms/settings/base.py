@@ -174,7 +174,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Email: EMAIL_URL such as smtp+tls://user:pass@host:587 or consolemail://.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
-DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="LMS Bawaslu <noreply@lms.bawaslu.go.id>")
+DEFAULT_FROM_EMAIL = env(
+    "DJANGO_DEFAULT_FROM_EMAIL", default="LMS Bawaslu <noreply@lms.bawaslu.go.id>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Wagtail

@@ -23,7 +23,8 @@ def test_healthz_is_ok_when_database_and_broker_answer(client):
 
 def test_healthz_is_503_naming_the_broker_when_it_is_down(client, monkeypatch):
     # A Redis broker on a port where nothing listens.
-    monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    for key in ("broker_url", "broker_write_url"):
+        monkeypatch.setattr(celery_app.conf, key, "redis://127.0.0.1:1/0")
 
     response = client.get("/healthz")
 

@@ -75,7 +75,9 @@ def test_xlsx_is_accepted(org_tree):
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(HEADER.split(","))
-    sheet.append(["198503122010031001", "Ahmad Fauzi", "ahmad@bawaslu.go.id", "32.04", "Staf", "PNS"])
+    sheet.append(
+        ["198503122010031001", "Ahmad Fauzi", "ahmad@bawaslu.go.id", "32.04", "Staf", "PNS"]
+    )
     buffer = io.BytesIO()
     workbook.save(buffer)
 
@@ -126,9 +128,7 @@ def test_reimporting_the_same_file_updates_instead_of_duplicating(
         employee_import_run(content=csv_bytes(*GOOD_ROWS[:3]), filename="pegawai.csv")
     assert len(mail.outbox) == 3
     mail.outbox.clear()
-    changed = GOOD_ROWS[0].replace("Staf Pencegahan", "Kepala Subbagian").replace(
-        "32.04", "32.73"
-    )
+    changed = GOOD_ROWS[0].replace("Staf Pencegahan", "Kepala Subbagian").replace("32.04", "32.73")
 
     with django_capture_on_commit_callbacks(execute=True):
         result = employee_import_run(
@@ -164,7 +164,9 @@ def test_missing_column_rejects_the_file_at_line_one(org_tree):
 
 
 def test_semicolon_csv_from_a_spreadsheet_in_indonesian_locale(org_tree):
-    content = csv_bytes(*(r.replace(",", ";") for r in GOOD_ROWS[:2]), header=HEADER.replace(",", ";"))
+    content = csv_bytes(
+        *(r.replace(",", ";") for r in GOOD_ROWS[:2]), header=HEADER.replace(",", ";")
+    )
     assert employee_import_run(content=content, filename="pegawai.csv").created == 2
 
 
@@ -214,9 +216,7 @@ def test_large_upload_runs_as_a_job_with_progress(
 
     with pytest.MonkeyPatch.context() as mp:
         queued = []
-        mp.setattr(
-            "lms.organisasi.tasks.employee_import_task.delay", lambda pk: queued.append(pk)
-        )
+        mp.setattr("lms.organisasi.tasks.employee_import_task.delay", lambda pk: queued.append(pk))
         with django_capture_on_commit_callbacks(execute=True):
             client.post(reverse("organisasi_import:index"), {"file": upload})
     job = EmployeeImport.objects.get()

@@ -93,7 +93,9 @@ def test_learner_has_no_reports(client, learner):
     assert client.get(reverse("organisasi:unit_detail", args=["32.04"])).status_code == 404
 
 
-def test_unit_page_query_count_does_not_grow_with_employees(client, supervisor_jabar, make_employee):
+def test_unit_page_query_count_does_not_grow_with_employees(
+    client, supervisor_jabar, make_employee
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

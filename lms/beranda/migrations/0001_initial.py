@@ -7,25 +7,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('wagtailcore', '0098_apitoken'),
+        ("wagtailcore", "0098_apitoken"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HomePage',
+            name="HomePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('lead', models.CharField(blank=True, help_text='Satu kalimat di bawah judul.', max_length=300, verbose_name='kalimat pembuka')),
-                ('body', wagtail.fields.RichTextField(blank=True, verbose_name='isi')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "lead",
+                    models.CharField(
+                        blank=True,
+                        help_text="Satu kalimat di bawah judul.",
+                        max_length=300,
+                        verbose_name="kalimat pembuka",
+                    ),
+                ),
+                ("body", wagtail.fields.RichTextField(blank=True, verbose_name="isi")),
             ],
             options={
-                'verbose_name': 'halaman beranda',
-                'verbose_name_plural': 'halaman beranda',
+                "verbose_name": "halaman beranda",
+                "verbose_name_plural": "halaman beranda",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
     ]
