@@ -77,3 +77,16 @@ def test_seed_demo_is_idempotent(capsys):
     supervisor = User.objects.get(email="supervisor.jabar@lms-bawaslu.test")
     assert supervisor.employee.unit.code == "32"
     assert supervisor.check_password("Demo-LMS-2026")
+
+
+def test_site_is_indonesian_even_for_an_english_browser(client):
+    response = client.get("/akun/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response["Content-Language"] == "id"
+    assert "Masuk dengan alamat email" in response.content.decode()
+
+
+def test_the_language_switcher_is_honoured(client):
+    client.cookies["django_language"] = "en"
+    response = client.get("/akun/password/reset/")
+    assert response["Content-Language"] == "en"
+    assert "Password Reset" in response.content.decode()
