@@ -256,22 +256,29 @@ def employee_import_apply(rows: list[Row], *, lookups: dict) -> ImportResult:
             updates[owner[0]] = row
             user_updates[owner[1]] = row.email
 
-    # Existing employees: update the profile and, where it changed, the login email.
+    # Existing employees: update the profile and, where it changed, the login email. Rows that
+    # change nothing are not written, so re-importing the same file is cheap.
     if updates:
+        fields = ["full_name", "nip", "employment_type", "position", "unit_id"]
         employees = Employee.objects.in_bulk(list(updates))
+        changed_employees = []
         for emp_id, row in updates.items():
             emp = employees[emp_id]
-            emp.full_name = row.full_name
-            emp.nip = row.nip
-            emp.employment_type = _employment_type(row.employment_type)
-            emp.position = row.position
-            emp.unit_id = units[row.unit_code]
-        Employee.objects.bulk_update(
-            employees.values(),
-            ["full_name", "nip", "employment_type", "position", "unit_id"],
-            batch_size=BATCH,
+            new_values = {
+                "full_name": row.full_name,
+                "nip": row.nip,
+                "employment_type": _employment_type(row.employment_type),
+                "position": row.position,
+                "unit_id": units[row.unit_code],
+            }
+            if any(getattr(emp, f) != v for f, v in new_values.items()):
+                for f, v in new_values.items():
+                    setattr(emp, f, v)
+                changed_employees.append(emp)
+        Employee.objects.bulk_update(changed_employees, fields, batch_size=BATCH)
+        users = User.objects.in_bulk(
+            [uid for uid, email in user_updates.items() if by_email.get(email, (None,))[0] != uid]
         )
-        users = User.objects.in_bulk(list(user_updates))
         changed = [u for uid, u in users.items() if u.email != user_updates[uid]]
         for user in changed:
             user.email = user_updates[user.pk]

@@ -21,12 +21,15 @@ def test_healthz_is_ok_when_database_and_broker_answer(client):
     assert response.json()["checks"] == {"database": "ok", "broker": "ok"}
 
 
-def test_healthz_is_503_naming_the_broker_when_it_is_down(client, monkeypatch):
+def test_healthz_is_503_naming_the_broker_when_it_is_down(client):
     # A Redis broker on a port where nothing listens.
-    for key in ("broker_url", "broker_write_url"):
-        monkeypatch.setattr(celery_app.conf, key, "redis://127.0.0.1:1/0")
-
-    response = client.get("/healthz")
+    conf = celery_app.conf
+    saved = conf.broker_url, conf.broker_write_url
+    conf.broker_url = conf.broker_write_url = "redis://127.0.0.1:1/0"
+    try:
+        response = client.get("/healthz")
+    finally:
+        conf.broker_url, conf.broker_write_url = saved
 
     assert response.status_code == 503
     assert response.json() == {

@@ -243,3 +243,15 @@ def test_large_upload_runs_as_a_job_with_progress(
 def test_learner_cannot_reach_the_import(client, learner):
     client.force_login(learner)
     assert client.get(reverse("organisasi_import:index")).status_code in (302, 403)
+
+
+def test_reimport_with_a_new_email_changes_the_login_address(org_tree):
+    employee_import_run(content=csv_bytes(GOOD_ROWS[0]), filename="pegawai.csv")
+    moved = GOOD_ROWS[0].replace("ahmad@bawaslu.go.id", "ahmad.fauzi@bawaslu.go.id")
+
+    result = employee_import_run(content=csv_bytes(moved), filename="pegawai.csv")
+
+    assert (result.created, result.updated) == (0, 1)
+    user = Employee.objects.get(nip="198503122010031001").user
+    assert user.email == "ahmad.fauzi@bawaslu.go.id"
+    assert user.emailaddress_set.get().email == "ahmad.fauzi@bawaslu.go.id"

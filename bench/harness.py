@@ -1,0 +1,77 @@
+"""What every benchmark scenario shares: a throw-away database, timing, and the JSON line.
+
+A scenario runs against its own database (a temporary SQLite file by default, or a new
+PostgreSQL database next to DATABASE_URL's), which it creates, migrates and drops.
+"""
+
+import argparse
+import json
+import os
+import platform
+import resource
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def parse_args(description: str, sizes: dict) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--size", choices=sorted(sizes), default="small")
+    return parser.parse_args()
+
+
+def django_setup(**env) -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.test")
+    os.environ.update(env)
+    import django
+
+    django.setup()
+
+
+@contextmanager
+def throwaway_database():
+    """Create and migrate a database of our own; drop it afterwards, whatever happens."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        connection.settings_dict["TEST"]["NAME"] = str(
+            ROOT / "var" / f"bench-{os.getpid()}.sqlite3"
+        )
+    else:
+        connection.settings_dict["TEST"]["NAME"] = f"lms_bench_{os.getpid()}"
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        yield connection
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+@contextmanager
+def timer():
+    result = {}
+    start = time.perf_counter()
+    yield result
+    result["seconds"] = time.perf_counter() - start
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def emit(scenario: str, size: str, figures: dict) -> None:
+    """The one JSON line every scenario ends with."""
+    from django.db import connection
+
+    line = {
+        "scenario": scenario,
+        "size": size,
+        "database": connection.vendor,
+        "python": platform.python_version(),
+        **{k: (round(v, 4) if isinstance(v, float) else v) for k, v in figures.items()},
+    }
+    print(json.dumps(line, ensure_ascii=False))
