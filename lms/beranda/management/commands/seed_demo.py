@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from kursus.demo import demo_courses_seed
 from lms.organisasi.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_people_seed
 from lms.organisasi.services import orgunit_load_official
 
@@ -10,6 +11,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         units = orgunit_load_official()
         self.stdout.write(f"Unit organisasi: {units['total']} ({units['created']} baru).")
+        courses = demo_courses_seed()
+        self.stdout.write(f"Kursus demo: {len(courses)} baru {', '.join(courses)}.")
         people = demo_people_seed()
         self.stdout.write(f"Akun demo ({sum(p['created'] for p in people)} baru):")
         for person in people:

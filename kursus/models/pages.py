@@ -1,0 +1,192 @@
+"""The course tree: catalogue > course > module > lesson, as Wagtail pages."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from kursus.blocks import LessonStreamBlock
+
+
+@register_snippet
+class CourseCategory(models.Model):
+    name = models.CharField(_("nama"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    description = models.CharField(_("keterangan"), max_length=255, blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
+
+    class Meta:
+        verbose_name = _("kategori kursus")
+        verbose_name_plural = _("kategori kursus")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CourseIndexPage(Page):
+    """The catalogue at /kursus/."""
+
+    intro = models.CharField(_("pengantar"), max_length=300, blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["beranda.HomePage"]
+    subpage_types = ["kursus.CoursePage"]
+    max_count = 1
+    template = "kursus/course_index_page.html"
+
+    class Meta:
+        verbose_name = _("katalog kursus")
+
+    def get_context(self, request, *args, **kwargs):
+        from kursus.views import catalogue_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(catalogue_context(request, index_page=self))
+        return context
+
+
+class CoursePage(Page):
+    code = models.CharField(
+        _("kode kursus"), max_length=20, unique=True, help_text=_("Misalnya IKP-01.")
+    )
+    summary = models.TextField(_("ringkasan"), max_length=600)
+    objectives = RichTextField(_("tujuan pembelajaran"), features=["ul", "ol", "bold", "italic"])
+    audience = models.CharField(_("sasaran peserta"), max_length=300, blank=True)
+    category = models.ForeignKey(
+        CourseCategory,
+        on_delete=models.PROTECT,
+        related_name="courses",
+        verbose_name=_("kategori"),
+    )
+    jp = models.PositiveSmallIntegerField(
+        _("jam pelajaran (JP)"),
+        validators=[MinValueValidator(1)],
+        help_text=_("1 JP = 45 menit. Dikreditkan kepada peserta saat kursus selesai."),
+    )
+    duration_minutes = models.PositiveIntegerField(_("perkiraan durasi (menit)"))
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("gambar sampul"),
+    )
+    prerequisites = ParentalManyToManyField(
+        "self", symmetrical=False, blank=True, verbose_name=_("kursus prasyarat")
+    )
+    enrollment_opens_at = models.DateTimeField(_("pendaftaran dibuka"), null=True, blank=True)
+    enrollment_closes_at = models.DateTimeField(_("pendaftaran ditutup"), null=True, blank=True)
+    sequential = models.BooleanField(
+        _("materi terbuka berurutan"),
+        default=True,
+        help_text=_("Peserta harus menyelesaikan materi sebelumnya untuk membuka materi berikut."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("code"),
+                FieldPanel("category"),
+                FieldPanel("jp"),
+                FieldPanel("duration_minutes"),
+            ],
+            heading=_("Identitas"),
+        ),
+        FieldPanel("summary"),
+        FieldPanel("objectives"),
+        FieldPanel("audience"),
+        FieldPanel("cover_image"),
+        MultiFieldPanel(
+            [
+                FieldPanel("prerequisites"),
+                FieldPanel("enrollment_opens_at"),
+                FieldPanel("enrollment_closes_at"),
+                FieldPanel("sequential"),
+            ],
+            heading=_("Aturan pendaftaran dan urutan"),
+        ),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("code"),
+        index.SearchField("summary"),
+        index.SearchField("objectives"),
+        index.SearchField("audience"),
+        index.FilterField("category"),
+        index.FilterField("jp"),
+    ]
+    parent_page_types = ["kursus.CourseIndexPage"]
+    subpage_types = ["kursus.ModulePage"]
+    template = "kursus/course_page.html"
+
+    class Meta:
+        verbose_name = _("kursus")
+        verbose_name_plural = _("kursus")
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    def clean(self):
+        super().clean()
+        opens, closes = self.enrollment_opens_at, self.enrollment_closes_at
+        if opens and closes and closes <= opens:
+            raise ValidationError(
+                {"enrollment_closes_at": _("Tanggal tutup harus setelah tanggal buka.")}
+            )
+
+    def get_context(self, request, *args, **kwargs):
+        from kursus.views import course_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(course_context(request, course=self))
+        return context
+
+
+class ModulePage(Page):
+    summary = models.TextField(_("ringkasan"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("summary")]
+    parent_page_types = ["kursus.CoursePage"]
+    subpage_types = ["kursus.LessonPage"]
+
+    class Meta:
+        verbose_name = _("modul")
+        verbose_name_plural = _("modul")
+
+    def serve(self, request, *args, **kwargs):
+        """A module has no page of its own: it is a section of its course's page."""
+        from django.shortcuts import redirect
+
+        return redirect(self.get_parent().url + f"#modul-{self.pk}")
+
+
+class LessonPage(Page):
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("perkiraan durasi (menit)"), validators=[MinValueValidator(1)], default=30
+    )
+    body = StreamField(LessonStreamBlock(), verbose_name=_("isi materi"))
+
+    content_panels = [*Page.content_panels, FieldPanel("duration_minutes"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+    parent_page_types = ["kursus.ModulePage"]
+    subpage_types = []
+    template = "kursus/lesson_page.html"
+
+    class Meta:
+        verbose_name = _("materi")
+        verbose_name_plural = _("materi")
+
+    def serve(self, request, *args, **kwargs):
+        from kursus.views import lesson_serve
+
+        return lesson_serve(request, lesson=self)

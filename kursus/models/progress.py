@@ -1,0 +1,179 @@
+"""What learners do: enrolments, lesson progress, the JP ledger, mandatory assignments.
+
+Plain models, never StreamField JSON, so that reports can count them with indexes.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class MandatoryAssignment(models.Model):
+    """A course made mandatory for a unit subtree (optionally only for some positions)."""
+
+    course = models.ForeignKey(
+        "kursus.CoursePage",
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        verbose_name=_("kursus"),
+    )
+    unit = models.ForeignKey(
+        "organisasi.OrgUnit",
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        verbose_name=_("unit (beserta jajaran di bawahnya)"),
+    )
+    positions = models.JSONField(
+        _("jabatan"),
+        default=list,
+        blank=True,
+        help_text=_("Kosongkan untuk semua pegawai di unit tersebut."),
+    )
+    due_date = models.DateField(_("batas waktu"))
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("ditugaskan oleh"),
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("penugasan wajib")
+        verbose_name_plural = _("penugasan wajib")
+        ordering = ["due_date"]
+
+    def __str__(self):
+        return f"{self.course} · {self.unit}"
+
+
+class Enrollment(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Sedang belajar")
+        COMPLETED = "completed", _("Selesai")
+        WITHDRAWN = "withdrawn", _("Keluar")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="enrollments",
+        verbose_name=_("peserta"),
+    )
+    course = models.ForeignKey(
+        "kursus.CoursePage",
+        on_delete=models.CASCADE,
+        related_name="enrollments",
+        verbose_name=_("kursus"),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
+    )
+    assignment = models.ForeignKey(
+        MandatoryAssignment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="enrollments",
+        verbose_name=_("penugasan wajib"),
+    )
+    due_date = models.DateField(_("batas waktu"), null=True, blank=True)
+    lessons_done = models.PositiveIntegerField(_("materi selesai"), default=0)
+    progress_percent = models.PositiveSmallIntegerField(_("kemajuan (%)"), default=0)
+    next_lesson = models.ForeignKey(
+        "kursus.LessonPage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("materi berikutnya"),
+    )
+    enrolled_at = models.DateTimeField(_("terdaftar"), auto_now_add=True)
+    last_activity_at = models.DateTimeField(_("aktivitas terakhir"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("keluar"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pendaftaran")
+        verbose_name_plural = _("pendaftaran")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "course"], name="kursus_enrollment_unique_user_course"
+            ),
+            models.CheckConstraint(
+                condition=Q(progress_percent__lte=100),
+                name="kursus_enrollment_progress_at_most_100",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["course", "status"], name="kursus_enrol_course_status"),
+            models.Index(fields=["user", "status"], name="kursus_enrol_user_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.course_id}"
+
+    @property
+    def is_mandatory(self) -> bool:
+        return self.assignment_id is not None
+
+
+class LessonProgress(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress"
+    )
+    lesson = models.ForeignKey(
+        "kursus.LessonPage", on_delete=models.CASCADE, related_name="progress"
+    )
+    course = models.ForeignKey(
+        "kursus.CoursePage", on_delete=models.CASCADE, related_name="lesson_progress"
+    )
+    completed_at = models.DateTimeField(_("selesai"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("kemajuan materi")
+        verbose_name_plural = _("kemajuan materi")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "lesson"], name="kursus_lessonprogress_unique_user_lesson"
+            )
+        ]
+        indexes = [models.Index(fields=["user", "course"], name="kursus_progress_user_course")]
+
+    def __str__(self):
+        return f"{self.user_id} · {self.lesson_id}"
+
+
+class JPCredit(models.Model):
+    """One row of the JP ledger: a course's JP credited for the year it was completed."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="jp_credits",
+        verbose_name=_("pegawai"),
+    )
+    course = models.ForeignKey(
+        "kursus.CoursePage",
+        on_delete=models.PROTECT,
+        related_name="jp_credits",
+        verbose_name=_("kursus"),
+    )
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    jp = models.PositiveSmallIntegerField(_("JP"))
+    completed_at = models.DateTimeField(_("selesai"))
+
+    class Meta:
+        verbose_name = _("kredit JP")
+        verbose_name_plural = _("kredit JP")
+        ordering = ["-completed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "course"], name="kursus_jpcredit_unique_user_course"
+            )
+        ]
+        indexes = [models.Index(fields=["user", "year"], name="kursus_jpcredit_user_year")]
+
+    def __str__(self):
+        return f"{self.user_id} · {self.course_id} · {self.year}: {self.jp} JP"

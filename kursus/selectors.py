@@ -1,0 +1,152 @@
+"""Reads of the course tree and of learners' progress. Each returns in a fixed number of
+queries, whatever the size of the course or the number of learners."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Sum
+
+from .models import CoursePage, Enrollment, JPCredit, LessonPage, LessonProgress, ModulePage
+
+
+@dataclass
+class LessonItem:
+    id: int
+    title: str
+    url: str
+    duration_minutes: int
+    module_id: int
+    done: bool = False
+    locked: bool = False
+
+
+@dataclass
+class ModuleItem:
+    id: int
+    title: str
+    summary: str
+    lessons: list[LessonItem] = field(default_factory=list)
+
+    @property
+    def percent(self) -> int:
+        if not self.lessons:
+            return 0
+        return round(100 * sum(item.done for item in self.lessons) / len(self.lessons))
+
+    @property
+    def duration_minutes(self) -> int:
+        return sum(item.duration_minutes for item in self.lessons)
+
+
+@dataclass
+class CourseOutline:
+    modules: list[ModuleItem]
+    lessons: list[LessonItem]
+
+    @property
+    def total(self) -> int:
+        return len(self.lessons)
+
+    @property
+    def done(self) -> int:
+        return sum(item.done for item in self.lessons)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def next_lesson(self) -> LessonItem | None:
+        return next((item for item in self.lessons if not item.done), None)
+
+    def neighbours(self, lesson_id: int) -> tuple[LessonItem | None, LessonItem | None]:
+        ids = [item.id for item in self.lessons]
+        i = ids.index(lesson_id)
+        before = self.lessons[i - 1] if i > 0 else None
+        after = self.lessons[i + 1] if i + 1 < len(self.lessons) else None
+        return before, after
+
+
+def _relative_url(url_path: str, root_url_path: str) -> str:
+    return "/" + url_path[len(root_url_path) :]
+
+
+def course_outline(
+    *, course: CoursePage, user=None, root_url_path: str | None = None
+) -> CourseOutline:
+    """Modules and live lessons of `course` in tree order, with `user`'s progress and, for
+    courses that unlock in order, which lessons are still locked. Three queries."""
+    if root_url_path is None:
+        site = course.get_site()
+        root_url_path = site.root_page.url_path if site else "/"
+    module_path_len = len(course.path) + ModulePage.steplen
+    modules_by_path = {
+        row["path"]: ModuleItem(id=row["id"], title=row["title"], summary=row["summary"])
+        for row in ModulePage.objects.live()
+        .child_of(course)
+        .order_by("path")
+        .values("id", "title", "summary", "path")
+    }
+    done_ids: set[int] = set()
+    if user is not None and user.is_authenticated:
+        done_ids = set(
+            LessonProgress.objects.filter(user=user, course=course).values_list(
+                "lesson_id", flat=True
+            )
+        )
+    lessons: list[LessonItem] = []
+    blocked = False
+    for row in (
+        LessonPage.objects.live()
+        .descendant_of(course)
+        .order_by("path")
+        .values("id", "title", "url_path", "duration_minutes", "path")
+    ):
+        module = modules_by_path.get(row["path"][:module_path_len])
+        if module is None:  # a lesson under an unpublished module is not part of the course
+            continue
+        item = LessonItem(
+            id=row["id"],
+            title=row["title"],
+            url=_relative_url(row["url_path"], root_url_path),
+            duration_minutes=row["duration_minutes"],
+            module_id=module.id,
+            done=row["id"] in done_ids,
+            locked=course.sequential and blocked,
+        )
+        if not item.done:
+            blocked = True
+        module.lessons.append(item)
+        lessons.append(item)
+    return CourseOutline(modules=list(modules_by_path.values()), lessons=lessons)
+
+
+def enrollment_get(*, user, course: CoursePage) -> Enrollment | None:
+    if not user.is_authenticated:
+        return None
+    return Enrollment.objects.filter(user=user, course=course).first()
+
+
+def jp_year_summary(*, user, year: int) -> dict:
+    """JP credited to `user` in `year`, with the courses that made it up. One query."""
+    from django.conf import settings
+
+    credits = list(
+        JPCredit.objects.filter(user=user, year=year)
+        .select_related("course")
+        .order_by("completed_at")
+    )
+    total = sum(c.jp for c in credits)
+    target = settings.LMS_JP_TARGET_PER_YEAR
+    return {
+        "year": year,
+        "total": total,
+        "target": target,
+        "percent": min(100, round(100 * total / target)) if target else 100,
+        "met": total >= target,
+        "remaining": max(0, target - total),
+        "credits": credits,
+    }
+
+
+def jp_total(*, user, year: int) -> int:
+    return JPCredit.objects.filter(user=user, year=year).aggregate(n=Sum("jp"))["n"] or 0

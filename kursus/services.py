@@ -1,0 +1,234 @@
+"""Writes of the learning flow. Each is idempotent: a double click or a retried request
+changes nothing the second time."""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lms.organisasi.models import Employee, OrgUnit
+
+from .completion import course_is_completed_by
+from .models import (
+    CoursePage,
+    Enrollment,
+    JPCredit,
+    LessonPage,
+    LessonProgress,
+    MandatoryAssignment,
+)
+from .selectors import course_outline
+
+
+class EnrollmentError(Exception):
+    """Why a learner may not enrol, in Indonesian, for the page to show."""
+
+
+def enrollment_blockers(*, user, course: CoursePage, now=None) -> list[str]:
+    """The reasons `user` may not enrol in `course` now (empty when they may)."""
+    now = now or timezone.now()
+    reasons = []
+    if course.enrollment_opens_at and now < course.enrollment_opens_at:
+        reasons.append(
+            _("Pendaftaran baru dibuka %(date)s.")
+            % {"date": timezone.localtime(course.enrollment_opens_at).strftime("%d-%m-%Y %H:%M")}
+        )
+    if course.enrollment_closes_at and now >= course.enrollment_closes_at:
+        reasons.append(
+            _("Pendaftaran sudah ditutup sejak %(date)s.")
+            % {"date": timezone.localtime(course.enrollment_closes_at).strftime("%d-%m-%Y %H:%M")}
+        )
+    required = list(course.prerequisites.live().values_list("id", "code", "title"))
+    if required:
+        done = set(
+            Enrollment.objects.filter(
+                user=user,
+                course_id__in=[pk for pk, _c, _t in required],
+                status=Enrollment.Status.COMPLETED,
+            ).values_list("course_id", flat=True)
+        )
+        missing = [f"{code} {title}" for pk, code, title in required if pk not in done]
+        if missing:
+            reasons.append(
+                _("Selesaikan dulu kursus prasyarat: %(courses)s.")
+                % {"courses": "; ".join(missing)}
+            )
+    return reasons
+
+
+@transaction.atomic
+def enrollment_create(*, user, course: CoursePage) -> Enrollment:
+    """Self-enrolment. Re-enrolling after withdrawing reactivates the same row, history kept."""
+    existing = Enrollment.objects.select_for_update().filter(user=user, course=course).first()
+    if existing is not None and existing.status != Enrollment.Status.WITHDRAWN:
+        return existing
+    reasons = enrollment_blockers(user=user, course=course)
+    if reasons:
+        raise EnrollmentError(" ".join(reasons))
+    if existing is not None:
+        existing.status = Enrollment.Status.ACTIVE
+        existing.withdrawn_at = None
+        existing.save(update_fields=["status", "withdrawn_at"])
+        _refresh_progress(existing)
+        return existing
+    try:
+        with transaction.atomic():
+            enrollment = Enrollment.objects.create(user=user, course=course)
+    except IntegrityError:  # a concurrent click won the race: its row is ours too
+        return Enrollment.objects.get(user=user, course=course)
+    _refresh_progress(enrollment)
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_withdraw(*, user, course: CoursePage) -> Enrollment | None:
+    """Leave a course. Mandatory and completed enrolments stay; progress is never deleted."""
+    enrollment = Enrollment.objects.select_for_update().filter(user=user, course=course).first()
+    if enrollment is None or enrollment.status != Enrollment.Status.ACTIVE:
+        return enrollment
+    if enrollment.is_mandatory:
+        raise EnrollmentError(_("Kursus wajib tidak dapat ditinggalkan."))
+    enrollment.status = Enrollment.Status.WITHDRAWN
+    enrollment.withdrawn_at = timezone.now()
+    enrollment.save(update_fields=["status", "withdrawn_at"])
+    return enrollment
+
+
+def _refresh_progress(enrollment: Enrollment) -> None:
+    outline = course_outline(course=enrollment.course, user=enrollment.user)
+    next_item = outline.next_lesson
+    enrollment.lessons_done = outline.done
+    enrollment.progress_percent = outline.percent
+    enrollment.next_lesson_id = next_item.id if next_item else None
+    enrollment.save(update_fields=["lessons_done", "progress_percent", "next_lesson"])
+
+
+class LessonLocked(Exception):
+    pass
+
+
+@transaction.atomic
+def lesson_complete(*, user, lesson: LessonPage) -> Enrollment:
+    """Record that `user` finished `lesson`, update their progress, and complete the course
+    when this was the last requirement. Doing it twice records nothing twice."""
+    course = CoursePage.objects.ancestor_of(lesson).get()
+    enrollment = Enrollment.objects.select_for_update().filter(user=user, course=course).first()
+    if enrollment is None or enrollment.status == Enrollment.Status.WITHDRAWN:
+        raise EnrollmentError(_("Anda belum terdaftar di kursus ini."))
+    outline = course_outline(course=course, user=user)
+    item = next((i for i in outline.lessons if i.id == lesson.id), None)
+    if item is None or item.locked:
+        raise LessonLocked
+    LessonProgress.objects.get_or_create(user=user, lesson=lesson, defaults={"course": course})
+    enrollment.course = course
+    enrollment.last_activity_at = timezone.now()
+    enrollment.save(update_fields=["last_activity_at"])
+    _refresh_progress(enrollment)
+    course_complete_if_done(enrollment=enrollment)
+    return enrollment
+
+
+def course_complete_if_done(*, enrollment: Enrollment) -> bool:
+    """Apply the completion rule; on the first completion record the time and credit the JP
+    to the calendar year of completion. Must run inside the caller's transaction."""
+    if enrollment.status == Enrollment.Status.COMPLETED:
+        return False
+    if not course_is_completed_by(user=enrollment.user, course=enrollment.course):
+        return False
+    now = timezone.now()
+    enrollment.status = Enrollment.Status.COMPLETED
+    enrollment.completed_at = now
+    enrollment.save(update_fields=["status", "completed_at"])
+    JPCredit.objects.get_or_create(
+        user=enrollment.user,
+        course=enrollment.course,
+        defaults={
+            "year": timezone.localtime(now).year,
+            "jp": enrollment.course.jp,
+            "completed_at": now,
+        },
+    )
+    return True
+
+
+# Mandatory assignments
+
+
+def _employees_for(assignment: MandatoryAssignment):
+    employees = Employee.objects.filter(unit__path__startswith=assignment.unit.path, is_active=True)
+    if assignment.positions:
+        employees = employees.filter(position__in=assignment.positions)
+    return employees
+
+
+@transaction.atomic
+def assignment_create(
+    *,
+    course: CoursePage,
+    unit: OrgUnit,
+    due_date: datetime.date,
+    assigned_by=None,
+    positions: list[str] | None = None,
+) -> MandatoryAssignment:
+    """Make `course` mandatory for `unit`'s subtree (optionally only some positions) and
+    enrol everyone it covers. Running it again enrols nobody twice."""
+    assignment = MandatoryAssignment.objects.create(
+        course=course,
+        unit=unit,
+        due_date=due_date,
+        assigned_by=assigned_by,
+        positions=sorted(set(positions or [])),
+    )
+    assignment_apply(assignment=assignment)
+    return assignment
+
+
+def assignment_apply(*, assignment: MandatoryAssignment) -> int:
+    """Enrol every employee the assignment covers who is not enrolled yet; mark existing
+    enrolments mandatory with the due date. Returns how many enrolments were created."""
+    user_ids = set(_employees_for(assignment).values_list("user_id", flat=True))
+    existing = dict(
+        Enrollment.objects.filter(course=assignment.course, user_id__in=user_ids).values_list(
+            "user_id", "id"
+        )
+    )
+    Enrollment.objects.filter(pk__in=existing.values(), assignment__isnull=True).update(
+        assignment=assignment, due_date=assignment.due_date
+    )
+    Enrollment.objects.filter(pk__in=existing.values(), status=Enrollment.Status.WITHDRAWN).update(
+        status=Enrollment.Status.ACTIVE, withdrawn_at=None
+    )
+    new = [
+        Enrollment(
+            user_id=uid,
+            course=assignment.course,
+            assignment=assignment,
+            due_date=assignment.due_date,
+        )
+        for uid in user_ids - set(existing)
+    ]
+    Enrollment.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
+    return len(new)
+
+
+def assignments_apply_for_employee(*, employee: Employee) -> int:
+    """A person who joins (or moves into) a unit gets the mandatory courses of that unit and
+    of every unit above it."""
+    ancestor_paths = [
+        employee.unit.path[:i]
+        for i in range(OrgUnit.steplen, len(employee.unit.path) + 1, OrgUnit.steplen)
+    ]
+    created = 0
+    for assignment in MandatoryAssignment.objects.filter(
+        unit__path__in=ancestor_paths
+    ).select_related("course", "unit"):
+        if assignment.positions and employee.position not in assignment.positions:
+            continue
+        _enrollment, was_created = Enrollment.objects.get_or_create(
+            user_id=employee.user_id,
+            course=assignment.course,
+            defaults={"assignment": assignment, "due_date": assignment.due_date},
+        )
+        created += was_created
+    return created

@@ -1,0 +1,237 @@
+"""Learner-facing HTTP: parse, call a selector or service, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from wagtail.images import get_image_model
+
+from .models import CourseCategory, CoursePage, Enrollment, LessonPage
+from .selectors import course_outline, enrollment_get, jp_year_summary
+from .services import (
+    EnrollmentError,
+    LessonLocked,
+    enrollment_blockers,
+    enrollment_create,
+    enrollment_withdraw,
+    lesson_complete,
+)
+
+COVER_SPEC = "fill-640x360"
+JP_FILTERS = {
+    "1-4": (1, 4),
+    "5-8": (5, 8),
+    "9+": (9, 10_000),
+}
+
+
+def _covers_prefetch():
+    Image = get_image_model()
+    return Prefetch(
+        "cover_image",
+        queryset=Image.objects.prefetch_renditions(COVER_SPEC),
+    )
+
+
+def catalogue_context(request, *, index_page) -> dict:
+    """The catalogue: search, filters, cards, and the learner's own progress on each."""
+    courses = (
+        CoursePage.objects.live()
+        .child_of(index_page)
+        .select_related("category")
+        .prefetch_related(_covers_prefetch())
+        .order_by("code")
+    )
+    category = request.GET.get("kategori") or ""
+    if category:
+        courses = courses.filter(category__slug=category)
+    jp_range = JP_FILTERS.get(request.GET.get("jp") or "")
+    if jp_range:
+        courses = courses.filter(jp__gte=jp_range[0], jp__lte=jp_range[1])
+    mandatory_only = request.GET.get("wajib") == "1"
+    user = request.user
+    enrollments = {}
+    if user.is_authenticated:
+        enrollments = {
+            e.course_id: e
+            for e in Enrollment.objects.filter(user=user).only(
+                "course_id", "status", "progress_percent", "assignment_id", "due_date"
+            )
+        }
+        if mandatory_only:
+            courses = courses.filter(
+                pk__in=[cid for cid, e in enrollments.items() if e.assignment_id]
+            )
+    query = (request.GET.get("q") or "").strip()
+    if query:
+        results = list(courses.search(query, operator="and"))
+        if not results:
+            results = list(courses.search(query, operator="or"))
+    else:
+        results = list(courses)
+    cards = [{"course": c, "enrollment": enrollments.get(c.pk)} for c in results]
+    return {
+        "cards": cards,
+        "categories": CourseCategory.objects.all(),
+        "filters": {
+            "q": query,
+            "kategori": category,
+            "jp": request.GET.get("jp") or "",
+            "wajib": mandatory_only,
+        },
+        "jp_choices": list(JP_FILTERS),
+        "cover_spec": COVER_SPEC,
+    }
+
+
+def course_context(request, *, course: CoursePage) -> dict:
+    outline = course_outline(course=course, user=request.user)
+    enrollment = enrollment_get(user=request.user, course=course)
+    blockers = []
+    if request.user.is_authenticated and (
+        enrollment is None or enrollment.status == Enrollment.Status.WITHDRAWN
+    ):
+        blockers = enrollment_blockers(user=request.user, course=course)
+    return {
+        "outline": outline,
+        "enrollment": enrollment,
+        "enrolled": enrollment is not None and enrollment.status != Enrollment.Status.WITHDRAWN,
+        "blockers": blockers,
+        "prerequisites": course.prerequisites.live().only("id", "code", "title", "url_path"),
+    }
+
+
+def lesson_serve(request, *, lesson: LessonPage):
+    """A lesson: only for enrolled learners, and only once the earlier ones are done when the
+    course unlocks in order (by URL too)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    course = CoursePage.objects.ancestor_of(lesson).select_related("category").get()
+    enrollment = enrollment_get(user=request.user, course=course)
+    if enrollment is None or enrollment.status == Enrollment.Status.WITHDRAWN:
+        messages.info(request, _("Daftar ke kursus ini terlebih dahulu untuk membuka materinya."))
+        return redirect(course.url)
+    outline = course_outline(course=course, user=request.user)
+    item = next((i for i in outline.lessons if i.id == lesson.id), None)
+    if item is None:
+        raise Http404
+    if item.locked:
+        messages.warning(
+            request, _("Materi ini terbuka setelah materi sebelumnya Anda selesaikan.")
+        )
+        target = outline.next_lesson
+        return redirect(target.url if target else course.url)
+    previous, following = outline.neighbours(lesson.id)
+    module = next(m for m in outline.modules if m.id == item.module_id)
+    return TemplateResponse(
+        request,
+        lesson.get_template(request),
+        {
+            "page": lesson,
+            "self": lesson,
+            "course": course,
+            "module": module,
+            "outline": outline,
+            "item": item,
+            "previous": previous,
+            "following": following,
+            "enrollment": enrollment,
+        },
+    )
+
+
+@login_required
+@require_POST
+def enroll(request, course_id: int):
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    try:
+        enrollment = enrollment_create(user=request.user, course=course)
+    except EnrollmentError as exc:
+        messages.error(request, str(exc))
+        return redirect(course.url)
+    messages.success(request, _("Anda terdaftar di kursus %(title)s.") % {"title": course.title})
+    if enrollment.next_lesson_id:
+        return redirect(enrollment.next_lesson.url)
+    return redirect(course.url)
+
+
+@login_required
+@require_POST
+def withdraw(request, course_id: int):
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    try:
+        enrollment_withdraw(user=request.user, course=course)
+    except EnrollmentError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.info(
+            request,
+            _("Anda keluar dari kursus ini. Kemajuan Anda tetap tersimpan bila mendaftar lagi."),
+        )
+    return redirect(course.url)
+
+
+@login_required
+@require_POST
+def complete_lesson(request, lesson_id: int):
+    """'Tandai selesai dan lanjutkan': record the lesson and go to the next one."""
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    try:
+        enrollment = lesson_complete(user=request.user, lesson=lesson)
+    except EnrollmentError as exc:
+        messages.error(request, str(exc))
+        return redirect(lesson.get_parent().get_parent().url)
+    except LessonLocked:
+        messages.warning(
+            request, _("Materi ini terbuka setelah materi sebelumnya Anda selesaikan.")
+        )
+        return redirect(lesson.get_parent().get_parent().url)
+    course = enrollment.course
+    if (
+        enrollment.status == Enrollment.Status.COMPLETED
+        and enrollment.completed_at
+        and (timezone.now() - enrollment.completed_at).total_seconds() < 5
+    ):
+        messages.success(
+            request,
+            _("Selamat! Anda menyelesaikan kursus %(title)s dan memperoleh %(jp)s JP.")
+            % {"title": course.title, "jp": course.jp},
+        )
+        return redirect(course.url)
+    outline = course_outline(course=course, user=request.user)
+    _previous, following = outline.neighbours(lesson.id)
+    target = following if following and not following.locked else outline.next_lesson
+    return redirect(target.url if target else course.url)
+
+
+@login_required
+def dashboard(request):
+    """The learner's own page: courses, mandatory assignments, JP this year, certificates."""
+    year = timezone.localdate().year
+    enrollments = list(
+        Enrollment.objects.filter(user=request.user)
+        .exclude(status=Enrollment.Status.WITHDRAWN)
+        .select_related("course", "course__category", "next_lesson", "assignment")
+        .order_by("status", "due_date", "-enrolled_at")
+    )
+    today = timezone.localdate()
+    mandatory = [e for e in enrollments if e.assignment_id]
+    for e in mandatory:
+        e.overdue = e.status != Enrollment.Status.COMPLETED and e.due_date and e.due_date < today
+    return TemplateResponse(
+        request,
+        "kursus/dashboard.html",
+        {
+            "active": [e for e in enrollments if e.status == Enrollment.Status.ACTIVE],
+            "completed": [e for e in enrollments if e.status == Enrollment.Status.COMPLETED],
+            "mandatory": mandatory,
+            "jp": jp_year_summary(user=request.user, year=year),
+            "today": today,
+        },
+    )
