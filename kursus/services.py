@@ -39,7 +39,9 @@ def enrollment_blockers(*, user, course: CoursePage, now=None) -> list[str]:
             _("Pendaftaran sudah ditutup sejak %(date)s.")
             % {"date": timezone.localtime(course.enrollment_closes_at).strftime("%d-%m-%Y %H:%M")}
         )
-    required = list(course.prerequisites.live().values_list("id", "code", "title"))
+    required = list(
+        CoursePage.objects.live().filter(required_by=course).values_list("id", "code", "title")
+    )
     if required:
         done = set(
             Enrollment.objects.filter(

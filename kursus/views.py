@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.images import get_image_model
+from wagtail.models import Site
 
 from .models import CourseCategory, CoursePage, Enrollment, LessonPage
 from .selectors import course_outline, enrollment_get, jp_year_summary
@@ -90,8 +91,16 @@ def catalogue_context(request, *, index_page) -> dict:
     }
 
 
+def _root_url_path(request) -> str:
+    """The URL path of the site's root page, from the site Wagtail found for this request."""
+    site = Site.find_for_request(request)
+    return site.root_page.url_path if site else "/"
+
+
 def course_context(request, *, course: CoursePage) -> dict:
-    outline = course_outline(course=course, user=request.user)
+    outline = course_outline(
+        course=course, user=request.user, root_url_path=_root_url_path(request)
+    )
     enrollment = enrollment_get(user=request.user, course=course)
     blockers = []
     if request.user.is_authenticated and (
@@ -103,7 +112,9 @@ def course_context(request, *, course: CoursePage) -> dict:
         "enrollment": enrollment,
         "enrolled": enrollment is not None and enrollment.status != Enrollment.Status.WITHDRAWN,
         "blockers": blockers,
-        "prerequisites": course.prerequisites.live().only("id", "code", "title", "url_path"),
+        "prerequisites": CoursePage.objects.live()
+        .filter(required_by=course)
+        .only("id", "code", "title", "url_path"),
     }
 
 
@@ -117,7 +128,9 @@ def lesson_serve(request, *, lesson: LessonPage):
     if enrollment is None or enrollment.status == Enrollment.Status.WITHDRAWN:
         messages.info(request, _("Daftar ke kursus ini terlebih dahulu untuk membuka materinya."))
         return redirect(course.url)
-    outline = course_outline(course=course, user=request.user)
+    outline = course_outline(
+        course=course, user=request.user, root_url_path=_root_url_path(request)
+    )
     item = next((i for i in outline.lessons if i.id == lesson.id), None)
     if item is None:
         raise Http404

@@ -51,3 +51,49 @@ def enable_totp(user) -> str:
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
     return secret
+
+
+def make_course(
+    code: str = "TST-01",
+    *,
+    modules: tuple[int, ...] = (2, 1),
+    jp: int = 4,
+    sequential: bool = True,
+    **fields,
+):
+    """A published course with `modules[i]` lessons in module i, under the catalogue."""
+    from kursus.models import CourseCategory, CourseIndexPage, CoursePage, LessonPage, ModulePage
+
+    index = CourseIndexPage.objects.get()
+    course = CoursePage(
+        title=fields.pop("title", f"Kursus {code}"),
+        slug=code.lower(),
+        code=code,
+        summary="Ringkasan kursus uji.",
+        objectives="<ul><li>Memahami</li></ul>",
+        category=CourseCategory.objects.get(slug="ikp"),
+        jp=jp,
+        duration_minutes=45 * jp,
+        sequential=sequential,
+        **fields,
+    )
+    index.add_child(instance=course)
+    for m, count in enumerate(modules, start=1):
+        module = ModulePage(title=f"Modul {m}", slug=f"modul-{m}")
+        course.add_child(instance=module)
+        for n in range(1, count + 1):
+            module.add_child(
+                instance=LessonPage(
+                    title=f"Materi {m}.{n}",
+                    slug=f"materi-{m}-{n}",
+                    duration_minutes=30,
+                    body=[{"type": "paragraph", "value": f"<p>Isi materi {m}.{n}.</p>"}],
+                )
+            )
+    return course
+
+
+def course_lessons(course):
+    from kursus.models import LessonPage
+
+    return list(LessonPage.objects.live().descendant_of(course).order_by("path"))

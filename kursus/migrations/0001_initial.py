@@ -338,7 +338,10 @@ class Migration(migrations.Migration):
                 (
                     "prerequisites",
                     modelcluster.fields.ParentalManyToManyField(
-                        blank=True, to="kursus.coursepage", verbose_name="kursus prasyarat"
+                        blank=True,
+                        related_name="required_by",
+                        to="kursus.coursepage",
+                        verbose_name="kursus prasyarat",
                     ),
                 ),
             ],

@@ -81,7 +81,11 @@ class CoursePage(Page):
         verbose_name=_("gambar sampul"),
     )
     prerequisites = ParentalManyToManyField(
-        "self", symmetrical=False, blank=True, verbose_name=_("kursus prasyarat")
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="required_by",
+        verbose_name=_("kursus prasyarat"),
     )
     enrollment_opens_at = models.DateTimeField(_("pendaftaran dibuka"), null=True, blank=True)
     enrollment_closes_at = models.DateTimeField(_("pendaftaran ditutup"), null=True, blank=True)

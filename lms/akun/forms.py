@@ -45,7 +45,7 @@ class SignupForm(forms.Form):
         user.first_name = self.cleaned_data["full_name"][:150]
         user.save(update_fields=["first_name"])
         user.groups.add(Group.objects.get(name=PESERTA))
-        Employee.objects.create(
+        employee = Employee.objects.create(
             user=user,
             full_name=self.cleaned_data["full_name"],
             employment_type=self.cleaned_data["employment_type"],
@@ -53,3 +53,6 @@ class SignupForm(forms.Form):
             position=self.cleaned_data["position"],
             unit=self.cleaned_data["unit"],
         )
+        from kursus.services import assignments_apply_for_employee
+
+        assignments_apply_for_employee(employee=employee)

@@ -332,7 +332,21 @@ def employee_import_apply(rows: list[Row], *, lookups: dict) -> ImportResult:
         batch_size=BATCH,
     )
     result.created = len(new_rows)
+    _apply_assignments(units=[units[r.unit_code] for r in rows])
     return result
+
+
+def _apply_assignments(*, units: list[int]) -> None:
+    """Imported people get the mandatory courses of their units (and the units above)."""
+    from kursus.models import MandatoryAssignment
+    from kursus.services import assignment_apply
+
+    paths = set(OrgUnit.objects.filter(pk__in=set(units)).values_list("path", flat=True))
+    ancestors = {p[:i] for p in paths for i in range(OrgUnit.steplen, len(p) + 1, OrgUnit.steplen)}
+    for assignment in MandatoryAssignment.objects.filter(unit__path__in=ancestors).select_related(
+        "course", "unit"
+    ):
+        assignment_apply(assignment=assignment)
 
 
 def employee_import_run(

@@ -1,0 +1,58 @@
+"""Pages issue a number of queries that does not grow with courses, modules, lessons or
+enrolments: each page is measured on a small and a larger data set, and the counts must be
+equal and within the stated bound."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from kursus.services import enrollment_create, lesson_complete
+
+from ..factories import course_lessons, make_course
+
+pytestmark = pytest.mark.django_db
+
+# Wagtail's routing costs one query per level of the URL (a lesson sits six levels deep);
+# the rest is session, user, roles, and our fixed reads.
+BOUNDS = {"lesson": 22, "course": 19, "catalogue": 14, "dashboard": 10}
+
+
+def count(client, url: str) -> int:
+    client.get(url)  # warm per-process caches (site root, content types)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def grow(learner, n: int) -> None:
+    for i in range(n):
+        course = make_course(f"GRW-{i:02d}", modules=(3, 3))
+        enrollment_create(user=learner, course=course)
+        lesson_complete(user=learner, lesson=course_lessons(course)[0])
+
+
+@pytest.fixture
+def measured(client, learner):
+    course = make_course("MSR-01", modules=(2, 1))
+    lessons = course_lessons(course)
+    enrollment_create(user=learner, course=course)
+    lesson_complete(user=learner, lesson=lessons[0])
+    client.force_login(learner)
+    urls = {
+        "lesson": lessons[1].url,
+        "course": course.url,
+        "catalogue": "/kursus/",
+        "dashboard": "/dasbor/",
+    }
+    return urls
+
+
+@pytest.mark.parametrize("page", list(BOUNDS))
+def test_page_queries_do_not_grow_with_data(client, learner, measured, page):
+    small = count(client, measured[page])
+    grow(learner, 4)
+    large = count(client, measured[page])
+
+    assert large == small
+    assert small <= BOUNDS[page]
