@@ -1,0 +1,44 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from lms.organisasi.models import OrgUnit
+
+from .models import CoursePage, MandatoryAssignment
+
+
+class MandatoryAssignmentForm(WagtailAdminModelForm):
+    """Assigning a course creates the enrolments of everyone it covers, once."""
+
+    positions = forms.CharField(
+        label=_("Jabatan"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Satu jabatan per baris; kosongkan untuk semua pegawai di unit tersebut."),
+    )
+
+    class Meta:
+        model = MandatoryAssignment
+        fields = ["course", "unit", "positions", "due_date"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = CoursePage.objects.live().order_by("code")
+        self.fields["unit"].queryset = OrgUnit.objects.order_by("path")
+        if self.instance.pk:
+            self.initial["positions"] = "\n".join(self.instance.positions)
+
+    def clean_positions(self):
+        raw = self.cleaned_data.get("positions") or ""
+        return sorted({line.strip() for line in raw.splitlines() if line.strip()})
+
+    def save(self, commit=True):
+        from .services import assignment_apply
+
+        assignment = super().save(commit=False)
+        if self.for_user is not None and not assignment.assigned_by_id:
+            assignment.assigned_by = self.for_user
+        if commit:
+            assignment.save()
+            assignment_apply(assignment=assignment)
+        return assignment
