@@ -42,3 +42,32 @@ class MandatoryAssignmentForm(WagtailAdminModelForm):
             assignment.save()
             assignment_apply(assignment=assignment)
         return assignment
+
+
+class UnitAssignmentForm(forms.Form):
+    """A supervisor's assignment for one unit of their subtree."""
+
+    course = forms.ModelChoiceField(
+        label=_("Kursus"), queryset=CoursePage.objects.live().order_by("code")
+    )
+    positions = forms.CharField(
+        label=_("Hanya untuk jabatan (opsional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Satu jabatan per baris; kosongkan untuk semua pegawai."),
+    )
+    due_date = forms.DateField(
+        label=_("Batas waktu"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean_positions(self):
+        raw = self.cleaned_data.get("positions") or ""
+        return sorted({line.strip() for line in raw.splitlines() if line.strip()})
+
+    def clean_due_date(self):
+        from django.utils import timezone
+
+        due = self.cleaned_data["due_date"]
+        if due < timezone.localdate():
+            raise forms.ValidationError(_("Batas waktu tidak boleh di masa lalu."))
+        return due

@@ -248,3 +248,31 @@ def dashboard(request):
             "today": today,
         },
     )
+
+
+@login_required
+def unit_assign(request, code: str):
+    """A supervisor (or Admin LMS) makes a course mandatory for a unit of their subtree."""
+    from lms.organisasi.selectors import orgunit_get_visible
+
+    from .forms import UnitAssignmentForm
+    from .services import assignment_create
+
+    unit = orgunit_get_visible(request.user, code=code)
+    form = UnitAssignmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        assignment = assignment_create(
+            course=form.cleaned_data["course"],
+            unit=unit,
+            due_date=form.cleaned_data["due_date"],
+            positions=form.cleaned_data["positions"],
+            assigned_by=request.user,
+        )
+        count = assignment.enrollments.count()
+        messages.success(
+            request,
+            _("Kursus %(course)s diwajibkan untuk %(unit)s: %(n)s pegawai terdaftar.")
+            % {"course": assignment.course.code, "unit": unit.name, "n": count},
+        )
+        return redirect("organisasi:unit_detail", code=unit.code)
+    return TemplateResponse(request, "kursus/unit_assign.html", {"unit": unit, "form": form})

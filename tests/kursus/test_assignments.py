@@ -91,3 +91,24 @@ def test_mandatory_enrolment_cannot_be_left(learner):
     assignment_create(course=course, unit=learner.employee.unit, due_date=DUE)
     with pytest.raises(EnrollmentError):
         enrollment_withdraw(user=learner, course=course)
+
+
+def test_supervisor_assigns_a_course_to_a_unit_in_their_subtree(
+    client, supervisor_jabar, make_employee
+):
+    course = make_course("SPV-01")
+    person = make_employee("32.73")
+    other = make_employee("33.74")
+    client.force_login(supervisor_jabar)
+
+    response = client.post(
+        "/laporan/unit/32.73/penugasan/", {"course": course.pk, "due_date": "2099-01-31"}
+    )
+
+    assert response.status_code == 302
+    assert Enrollment.objects.filter(user=person.user, course=course).exists()
+    assert not Enrollment.objects.filter(user=other.user).exists()
+    response = client.post(
+        "/laporan/unit/32.73/penugasan/", {"course": course.pk, "due_date": "2000-01-31"}
+    )
+    assert "masa lalu" in response.content.decode()

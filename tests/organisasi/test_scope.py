@@ -47,7 +47,7 @@ def test_ad_hoc_units_below_a_regency_are_in_scope(supervisor_jabar, kecamatan):
 
 
 # Every URL that takes a unit goes through the selector: listed here so a new one is noticed.
-UNIT_URLS = ["organisasi:unit_detail"]
+UNIT_URLS = ["organisasi:unit_detail", "organisasi:unit_assign"]
 
 
 @pytest.mark.parametrize("url_name", UNIT_URLS)
