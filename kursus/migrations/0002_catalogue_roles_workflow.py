@@ -1,8 +1,9 @@
 """The catalogue page, course categories, what trainers and Admin LMS may do with courses,
 and the moderation workflow: trainers submit, Admin LMS approves and publishes."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from lms.migration_support import ensure_permissions
 
 CATEGORIES = [
     ("IKP", "ikp", "Indeks Kerawanan Pemilu: metodologi dan pemanfaatan"),
@@ -41,10 +42,7 @@ SNIPPET_PERMS = {
 
 
 def forwards(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+    ensure_permissions(apps)
     ContentType = apps.get_model("contenttypes", "ContentType")
     Permission = apps.get_model("auth", "Permission")
     Group = apps.get_model("auth", "Group")

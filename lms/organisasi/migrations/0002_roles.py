@@ -1,7 +1,8 @@
 """Create the four roles with their permissions."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from lms.migration_support import ensure_permissions
 
 ROLE_PERMISSIONS = {
     "Peserta": [],
@@ -38,11 +39,7 @@ ROLE_PERMISSIONS = {
 
 
 def create_roles(apps, schema_editor):
-    # Permissions are normally made after all migrations; make them now so we can grant them.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+    ensure_permissions(apps)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, perms in ROLE_PERMISSIONS.items():
