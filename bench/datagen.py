@@ -17,7 +17,6 @@ The last `reserve` employees are enrolled in every course with no progress at al
 """
 
 import datetime
-import io
 import random
 from dataclasses import dataclass, field
 
@@ -38,7 +37,7 @@ SIZES = {
 }
 MODULES_PER_COURSE = 3
 LESSONS_PER_MODULE = 4
-PASSWORD = "bench-pass-123"  # noqa: S105
+PASSWORD = "bench-pass-123"
 RESERVE = 16
 BATCH = 5_000
 FIRST_NAMES = ["Ahmad", "Siti", "Budi", "Dewi", "Rudi", "Nur", "Agus", "Rina", "Joko", "Maya"]
@@ -169,7 +168,9 @@ def generate(size: str, *, seed: int = 2026, reserve: int = RESERVE) -> Generate
     out = Generated()
 
     orgunit_load_official()
-    units = list(OrgUnit.objects.filter(level="kabkota").order_by("code").values_list("id", flat=True))
+    units = list(
+        OrgUnit.objects.filter(level="kabkota").order_by("code").values_list("id", flat=True)
+    )
     peserta = Group.objects.get(name="Peserta")
 
     with transaction.atomic():
@@ -205,8 +206,17 @@ def generate(size: str, *, seed: int = 2026, reserve: int = RESERVE) -> Generate
             "user": _Writer(
                 connection,
                 User._meta.db_table,
-                ["id", "password", "is_superuser", "email", "first_name", "last_name",
-                 "is_staff", "is_active", "date_joined"],
+                [
+                    "id",
+                    "password",
+                    "is_superuser",
+                    "email",
+                    "first_name",
+                    "last_name",
+                    "is_staff",
+                    "is_active",
+                    "date_joined",
+                ],
             ),
             "email": _Writer(
                 connection,
@@ -219,15 +229,37 @@ def generate(size: str, *, seed: int = 2026, reserve: int = RESERVE) -> Generate
             "employee": _Writer(
                 connection,
                 Employee._meta.db_table,
-                ["id", "user_id", "full_name", "nip", "employment_type", "position", "unit_id",
-                 "is_active", "created_at", "updated_at"],
+                [
+                    "id",
+                    "user_id",
+                    "full_name",
+                    "nip",
+                    "employment_type",
+                    "position",
+                    "unit_id",
+                    "is_active",
+                    "created_at",
+                    "updated_at",
+                ],
             ),
             "enrollment": _Writer(
                 connection,
                 Enrollment._meta.db_table,
-                ["id", "user_id", "course_id", "status", "assignment_id", "due_date",
-                 "lessons_done", "progress_percent", "next_lesson_id", "enrolled_at",
-                 "last_activity_at", "completed_at", "withdrawn_at"],
+                [
+                    "id",
+                    "user_id",
+                    "course_id",
+                    "status",
+                    "assignment_id",
+                    "due_date",
+                    "lessons_done",
+                    "progress_percent",
+                    "next_lesson_id",
+                    "enrolled_at",
+                    "last_activity_at",
+                    "completed_at",
+                    "withdrawn_at",
+                ],
             ),
             "progress": _Writer(
                 connection,
@@ -249,8 +281,18 @@ def generate(size: str, *, seed: int = 2026, reserve: int = RESERVE) -> Generate
             w["email"].add((aid0 + i, uid, email, True, True))
             w["group"].add((gid0 + i, uid, peserta.pk))
             w["employee"].add(
-                (eid0 + i, uid, name, None, "non_asn", "Staf", units[i % len(units)], True,
-                 start, start)
+                (
+                    eid0 + i,
+                    uid,
+                    name,
+                    None,
+                    "non_asn",
+                    "Staf",
+                    units[i % len(units)],
+                    True,
+                    start,
+                    start,
+                )
             )
             reserved = i >= n_regular
             if reserved:
@@ -271,11 +313,19 @@ def generate(size: str, *, seed: int = 2026, reserve: int = RESERVE) -> Generate
                 complete = k == len(lessons)
                 w["enrollment"].add(
                     (
-                        enr_id, uid, cid,
+                        enr_id,
+                        uid,
+                        cid,
                         Enrollment.Status.COMPLETED if complete else Enrollment.Status.ACTIVE,
-                        None, None, k, round(100 * k / len(lessons)),
-                        None if complete else lessons[k], enrolled,
-                        done_at if k else None, done_at if complete else None, None,
+                        None,
+                        None,
+                        k,
+                        round(100 * k / len(lessons)),
+                        None if complete else lessons[k],
+                        enrolled,
+                        done_at if k else None,
+                        done_at if complete else None,
+                        None,
                     )
                 )
                 enr_id += 1
@@ -286,8 +336,16 @@ def generate(size: str, *, seed: int = 2026, reserve: int = RESERVE) -> Generate
         for key in ("user", "email", "group", "employee", "enrollment", "progress", "jp"):
             w[key].flush()
         _reset_sequences(
-            connection, [User, EmailAddress, User.groups.through, Employee, Enrollment,
-                         LessonProgress, JPCredit]
+            connection,
+            [
+                User,
+                EmailAddress,
+                User.groups.through,
+                Employee,
+                Enrollment,
+                LessonProgress,
+                JPCredit,
+            ],
         )
 
     out.employees = w["employee"].count

@@ -80,8 +80,20 @@ def _free_port() -> int:
 
 def _database_settings(connection) -> dict:
     sd = connection.settings_dict
-    keys = ("ENGINE", "NAME", "USER", "PASSWORD", "HOST", "PORT", "OPTIONS", "CONN_MAX_AGE",
-            "CONN_HEALTH_CHECKS", "ATOMIC_REQUESTS", "AUTOCOMMIT", "TIME_ZONE")
+    keys = (
+        "ENGINE",
+        "NAME",
+        "USER",
+        "PASSWORD",
+        "HOST",
+        "PORT",
+        "OPTIONS",
+        "CONN_MAX_AGE",
+        "CONN_HEALTH_CHECKS",
+        "ATOMIC_REQUESTS",
+        "AUTOCOMMIT",
+        "TIME_ZONE",
+    )
     return {k: sd[k] for k in keys if k in sd}
 
 
@@ -102,7 +114,9 @@ class Client:
 
     def __init__(self, port: int, session_key: str):
         self.port = port
-        self.csrf = "".join(secrets.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(32))
+        self.csrf = "".join(
+            secrets.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(32)
+        )
         self.cookie = f"sessionid={session_key}; csrftoken={self.csrf}"
         self.conn = None
 
@@ -151,7 +165,7 @@ def run_load(clients: list[Client], paths, method: str, seconds: float) -> dict:
             t0 = time.perf_counter()
             try:
                 status, _body = client.request(method, path)
-            except Exception:  # noqa: BLE001 - a failed request is an error, not a crash
+            except Exception:  # a failed request is an error, not a crash
                 errors[i] += 1
                 continue
             latencies[i].append(time.perf_counter() - t0)
@@ -190,10 +204,14 @@ def start_server(tmp: Path, settings_name: str, port: int) -> subprocess.Popen:
     log = open(tmp / "gunicorn.log", "wb")  # noqa: SIM115 - closed with the process
     cmd = [
         str(Path(sys.executable).parent / "gunicorn"),
-        "--workers", "2",
-        "--threads", "4",
-        "--bind", f"127.0.0.1:{port}",
-        "--log-level", "warning",
+        "--workers",
+        "2",
+        "--threads",
+        "4",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
         "lms.wsgi:application",
     ]
     proc = subprocess.Popen(
