@@ -97,8 +97,10 @@ def enrollment_withdraw(*, user, course: CoursePage) -> Enrollment | None:
     return enrollment
 
 
-def _refresh_progress(enrollment: Enrollment) -> None:
-    outline = course_outline(course=enrollment.course, user=enrollment.user)
+def _refresh_progress(enrollment: Enrollment, *, outline=None) -> None:
+    """Store the enrolment's progress figures, from `outline` when the caller has one."""
+    if outline is None:
+        outline = course_outline(course=enrollment.course, user=enrollment.user)
     next_item = outline.next_lesson
     enrollment.lessons_done = outline.done
     enrollment.progress_percent = outline.percent
@@ -123,10 +125,11 @@ def lesson_complete(*, user, lesson: LessonPage) -> Enrollment:
     if item is None or item.locked:
         raise LessonLocked
     LessonProgress.objects.get_or_create(user=user, lesson=lesson, defaults={"course": course})
+    item.done = True  # the outline read above is otherwise current: no need to read it again
     enrollment.course = course
     enrollment.last_activity_at = timezone.now()
     enrollment.save(update_fields=["last_activity_at"])
-    _refresh_progress(enrollment)
+    _refresh_progress(enrollment, outline=outline)
     course_complete_if_done(enrollment=enrollment)
     return enrollment
 

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 from wagtail.images import get_image_model
 from wagtail.models import Site
@@ -25,6 +26,7 @@ from .services import (
 )
 
 COVER_SPEC = "fill-640x360"
+LOCKED_MESSAGE = _lazy("Materi ini terbuka setelah materi sebelumnya Anda selesaikan.")
 JP_FILTERS = {
     "1-4": (1, 4),
     "5-8": (5, 8),
@@ -135,9 +137,7 @@ def lesson_serve(request, *, lesson: LessonPage):
     if item is None:
         raise Http404
     if item.locked:
-        messages.warning(
-            request, _("Materi ini terbuka setelah materi sebelumnya Anda selesaikan.")
-        )
+        messages.warning(request, LOCKED_MESSAGE)
         target = outline.next_lesson
         return redirect(target.url if target else course.url)
     previous, following = outline.neighbours(lesson.id)
@@ -197,14 +197,12 @@ def complete_lesson(request, lesson_id: int):
     lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
     try:
         enrollment = lesson_complete(user=request.user, lesson=lesson)
-    except EnrollmentError as exc:
-        messages.error(request, str(exc))
-        return redirect(lesson.get_parent().get_parent().url)
-    except LessonLocked:
-        messages.warning(
-            request, _("Materi ini terbuka setelah materi sebelumnya Anda selesaikan.")
-        )
-        return redirect(lesson.get_parent().get_parent().url)
+    except (EnrollmentError, LessonLocked) as exc:
+        if isinstance(exc, LessonLocked):
+            messages.warning(request, LOCKED_MESSAGE)
+        else:
+            messages.error(request, str(exc))
+        return redirect(CoursePage.objects.ancestor_of(lesson).get().url)
     course = enrollment.course
     if (
         enrollment.status == Enrollment.Status.COMPLETED
