@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "lms.akun",
     "lms.organisasi",
     "lms.beranda",
+    "lms.laporan",
     "kursus",
     "sertifikat",
     "wagtail.contrib.forms",
@@ -233,6 +234,10 @@ CELERY_BEAT_SCHEDULE = {
     "organisasi-sweep-stale-imports": {
         "task": "lms.organisasi.tasks.employee_import_sweep_task",
         "schedule": crontab(minute="*/15"),
+    },
+    "kursus-expire-overdue-attempts": {
+        "task": "kursus.tasks.quiz_attempts_expire_task",
+        "schedule": crontab(minute="*"),
     },
 }
 

@@ -22,6 +22,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a worker process started by a test sees the same rows.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
+    # LMS_TEST_DB_NAME lets two test runs on one checkout keep apart.
+    DATABASES["default"]["TEST"] = {
+        "NAME": env("LMS_TEST_DB_NAME", default=str(BASE_DIR / "var" / "test-db.sqlite3"))
+    }
 
 WAGTAILADMIN_BASE_URL = "http://testserver"
