@@ -6,6 +6,7 @@ function whatever else a course comes to require.
 """
 
 from collections.abc import Callable
+from decimal import Decimal
 
 from .models import CoursePage, LessonPage, LessonProgress
 
@@ -37,3 +38,17 @@ def course_requirements_missing(*, user, course: CoursePage) -> list[str]:
 
 def course_is_completed_by(*, user, course: CoursePage) -> bool:
     return not course_requirements_missing(user=user, course=course)
+
+
+# The score a course reports as its result (on certificates, in reports): the graded post-test.
+# The quiz engine registers its scorer here, as it does its requirement check above.
+FINAL_SCORE_PROVIDERS: list[Callable[..., Decimal | None]] = []
+
+
+def course_final_score(*, user, course: CoursePage) -> Decimal | None:
+    """The learner's final score in percent, or None when the course has no graded post-test."""
+    for provider in FINAL_SCORE_PROVIDERS:
+        score = provider(user=user, course=course)
+        if score is not None:
+            return score
+    return None
