@@ -12,6 +12,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from kursus.blocks import LessonStreamBlock
+from lms.beranda.restrictions import CachedViewRestrictionsMixin
 
 
 @register_snippet
@@ -31,7 +32,7 @@ class CourseCategory(models.Model):
         return self.name
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(CachedViewRestrictionsMixin, Page):
     """The catalogue at /kursus/."""
 
     intro = models.CharField(_("pengantar"), max_length=300, blank=True)
@@ -53,7 +54,7 @@ class CourseIndexPage(Page):
         return context
 
 
-class CoursePage(Page):
+class CoursePage(CachedViewRestrictionsMixin, Page):
     code = models.CharField(
         _("kode kursus"), max_length=20, unique=True, help_text=_("Misalnya IKP-01.")
     )
@@ -156,7 +157,7 @@ class CoursePage(Page):
         return context
 
 
-class ModulePage(Page):
+class ModulePage(CachedViewRestrictionsMixin, Page):
     summary = models.TextField(_("ringkasan"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("summary")]
@@ -174,7 +175,7 @@ class ModulePage(Page):
         return redirect(self.get_parent().url + f"#modul-{self.pk}")
 
 
-class LessonPage(Page):
+class LessonPage(CachedViewRestrictionsMixin, Page):
     duration_minutes = models.PositiveSmallIntegerField(
         _("perkiraan durasi (menit)"), validators=[MinValueValidator(1)], default=30
     )

@@ -6,3 +6,8 @@ class BerandaConfig(AppConfig):
     name = "lms.beranda"
     label = "beranda"
     verbose_name = _("Beranda")
+
+    def ready(self):
+        from .restrictions import connect_signals
+
+        connect_signals()

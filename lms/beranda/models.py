@@ -4,8 +4,10 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from .restrictions import CachedViewRestrictionsMixin
 
-class HomePage(Page):
+
+class HomePage(CachedViewRestrictionsMixin, Page):
     """The site's front page: what this site is, and the ways in."""
 
     lead = models.CharField(
@@ -22,6 +24,26 @@ class HomePage(Page):
 
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
+
+    def route(self, request, path_components):
+        """Find the page a URL names in one indexed query instead of one per level (a lesson
+        sits four levels below this page). Anything else, such as a page with sub-routes,
+        takes Wagtail's walk down the tree."""
+        if path_components:
+            url_path = self.url_path + "/".join(path_components) + "/"
+            page = (
+                Page.objects.filter(
+                    slug=path_components[-1],
+                    depth=self.depth + len(path_components),
+                    url_path=url_path,
+                    path__startswith=self.path,
+                )
+                .specific()
+                .first()
+            )
+            if page is not None:
+                return page.route(request, [])
+        return super().route(request, path_components)
 
     class Meta:
         verbose_name = _("halaman beranda")

@@ -28,6 +28,14 @@ def user_is_admin_lms(user) -> bool:
     return user.is_authenticated and (user.is_superuser or user_has_role(user, ADMIN_LMS))
 
 
+def user_can_use_admin(user) -> bool:
+    """Whether to offer the Wagtail admin: the roles the roles migration gives `access_admin`.
+    Read from the groups already loaded for the request, not from the permission tables."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or bool(user_role_names(user) & {PENGAJAR, ADMIN_LMS})
+
+
 def user_requires_mfa(user) -> bool:
     """Trainers, supervisors and admins must use MFA before the admin or any report."""
     if not user.is_authenticated:
