@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class KursusConfig(AppConfig):
     name = "kursus"
     verbose_name = _("Kursus")
+
+    def ready(self):
+        from .quiz_services import register_completion_rules
+
+        register_completion_rules()

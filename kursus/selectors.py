@@ -5,7 +5,15 @@ from dataclasses import dataclass, field
 
 from django.db.models import Sum
 
-from .models import CoursePage, Enrollment, JPCredit, LessonPage, LessonProgress, ModulePage
+from .models import (
+    CoursePage,
+    Enrollment,
+    JPCredit,
+    LessonPage,
+    LessonProgress,
+    ModulePage,
+    QuizPage,
+)
 
 
 @dataclass
@@ -20,11 +28,29 @@ class LessonItem:
 
 
 @dataclass
+class QuizItem:
+    id: int
+    title: str
+    url: str
+    kind: str
+    required: bool
+    pass_mark: int
+    grading: str
+    module_id: int | None
+    grade: object = None  # the learner's grade in percent, filled by the views that show it
+
+    @property
+    def passed(self) -> bool:
+        return self.grade is not None and self.grade >= self.pass_mark
+
+
+@dataclass
 class ModuleItem:
     id: int
     title: str
     summary: str
     lessons: list[LessonItem] = field(default_factory=list)
+    quizzes: list[QuizItem] = field(default_factory=list)
 
     @property
     def percent(self) -> int:
@@ -41,6 +67,22 @@ class ModuleItem:
 class CourseOutline:
     modules: list[ModuleItem]
     lessons: list[LessonItem]
+    quizzes: list[QuizItem] = field(default_factory=list)  # every live quiz, in tree order
+
+    @property
+    def course_quizzes(self) -> list[QuizItem]:
+        return [quiz for quiz in self.quizzes if quiz.module_id is None]
+
+    @property
+    def pretests(self) -> list[QuizItem]:
+        return [q for q in self.course_quizzes if q.kind == QuizPage.Kind.PRETEST]
+
+    @property
+    def final_quizzes(self) -> list[QuizItem]:
+        return [q for q in self.course_quizzes if q.kind != QuizPage.Kind.PRETEST]
+
+    def quiz(self, quiz_id: int) -> QuizItem | None:
+        return next((q for q in self.quizzes if q.id == quiz_id), None)
 
     @property
     def total(self) -> int:
@@ -73,8 +115,8 @@ def _relative_url(url_path: str, root_url_path: str) -> str:
 def course_outline(
     *, course: CoursePage, user=None, root_url_path: str | None = None
 ) -> CourseOutline:
-    """Modules and live lessons of `course` in tree order, with `user`'s progress and, for
-    courses that unlock in order, which lessons are still locked. Three queries."""
+    """Modules, live lessons and quizzes of `course` in tree order, with `user`'s progress and,
+    for courses that unlock in order, which lessons are still locked. Four queries."""
     if root_url_path is None:
         site = course.get_site()
         root_url_path = site.root_page.url_path if site else "/"
@@ -117,7 +159,41 @@ def course_outline(
             blocked = True
         module.lessons.append(item)
         lessons.append(item)
-    return CourseOutline(modules=list(modules_by_path.values()), lessons=lessons)
+    quizzes: list[QuizItem] = []
+    for row in (
+        QuizPage.objects.live()
+        .descendant_of(course)
+        .order_by("path")
+        .values(
+            "id",
+            "title",
+            "url_path",
+            "path",
+            "kind",
+            "required_for_completion",
+            "pass_mark",
+            "grading",
+        )
+    ):
+        module = None
+        if len(row["path"]) > len(course.path) + QuizPage.steplen:
+            module = modules_by_path.get(row["path"][:module_path_len])
+            if module is None:
+                continue
+        item = QuizItem(
+            id=row["id"],
+            title=row["title"],
+            url=_relative_url(row["url_path"], root_url_path),
+            kind=row["kind"],
+            required=row["required_for_completion"],
+            pass_mark=row["pass_mark"],
+            grading=row["grading"],
+            module_id=module.id if module else None,
+        )
+        if module is not None:
+            module.quizzes.append(item)
+        quizzes.append(item)
+    return CourseOutline(modules=list(modules_by_path.values()), lessons=lessons, quizzes=quizzes)
 
 
 def enrollment_get(*, user, course: CoursePage) -> Enrollment | None:
@@ -150,3 +226,14 @@ def jp_year_summary(*, user, year: int) -> dict:
 
 def jp_total(*, user, year: int) -> int:
     return JPCredit.objects.filter(user=user, year=year).aggregate(n=Sum("jp"))["n"] or 0
+
+
+def outline_with_grades(outline: CourseOutline, *, user) -> CourseOutline:
+    """Put `user`'s grade on each quiz of the outline. One query, none without quizzes."""
+    from .quiz_services import quiz_grades
+
+    if outline.quizzes and user.is_authenticated:
+        grades = quiz_grades(user=user, quizzes=outline.quizzes)
+        for quiz in outline.quizzes:
+            quiz.grade = grades.get(quiz.id)
+    return outline

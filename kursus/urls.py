@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import quiz_views, views
 
 app_name = "kursus"
 
@@ -9,4 +9,29 @@ urlpatterns = [
     path("belajar/kursus/<int:course_id>/daftar/", views.enroll, name="enroll"),
     path("belajar/kursus/<int:course_id>/keluar/", views.withdraw, name="withdraw"),
     path("belajar/materi/<int:lesson_id>/selesai/", views.complete_lesson, name="complete_lesson"),
+    path("belajar/kuis/<int:quiz_id>/mulai/", quiz_views.quiz_start, name="quiz_start"),
+    path("belajar/percobaan/<int:attempt_id>/", quiz_views.attempt_view, name="attempt"),
+    path(
+        "belajar/percobaan/<int:attempt_id>/jawab/",
+        quiz_views.attempt_answer,
+        name="attempt_answer",
+    ),
+    path(
+        "belajar/percobaan/<int:attempt_id>/simpan/", quiz_views.attempt_save, name="attempt_save"
+    ),
+    path(
+        "belajar/percobaan/<int:attempt_id>/ringkasan/",
+        quiz_views.attempt_summary,
+        name="attempt_summary",
+    ),
+    path(
+        "belajar/percobaan/<int:attempt_id>/kumpulkan/",
+        quiz_views.attempt_submit,
+        name="attempt_submit",
+    ),
+    path(
+        "belajar/percobaan/<int:attempt_id>/hasil/",
+        quiz_views.attempt_result,
+        name="attempt_result",
+    ),
 ]

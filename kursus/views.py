@@ -15,7 +15,8 @@ from wagtail.images import get_image_model
 from wagtail.models import Site
 
 from .models import CourseCategory, CoursePage, Enrollment, LessonPage
-from .selectors import course_outline, enrollment_get, jp_year_summary
+from .quiz_selectors import course_pre_post_gain
+from .selectors import course_outline, enrollment_get, jp_year_summary, outline_with_grades
 from .services import (
     EnrollmentError,
     LessonLocked,
@@ -103,6 +104,7 @@ def course_context(request, *, course: CoursePage) -> dict:
     outline = course_outline(
         course=course, user=request.user, root_url_path=_root_url_path(request)
     )
+    outline_with_grades(outline, user=request.user)
     enrollment = enrollment_get(user=request.user, course=course)
     blockers = []
     if request.user.is_authenticated and (
@@ -111,6 +113,7 @@ def course_context(request, *, course: CoursePage) -> dict:
         blockers = enrollment_blockers(user=request.user, course=course)
     return {
         "outline": outline,
+        "gain": course_pre_post_gain(outline=outline),
         "enrollment": enrollment,
         "enrolled": enrollment is not None and enrollment.status != Enrollment.Status.WITHDRAWN,
         "blockers": blockers,
@@ -218,6 +221,11 @@ def complete_lesson(request, lesson_id: int):
     outline = course_outline(course=course, user=request.user)
     _previous, following = outline.neighbours(lesson.id)
     target = following if following and not following.locked else outline.next_lesson
+    if target is None and outline.final_quizzes:
+        messages.info(
+            request, _("Semua materi selesai. Kerjakan tes akhir untuk menuntaskan kursus.")
+        )
+        return redirect(outline.final_quizzes[0].url)
     return redirect(target.url if target else course.url)
 
 

@@ -1,7 +1,17 @@
 from .pages import CourseCategory, CourseIndexPage, CoursePage, LessonPage, ModulePage
 from .progress import Enrollment, JPCredit, LessonProgress, MandatoryAssignment
+from .quiz import (
+    AttemptQuestion,
+    Question,
+    QuestionCategory,
+    QuestionOption,
+    QuizAttempt,
+    QuizPage,
+    QuizSlot,
+)
 
 __all__ = [
+    "AttemptQuestion",
     "CourseCategory",
     "CourseIndexPage",
     "CoursePage",
@@ -11,4 +21,10 @@ __all__ = [
     "LessonProgress",
     "MandatoryAssignment",
     "ModulePage",
+    "Question",
+    "QuestionCategory",
+    "QuestionOption",
+    "QuizAttempt",
+    "QuizPage",
+    "QuizSlot",
 ]

@@ -131,7 +131,7 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
         index.FilterField("jp"),
     ]
     parent_page_types = ["kursus.CourseIndexPage"]
-    subpage_types = ["kursus.ModulePage"]
+    subpage_types = ["kursus.ModulePage", "kursus.QuizPage"]
     template = "kursus/course_page.html"
 
     class Meta:
@@ -162,7 +162,7 @@ class ModulePage(CachedViewRestrictionsMixin, Page):
 
     content_panels = [*Page.content_panels, FieldPanel("summary")]
     parent_page_types = ["kursus.CoursePage"]
-    subpage_types = ["kursus.LessonPage"]
+    subpage_types = ["kursus.LessonPage", "kursus.QuizPage"]
 
     class Meta:
         verbose_name = _("modul")

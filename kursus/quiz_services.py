@@ -1,0 +1,405 @@
+"""Quiz attempts: start, autosave, submit, expire. Every write is idempotent and every time
+rule is enforced here, on the server, whatever the browser shows."""
+
+import html
+import random
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+
+from .completion import FINAL_SCORE_PROVIDERS, REQUIREMENT_CHECKS
+from .grading import OptionKey, percent_of, score_for
+from .models import (
+    AttemptQuestion,
+    CoursePage,
+    Enrollment,
+    Question,
+    QuestionOption,
+    QuizAttempt,
+    QuizPage,
+)
+
+
+class QuizError(Exception):
+    """A request the quiz rules refuse; the message is for the learner."""
+
+
+class AttemptClosed(QuizError):
+    pass
+
+
+# Answers that left the browser just before the deadline still count; later ones do not.
+GRACE = timedelta(seconds=30)
+
+
+def grace() -> timedelta:
+    return GRACE
+
+
+def quiz_course(quiz: QuizPage) -> CoursePage:
+    return CoursePage.objects.ancestor_of(quiz).get()
+
+
+def _draw_questions(quiz: QuizPage, rng: random.Random) -> list[Question]:
+    """The attempt's questions: the chosen ones and a fresh random draw per category slot."""
+    slots = list(quiz.slots.all().order_by("sort_order"))
+    fixed_ids = [slot.question_id for slot in slots if slot.question_id]
+    fixed = {q.id: q for q in Question.objects.filter(id__in=fixed_ids)}
+    taken = set(fixed_ids)
+    picked: list[Question] = []
+    categories = {slot.category_id for slot in slots if slot.category_id}
+    pools: dict[int, list[int]] = {category: [] for category in categories}
+    if categories:
+        rows = Question.objects.filter(category_id__in=categories, is_active=True).values_list(
+            "category_id", "id"
+        )
+        for category_id, question_id in rows:
+            pools[category_id].append(question_id)
+    drawn_ids: list[int | tuple[str, int]] = []
+    for slot in slots:
+        if slot.question_id:
+            drawn_ids.append(slot.question_id)
+            continue
+        pool = [pk for pk in pools[slot.category_id] if pk not in taken]
+        chosen = rng.sample(pool, min(slot.draw_count, len(pool)))
+        taken.update(chosen)
+        drawn_ids.extend(chosen)
+    drawn = {q.id: q for q in Question.objects.filter(id__in=set(drawn_ids) - set(fixed))}
+    drawn.update(fixed)
+    picked = [drawn[pk] for pk in drawn_ids if pk in drawn]
+    if quiz.shuffle_questions:
+        rng.shuffle(picked)
+    return picked
+
+
+def _freeze(attempt: QuizAttempt, questions: list[Question], rng: random.Random) -> None:
+    options: dict[int, list[QuestionOption]] = {q.id: [] for q in questions}
+    for option in QuestionOption.objects.filter(question__in=questions).order_by(
+        "question_id", "sort_order", "id"
+    ):
+        options[option.question_id].append(option)
+    rows = []
+    for position, question in enumerate(questions, start=1):
+        ids = [option.id for option in options[question.id]]
+        choices: list[int] = []
+        if question.kind == Question.Kind.MATCHING:
+            seen = set()
+            for option in options[question.id]:
+                key = option.match.strip().casefold()
+                if key not in seen:
+                    seen.add(key)
+                    choices.append(option.id)
+            rng.shuffle(choices)  # always: in tree order the answers would line up
+        if quiz_shuffles_options(attempt.quiz, question):
+            rng.shuffle(ids)
+        rows.append(
+            AttemptQuestion(
+                attempt=attempt,
+                position=position,
+                question=question,
+                option_order=ids,
+                choice_order=choices,
+                points=question.points,
+            )
+        )
+    AttemptQuestion.objects.bulk_create(rows)
+    attempt.max_score = sum((row.points for row in rows), Decimal(0))
+    attempt.save(update_fields=["max_score"])
+
+
+def quiz_shuffles_options(quiz: QuizPage, question: Question) -> bool:
+    return quiz.shuffle_options and question.kind not in (
+        Question.Kind.TRUE_FALSE,
+        Question.Kind.SHORT,
+    )
+
+
+def quiz_locked_reason(*, user, quiz: QuizPage, course: CoursePage, outline=None) -> str | None:
+    """Why `user` may not start `quiz` now, or None. Enrolment, the window, the attempts left,
+    and in an in-order course the lessons before it."""
+    from .selectors import course_outline
+
+    enrollment = Enrollment.objects.filter(user=user, course=course).first()
+    if enrollment is None or enrollment.status == Enrollment.Status.WITHDRAWN:
+        return _("Daftar ke kursus ini terlebih dahulu untuk mengerjakan kuis.")
+    now = timezone.now()
+    if quiz.opens_at and now < quiz.opens_at:
+        return _("Kuis ini baru dibuka %(time)s.") % {
+            "time": timezone.localtime(quiz.opens_at).strftime("%d-%m-%Y %H:%M")
+        }
+    if quiz.closes_at and now >= quiz.closes_at:
+        return _("Kuis ini sudah ditutup.")
+    if course.sequential and quiz.kind != QuizPage.Kind.PRETEST:
+        outline = outline or course_outline(course=course, user=user)
+        item = outline.quiz(quiz.id)
+        lessons = outline.lessons
+        if item is not None and item.module_id is not None:
+            lessons = next(m.lessons for m in outline.modules if m.id == item.module_id)
+        if any(not item.done for item in lessons):
+            return _("Selesaikan dulu materi sebelum kuis ini.")
+    return None
+
+
+def quiz_attempt_start(*, user, quiz: QuizPage, rng: random.Random | None = None) -> QuizAttempt:
+    """The learner's open attempt of `quiz`, or a new one with its own frozen draw."""
+    rng = rng or random.SystemRandom()
+    open_attempt = QuizAttempt.objects.filter(
+        user=user, quiz=quiz, status=QuizAttempt.Status.IN_PROGRESS
+    ).first()
+    if open_attempt is not None:
+        if attempt_is_overdue(open_attempt):
+            quiz_attempt_submit(attempt_id=open_attempt.pk, expired=True)
+        else:
+            return open_attempt
+    course = quiz_course(quiz)
+    reason = quiz_locked_reason(user=user, quiz=quiz, course=course)
+    if reason:
+        raise QuizError(reason)
+    used = QuizAttempt.objects.filter(user=user, quiz=quiz).count()
+    if quiz.attempts_allowed and used >= quiz.attempts_allowed:
+        raise QuizError(_("Kesempatan mengerjakan kuis ini sudah habis."))
+    now = timezone.now()
+    deadline = None
+    if quiz.time_limit_minutes:
+        deadline = now + timedelta(minutes=quiz.time_limit_minutes)
+    if quiz.closes_at and (deadline is None or quiz.closes_at < deadline):
+        deadline = quiz.closes_at
+    try:
+        with transaction.atomic():
+            attempt = QuizAttempt.objects.create(
+                user=user, quiz=quiz, number=used + 1, started_at=now, deadline=deadline
+            )
+            questions = _draw_questions(quiz, rng)
+            if not questions:
+                raise QuizError(_("Kuis ini belum berisi soal."))
+            _freeze(attempt, questions, rng)
+    except IntegrityError:
+        # A second click or tab started one at the same moment: use that one.
+        existing = QuizAttempt.objects.filter(
+            user=user, quiz=quiz, status=QuizAttempt.Status.IN_PROGRESS
+        ).first()
+        if existing is None:
+            raise
+        return existing
+    return attempt
+
+
+def attempt_is_overdue(attempt: QuizAttempt, now=None) -> bool:
+    now = now or timezone.now()
+    return attempt.deadline is not None and now > attempt.deadline + grace()
+
+
+def _clean_response(row: AttemptQuestion, response):
+    """Keep only what could be an answer to this frozen question; anything else is refused."""
+    kind = row.question.kind
+    allowed = set(row.option_order)
+    if response in (None, "", [], {}):
+        return None
+    if kind in (Question.Kind.SINGLE, Question.Kind.TRUE_FALSE):
+        try:
+            value = int(response)
+        except (TypeError, ValueError):
+            raise QuizError(_("Jawaban tidak dikenali.")) from None
+        if value not in allowed:
+            raise QuizError(_("Jawaban tidak dikenali."))
+        return value
+    if kind == Question.Kind.MULTIPLE:
+        values = response if isinstance(response, list) else [response]
+        try:
+            chosen = sorted({int(v) for v in values})
+        except (TypeError, ValueError):
+            raise QuizError(_("Jawaban tidak dikenali.")) from None
+        if not set(chosen) <= allowed:
+            raise QuizError(_("Jawaban tidak dikenali."))
+        return chosen or None
+    if kind == Question.Kind.SHORT:
+        if not isinstance(response, str):
+            raise QuizError(_("Jawaban tidak dikenali."))
+        return response.strip()[:500] or None
+    if kind == Question.Kind.MATCHING:
+        if not isinstance(response, dict):
+            raise QuizError(_("Jawaban tidak dikenali."))
+        choices = set(row.choice_order)
+        cleaned = {}
+        for prompt, chosen in response.items():
+            try:
+                prompt_id, chosen_id = (
+                    int(prompt),
+                    int(chosen) if chosen not in ("", None) else None,
+                )
+            except (TypeError, ValueError):
+                raise QuizError(_("Jawaban tidak dikenali.")) from None
+            if prompt_id not in allowed or (chosen_id is not None and chosen_id not in choices):
+                raise QuizError(_("Jawaban tidak dikenali."))
+            if chosen_id is not None:
+                cleaned[str(prompt_id)] = chosen_id
+        return cleaned or None
+    raise QuizError(_("Jawaban tidak dikenali."))
+
+
+def quiz_answer_save(*, attempt: QuizAttempt, position: int, response) -> AttemptQuestion:
+    """Autosave one answer. Refused once the attempt is closed or past its deadline and grace;
+    an overdue attempt is graded there and then on what was saved before."""
+    now = timezone.now()
+    if not attempt.is_open:
+        raise AttemptClosed(_("Percobaan ini sudah selesai; jawaban tidak dapat diubah."))
+    if attempt_is_overdue(attempt, now):
+        quiz_attempt_submit(attempt_id=attempt.pk, expired=True)
+        raise AttemptClosed(_("Waktu mengerjakan sudah habis; jawaban terakhir tidak disimpan."))
+    row = (
+        AttemptQuestion.objects.select_related("question")
+        .filter(attempt=attempt, position=position)
+        .first()
+    )
+    if row is None:
+        raise QuizError(_("Soal tidak ditemukan."))
+    cleaned = _clean_response(row, response)
+    # Conditional on the attempt still being open, so a save racing a submit cannot land after
+    # the grading.
+    updated = AttemptQuestion.objects.filter(
+        pk=row.pk, attempt__status=QuizAttempt.Status.IN_PROGRESS
+    ).update(response=cleaned, saved_at=now)
+    if not updated:
+        raise AttemptClosed(_("Percobaan ini sudah selesai; jawaban tidak dapat diubah."))
+    QuizAttempt.objects.filter(pk=attempt.pk).update(last_saved_at=now)
+    row.response, row.saved_at = cleaned, now
+    return row
+
+
+def _option_keys(options) -> list[OptionKey]:
+    return [
+        OptionKey(
+            id=o.id,
+            fraction=o.fraction,
+            text=html.unescape(strip_tags(o.text)),
+            match=o.match,
+        )
+        for o in options
+    ]
+
+
+@transaction.atomic
+def quiz_attempt_submit(*, attempt_id: int, expired: bool = False) -> QuizAttempt:
+    """Grade an attempt once. A double click, a retried request, or the expiry job racing the
+    learner finds it graded and changes nothing."""
+    attempt = QuizAttempt.objects.select_for_update().select_related("quiz").get(pk=attempt_id)
+    if not attempt.is_open:
+        return attempt
+    now = timezone.now()
+    rows = list(attempt.questions.select_related("question"))
+    options: dict[int, list] = {}
+    for option in QuestionOption.objects.filter(question_id__in={r.question_id for r in rows}):
+        options.setdefault(option.question_id, []).append(option)
+    total = Decimal(0)
+    for row in rows:
+        row.score = score_for(
+            row.question.kind,
+            _option_keys(options.get(row.question_id, [])),
+            row.response,
+            row.points,
+        )
+        total += row.score
+    AttemptQuestion.objects.bulk_update(rows, ["score"])
+    overdue = attempt_is_overdue(attempt, now)
+    attempt.status = (
+        QuizAttempt.Status.EXPIRED if (expired or overdue) else QuizAttempt.Status.SUBMITTED
+    )
+    attempt.finished_at = now
+    attempt.score = total
+    attempt.percent = percent_of(total, attempt.max_score)
+    attempt.passed = attempt.percent >= attempt.quiz.pass_mark
+    attempt.save(update_fields=["status", "finished_at", "score", "percent", "passed"])
+    if attempt.passed and attempt.quiz.required_for_completion:
+        _complete_course_if_done(attempt)
+    return attempt
+
+
+def _complete_course_if_done(attempt: QuizAttempt) -> None:
+    from .services import course_complete_if_done
+
+    course = quiz_course(attempt.quiz)
+    enrollment = (
+        Enrollment.objects.select_for_update()
+        .filter(user=attempt.user_id, course=course, status=Enrollment.Status.ACTIVE)
+        .select_related("course", "user")
+        .first()
+    )
+    if enrollment is not None:
+        course_complete_if_done(enrollment=enrollment)
+
+
+def quiz_attempts_expire(*, now=None) -> int:
+    """Grade, as expired, every open attempt whose deadline and grace have passed."""
+    now = now or timezone.now()
+    overdue = QuizAttempt.objects.filter(
+        status=QuizAttempt.Status.IN_PROGRESS, deadline__lt=now - grace()
+    ).values_list("pk", flat=True)
+    count = 0
+    for pk in list(overdue[:1000]):
+        attempt = quiz_attempt_submit(attempt_id=pk, expired=True)
+        count += attempt.status == QuizAttempt.Status.EXPIRED
+    return count
+
+
+# The grade of a quiz, and what the course's completion rule and final score read of it.
+
+
+def quiz_grades(*, user, quizzes) -> dict[int, Decimal]:
+    """{quiz id: the learner's grade in percent} for the quizzes they have finished."""
+    quizzes = list(quizzes)
+    by_id = {quiz.id: quiz for quiz in quizzes}
+    grades: dict[int, Decimal] = {}
+    finished = (
+        QuizAttempt.objects.filter(user=user, quiz_id__in=by_id)
+        .exclude(status=QuizAttempt.Status.IN_PROGRESS)
+        .order_by("quiz_id", "number")
+        .values_list("quiz_id", "percent")
+    )
+    for quiz_id, percent in finished:
+        if by_id[quiz_id].grading == QuizPage.Grading.LAST or quiz_id not in grades:
+            grades[quiz_id] = percent
+        else:
+            grades[quiz_id] = max(grades[quiz_id], percent)
+    return grades
+
+
+def quizzes_missing(*, user, course: CoursePage) -> list[str]:
+    required = list(
+        QuizPage.objects.live()
+        .descendant_of(course)
+        .filter(required_for_completion=True)
+        .only("id", "pass_mark", "grading")
+    )
+    if not required:
+        return []
+    grades = quiz_grades(user=user, quizzes=required)
+    return [
+        f"quiz:{quiz.id}"
+        for quiz in required
+        if grades.get(quiz.id) is None or grades[quiz.id] < quiz.pass_mark
+    ]
+
+
+def posttest_score(*, user, course: CoursePage) -> Decimal | None:
+    posttest = (
+        QuizPage.objects.live()
+        .descendant_of(course)
+        .filter(kind=QuizPage.Kind.POSTTEST)
+        .only("id", "grading")
+        .first()
+    )
+    if posttest is None:
+        return None
+    return quiz_grades(user=user, quizzes=[posttest]).get(posttest.id)
+
+
+def register_completion_rules() -> None:
+    """Plug quizzes into the single completion rule of a course (called once, at startup)."""
+    if quizzes_missing not in REQUIREMENT_CHECKS:
+        REQUIREMENT_CHECKS.append(quizzes_missing)
+    if posttest_score not in FINAL_SCORE_PROVIDERS:
+        FINAL_SCORE_PROVIDERS.append(posttest_score)
