@@ -97,3 +97,61 @@ def course_lessons(course):
     from kursus.models import LessonPage
 
     return list(LessonPage.objects.live().descendant_of(course).order_by("path"))
+
+
+def make_question(category, kind: str = "single", *, points=1, title=None, options=None):
+    """A question of `kind` in `category`. `options` is a list of (text, fraction[, match]);
+    the default gives each kind a sensible key: the first option right."""
+    from decimal import Decimal
+
+    from kursus.models import Question, QuestionOption
+
+    defaults = {
+        "single": [("Benar sekali", 1), ("Keliru", 0), ("Juga keliru", 0)],
+        "truefalse": [("Benar", 1), ("Salah", 0)],
+        "multiple": [("A benar", Decimal("0.5")), ("B benar", Decimal("0.5")), ("C salah", -1)],
+        "short": [("Bawaslu", 1), ("Badan Pengawas Pemilu", 1)],
+        "matching": [("TPS", 0, "Tempat Pemungutan Suara"), ("PKD", 0, "Panwaslu Kelurahan/Desa")],
+    }
+    question = Question(
+        category=category,
+        kind=kind,
+        title=title or f"Soal {kind}",
+        text=f"<p>Pertanyaan {title or kind}?</p>",
+        points=Decimal(points),
+        general_feedback="<p>UMPAN-BALIK-UMUM</p>",
+    )
+    for i, option in enumerate(options or defaults[kind]):
+        text, fraction, *match = option
+        question.options.add(
+            QuestionOption(
+                text=f"<p>{text}</p>",
+                fraction=Decimal(fraction),
+                match=match[0] if match else "",
+                feedback=f"<p>UMPAN-BALIK-{i}</p>",
+                sort_order=i,
+            )
+        )
+    question.save()
+    return question
+
+
+def make_quiz(parent, *, kind="posttest", questions=(), draws=(), title=None, **fields):
+    """A published quiz under a course or module, with fixed `questions` and `draws`
+    [(category, count)]."""
+    from kursus.models import QuizPage, QuizSlot
+
+    quiz = QuizPage(
+        title=title or f"Kuis {kind}",
+        slug=fields.pop("slug", f"kuis-{kind}"),
+        kind=kind,
+        shuffle_questions=fields.pop("shuffle_questions", False),
+        shuffle_options=fields.pop("shuffle_options", False),
+        **fields,
+    )
+    for i, question in enumerate(questions):
+        quiz.slots.add(QuizSlot(question=question, sort_order=i))
+    for j, (category, count) in enumerate(draws, start=len(questions)):
+        quiz.slots.add(QuizSlot(category=category, draw_count=count, sort_order=j))
+    parent.add_child(instance=quiz)
+    return quiz

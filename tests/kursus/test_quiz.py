@@ -1,0 +1,407 @@
+"""The quiz engine: grading of every type, attempts frozen at start, autosave, time on the
+server, idempotent submit, the review policy, answers kept out of the page, and completion."""
+
+import random
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from kursus.grading import OptionKey, response_fraction
+from kursus.models import Enrollment, JPCredit, QuestionCategory, QuizAttempt
+from kursus.quiz_services import (
+    AttemptClosed,
+    QuizError,
+    quiz_answer_save,
+    quiz_attempt_start,
+    quiz_attempt_submit,
+    quiz_attempts_expire,
+)
+from kursus.services import enrollment_create, lesson_complete
+from kursus.tasks import quiz_attempts_expire_task
+
+from ..factories import course_lessons, make_course, make_question, make_quiz
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def category():
+    return QuestionCategory.objects.create(name="Bank uji")
+
+
+@pytest.fixture
+def course(learner):
+    course = make_course("KUI-01", modules=(2,))
+    enrollment_create(user=learner, course=course)
+    return course
+
+
+def answer_key(attempt):
+    """{position: (row, {option text: option id})} for answering in tests."""
+    rows = {}
+    for row in attempt.questions.select_related("question"):
+        texts = {o.id: o.text for o in row.question.options.all()}
+        rows[row.position] = (row, {texts[i]: i for i in row.option_order})
+    return rows
+
+
+# Grading of each type
+
+
+def keys(*specs):
+    return [OptionKey(id=i, fraction=Decimal(str(f)), text=t, match=m) for i, f, t, m in specs]
+
+
+def test_single_choice_gives_the_option_value():
+    options = keys((1, 1, "", ""), (2, 0, "", ""), (3, "0.5", "", ""))
+    assert response_fraction("single", options, 1) == 1
+    assert response_fraction("single", options, "3") == Decimal("0.5")
+    assert response_fraction("single", options, 2) == 0
+    assert response_fraction("single", options, 99) == 0
+    assert response_fraction("single", options, None) == 0
+
+
+def test_multiple_response_gives_partial_credit_and_never_below_zero():
+    options = keys((1, "0.5", "", ""), (2, "0.5", "", ""), (3, -1, "", ""), (4, "-0.25", "", ""))
+    assert response_fraction("multiple", options, [1, 2]) == 1
+    assert response_fraction("multiple", options, [1]) == Decimal("0.5")
+    assert response_fraction("multiple", options, [1, 4]) == Decimal("0.25")
+    assert response_fraction("multiple", options, [1, 3]) == 0  # -0.5 floors at zero
+    assert response_fraction("multiple", options, [1, 1, 1]) == Decimal("0.5")  # no stuffing
+
+
+def test_short_answer_ignores_case_and_spaces():
+    options = keys((1, 1, "Badan Pengawas Pemilu", ""), (2, "0.5", "Bawaslu", ""))
+    assert response_fraction("short", options, "  badan   PENGAWAS pemilu ") == 1
+    assert response_fraction("short", options, "BAWASLU") == Decimal("0.5")
+    assert response_fraction("short", options, "KPU") == 0
+
+
+def test_matching_counts_each_right_pair():
+    options = keys((1, 0, "TPS", "Tempat"), (2, 0, "PKD", "Desa"), (3, 0, "PTPS", "Tempat"))
+    # options 1 and 3 share an answer text, so choosing either one's id means "Tempat"
+    assert response_fraction("matching", options, {"1": 3, "2": 2, "3": 1}) == 1
+    assert response_fraction("matching", options, {"1": 2, "2": 2}) == Decimal(1) / 3
+
+
+def test_true_false(learner, course, category):
+    question = make_question(category, "truefalse")
+    quiz = make_quiz(course, kind="pretest", questions=[question])
+    attempt = quiz_attempt_start(user=learner, quiz=quiz)
+    row, by_text = answer_key(attempt)[1]
+    quiz_answer_save(attempt=attempt, position=1, response=by_text["<p>Salah</p>"])
+    assert quiz_attempt_submit(attempt_id=attempt.pk).percent == 0
+
+
+# Attempts
+
+
+def test_an_attempt_is_frozen_at_start_and_resumed(learner, course, category):
+    questions = [make_question(category, title=f"Q{i}") for i in range(10)]
+    quiz = make_quiz(course, kind="pretest", draws=[(category, 4)], shuffle_options=True)
+
+    attempt = quiz_attempt_start(user=learner, quiz=quiz, rng=random.Random(1))
+    frozen = list(attempt.questions.values_list("question_id", "option_order"))
+    again = quiz_attempt_start(user=learner, quiz=quiz, rng=random.Random(2))
+
+    assert again.pk == attempt.pk
+    assert list(again.questions.values_list("question_id", "option_order")) == frozen
+    assert len(frozen) == 4
+    assert {q for q, _ in frozen} <= {q.pk for q in questions}
+
+
+def test_each_attempt_draws_its_own_questions(learner, course, category):
+    for i in range(12):
+        make_question(category, title=f"Q{i}")
+    quiz = make_quiz(course, kind="pretest", draws=[(category, 3)])
+    first = quiz_attempt_start(user=learner, quiz=quiz, rng=random.Random(1))
+    quiz_attempt_submit(attempt_id=first.pk)
+    second = quiz_attempt_start(user=learner, quiz=quiz, rng=random.Random(7))
+
+    def drawn(a):
+        return set(a.questions.values_list("question_id", flat=True))
+
+    assert second.number == 2
+    assert drawn(first) != drawn(second)
+
+
+def test_attempts_allowed_is_enforced(learner, course, category):
+    quiz = make_quiz(
+        course, kind="pretest", questions=[make_question(category)], attempts_allowed=1
+    )
+    attempt = quiz_attempt_start(user=learner, quiz=quiz)
+    quiz_attempt_submit(attempt_id=attempt.pk)
+    with pytest.raises(QuizError, match="sudah habis"):
+        quiz_attempt_start(user=learner, quiz=quiz)
+
+
+def test_not_enrolled_cannot_start(client, make_employee, category):
+    course = make_course("KUI-02", modules=(1,))
+    quiz = make_quiz(course, questions=[make_question(category)], kind="pretest")
+    outsider = make_employee("32.04").user
+    with pytest.raises(QuizError, match="Daftar"):
+        quiz_attempt_start(user=outsider, quiz=quiz)
+
+
+def test_posttest_waits_for_the_lessons_in_an_in_order_course(learner, course, category):
+    quiz = make_quiz(course, questions=[make_question(category)])
+    with pytest.raises(QuizError, match="materi"):
+        quiz_attempt_start(user=learner, quiz=quiz)
+    pretest = make_quiz(course, questions=[make_question(category)], kind="pretest")
+    assert quiz_attempt_start(user=learner, quiz=pretest).is_open
+
+
+def test_submit_twice_grades_once(learner, course, category):
+    quiz = make_quiz(course, questions=[make_question(category), make_question(category)])
+    for lesson in course_lessons(course):
+        lesson_complete(user=learner, lesson=lesson)
+    attempt = quiz_attempt_start(user=learner, quiz=quiz)
+    _, by_text = answer_key(attempt)[1]
+    quiz_answer_save(attempt=attempt, position=1, response=by_text["<p>Benar sekali</p>"])
+
+    first = quiz_attempt_submit(attempt_id=attempt.pk)
+    second = quiz_attempt_submit(attempt_id=attempt.pk)
+
+    assert (first.percent, first.finished_at) == (second.percent, second.finished_at)
+    assert first.percent == 50
+    assert QuizAttempt.objects.filter(user=learner, quiz=quiz).count() == 1
+
+
+def test_double_clicked_submit_over_http_counts_once(client, learner, course, category):
+    quiz = make_quiz(course, questions=[make_question(category)], kind="pretest")
+    attempt = quiz_attempt_start(user=learner, quiz=quiz)
+    client.force_login(learner)
+    url = reverse("kursus:attempt_submit", args=[attempt.pk])
+    assert client.post(url).status_code == 302
+    attempt.refresh_from_db()
+    finished = attempt.finished_at
+    assert client.post(url).status_code == 302
+    attempt.refresh_from_db()
+    assert attempt.finished_at == finished
+
+
+# Time on the server
+
+
+def test_answers_after_the_deadline_and_grace_are_refused(learner, course, category):
+    quiz = make_quiz(
+        course, questions=[make_question(category)], kind="pretest", time_limit_minutes=10
+    )
+    attempt = quiz_attempt_start(user=learner, quiz=quiz)
+    _, by_text = answer_key(attempt)[1]
+    quiz_answer_save(attempt=attempt, position=1, response=by_text["<p>Benar sekali</p>"])
+
+    # within the grace the answer still counts
+    QuizAttempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(seconds=5))
+    attempt.refresh_from_db()
+    quiz_answer_save(attempt=attempt, position=1, response=by_text["<p>Benar sekali</p>"])
+
+    # past the grace it is refused and the attempt is graded on what was saved
+    QuizAttempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(minutes=2))
+    attempt.refresh_from_db()
+    with pytest.raises(AttemptClosed):
+        quiz_answer_save(attempt=attempt, position=1, response=by_text["<p>Keliru</p>"])
+    attempt.refresh_from_db()
+    assert attempt.status == QuizAttempt.Status.EXPIRED
+    assert attempt.percent == 100
+
+
+def test_the_periodic_job_grades_abandoned_attempts(learner, course, category):
+    quiz = make_quiz(
+        course, questions=[make_question(category)], kind="pretest", time_limit_minutes=5
+    )
+    attempt = quiz_attempt_start(user=learner, quiz=quiz)
+    _, by_text = answer_key(attempt)[1]
+    quiz_answer_save(attempt=attempt, position=1, response=by_text["<p>Benar sekali</p>"])
+    assert quiz_attempts_expire() == 0  # not due yet
+
+    QuizAttempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(minutes=1))
+    assert quiz_attempts_expire_task.delay().get() == 1
+
+    attempt.refresh_from_db()
+    assert attempt.status == QuizAttempt.Status.EXPIRED
+    assert attempt.percent == 100
+    assert quiz_attempts_expire() == 0
+
+
+def test_autosave_over_http_reports_the_time_and_refuses_foreign_attempts(
+    client, learner, make_employee, course, category
+):
+    quiz = make_quiz(course, questions=[make_question(category, "short")], kind="pretest")
+    attempt = quiz_attempt_start(user=learner, quiz=quiz)
+    url = reverse("kursus:attempt_answer", args=[attempt.pk])
+    client.force_login(learner)
+
+    reply = client.post(
+        url, {"position": 1, "response": "bawaslu"}, content_type="application/json"
+    )
+
+    assert reply.status_code == 200
+    assert reply.json()["ok"] is True and reply.json()["saved_at"]
+    assert attempt.questions.get().response == "bawaslu"
+    # a malformed answer is refused and changes nothing
+    bad = client.post(url, {"position": 1, "response": [1, 2]}, content_type="application/json")
+    assert bad.status_code == 400
+    assert attempt.questions.get().response == "bawaslu"
+    # someone else's attempt does not exist for them
+    client.force_login(make_employee("32.04").user)
+    other = client.post(url, {"position": 1, "response": "x"}, content_type="application/json")
+    assert other.status_code == 404
+
+
+# What the browser sees
+
+
+def test_the_attempt_page_carries_no_key(client, learner, course, category):
+    quiz = make_quiz(
+        course,
+        kind="pretest",
+        questions=[
+            make_question(category, "single"),
+            make_question(category, "short"),
+            make_question(category, "matching"),
+        ],
+    )
+    attempt = quiz_attempt_start(user=learner, quiz=quiz)
+    client.force_login(learner)
+
+    html = client.get(reverse("kursus:attempt", args=[attempt.pk])).content.decode()
+
+    assert "Pertanyaan" in html and "Benar sekali" in html
+    assert "UMPAN-BALIK" not in html  # no option or general feedback
+    assert "Badan Pengawas Pemilu" not in html  # no accepted short answer
+    assert "fraction" not in html and "kunci" not in html.lower()
+    # matching: the answers are offered, but not next to their prompts in key order
+    assert "Tempat Pemungutan Suara" in html
+
+
+@pytest.mark.parametrize(
+    ("review", "shows_marks", "shows_key"),
+    [("score", False, False), ("rightwrong", True, False), ("full", True, True)],
+)
+def test_the_result_follows_the_review_policy(
+    client, learner, course, category, review, shows_marks, shows_key
+):
+    quiz = make_quiz(course, kind="pretest", questions=[make_question(category)], review=review)
+    attempt = quiz_attempt_start(user=learner, quiz=quiz)
+    quiz_attempt_submit(attempt_id=attempt.pk)
+    client.force_login(learner)
+
+    html = client.get(reverse("kursus:attempt_result", args=[attempt.pk])).content.decode()
+
+    assert ("Soal 1" in html) is shows_marks
+    assert ("UMPAN-BALIK-UMUM" in html) is shows_key
+
+
+def test_review_after_close_waits_for_the_close(client, learner, course, category):
+    closes = timezone.now() + timedelta(days=1)
+    quiz = make_quiz(
+        course,
+        kind="pretest",
+        questions=[make_question(category)],
+        review="afterclose",
+        closes_at=closes,
+    )
+    attempt = quiz_attempt_start(user=learner, quiz=quiz)
+    quiz_attempt_submit(attempt_id=attempt.pk)
+    client.force_login(learner)
+    url = reverse("kursus:attempt_result", args=[attempt.pk])
+    assert "UMPAN-BALIK-UMUM" not in client.get(url).content.decode()
+
+    quiz.closes_at = timezone.now() - timedelta(minutes=1)
+    quiz.save_revision().publish()
+    assert "UMPAN-BALIK-UMUM" in client.get(url).content.decode()
+
+
+# Completion
+
+
+def test_a_required_posttest_completes_the_course_when_passed(client, learner, course, category):
+    questions = [make_question(category, title=f"P{i}") for i in range(2)]
+    quiz = make_quiz(course, questions=questions, pass_mark=70)
+    for lesson in course_lessons(course):
+        lesson_complete(user=learner, lesson=lesson)
+    enrollment = Enrollment.objects.get(user=learner, course=course)
+    assert enrollment.status == Enrollment.Status.ACTIVE  # the post-test is still missing
+
+    # a failed attempt does not complete it
+    failed = quiz_attempt_start(user=learner, quiz=quiz)
+    quiz_attempt_submit(attempt_id=failed.pk)
+    enrollment.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.ACTIVE
+
+    # a passing one, through the pages, does
+    client.force_login(learner)
+    client.post(reverse("kursus:quiz_start", args=[quiz.pk]))
+    attempt = QuizAttempt.objects.get(user=learner, quiz=quiz, status="in_progress")
+    form = {"next": "summary"}
+    for position, (row, by_text) in answer_key(attempt).items():
+        form[f"q{position}"] = by_text["<p>Benar sekali</p>"]
+    client.post(reverse("kursus:attempt_save", args=[attempt.pk]), form)
+    client.post(reverse("kursus:attempt_submit", args=[attempt.pk]))
+
+    enrollment.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.COMPLETED
+    assert JPCredit.objects.filter(user=learner, course=course).count() == 1
+    course_html = client.get(course.url).content.decode()
+    assert "nilai 100" in course_html
+
+
+def test_pre_and_post_scores_and_gain_show_on_the_course(client, learner, course, category):
+    pre = make_quiz(
+        course, kind="pretest", questions=[make_question(category), make_question(category)]
+    )
+    post = make_quiz(course, questions=[make_question(category), make_question(category)])
+    a = quiz_attempt_start(user=learner, quiz=pre)
+    _, by_text = answer_key(a)[1]
+    quiz_answer_save(attempt=a, position=1, response=by_text["<p>Benar sekali</p>"])
+    quiz_attempt_submit(attempt_id=a.pk)
+    for lesson in course_lessons(course):
+        lesson_complete(user=learner, lesson=lesson)
+    b = quiz_attempt_start(user=learner, quiz=post)
+    for position, (_row, by_text) in answer_key(b).items():
+        quiz_answer_save(attempt=b, position=position, response=by_text["<p>Benar sekali</p>"])
+    quiz_attempt_submit(attempt_id=b.pk)
+    client.force_login(learner)
+
+    html = client.get(course.url).content.decode()
+
+    assert "Pre-test 50" in html and "post-test 100" in html and "peningkatan 50 poin" in html
+
+
+# Query counts
+
+
+def count_queries(fn) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        fn()
+    return len(queries)
+
+
+@pytest.mark.parametrize("bank_size", [5, 40])
+def test_start_autosave_submit_queries_do_not_grow_with_the_bank(
+    learner, course, category, bank_size, settings
+):
+    for i in range(bank_size):
+        make_question(category, title=f"B{i}")
+    quiz = make_quiz(course, kind="pretest", draws=[(category, 5)], attempts_allowed=0)
+    for _ in range(2):  # past attempts must not matter either
+        quiz_attempt_submit(attempt_id=quiz_attempt_start(user=learner, quiz=quiz).pk)
+
+    holder = {}
+    start = count_queries(lambda: holder.update(a=quiz_attempt_start(user=learner, quiz=quiz)))
+    attempt = holder["a"]
+    option = attempt.questions.first().option_order[0]
+    save = count_queries(lambda: quiz_answer_save(attempt=attempt, position=1, response=option))
+    submit = count_queries(lambda: quiz_attempt_submit(attempt_id=attempt.pk))
+
+    assert (start, save, submit) == EXPECTED_QUERIES
+
+
+# Measured once; the parametrised test above holds them for both bank sizes.
+EXPECTED_QUERIES = (13, 3, 7)
