@@ -71,3 +71,40 @@ class UnitAssignmentForm(forms.Form):
         if due < timezone.localdate():
             raise forms.ValidationError(_("Batas waktu tidak boleh di masa lalu."))
         return due
+
+
+class QuestionImportForm(forms.Form):
+    FORMAT_CHOICES = [
+        ("gift", "GIFT (Moodle)"),
+        ("aiken", "Aiken"),
+        ("moodlexml", "Moodle XML"),
+        ("xlsx", _("Spreadsheet XLSX (templat LMS)")),
+        ("csv", _("Spreadsheet CSV (templat LMS)")),
+    ]
+
+    file = forms.FileField(label=_("Berkas soal"))
+    fmt = forms.ChoiceField(label=_("Format"), choices=FORMAT_CHOICES)
+    category = forms.ModelChoiceField(
+        label=_("Kategori yang ada"),
+        queryset=None,
+        required=False,
+        empty_label=_("— buat kategori baru —"),
+    )
+    new_category = forms.CharField(
+        label=_("atau nama kategori baru"), max_length=120, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import QuestionCategory
+
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = QuestionCategory.objects.all()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("category") and not (cleaned.get("new_category") or "").strip():
+            raise forms.ValidationError(_("Pilih kategori atau tulis nama kategori baru."))
+        upload = cleaned.get("file")
+        if upload is not None and upload.size > 5 * 1024 * 1024:
+            self.add_error("file", _("Berkas lebih dari 5 MB."))
+        return cleaned

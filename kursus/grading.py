@@ -68,14 +68,15 @@ def response_fraction(kind: str, options: list[OptionKey], response) -> Decimal:
                 best = max(best, option.fraction)
         return _clamp(best)
     if kind == "matching":
-        if not isinstance(response, dict) or not options:
+        prompts = [option for option in options if option.text.strip()]  # the rest: distractors
+        if not isinstance(response, dict) or not prompts:
             return ZERO
         right = 0
-        for option in options:
+        for option in prompts:
             chosen = by_id.get(_as_int(response.get(str(option.id))))
             if chosen is not None and normalise_text(chosen.match) == normalise_text(option.match):
                 right += 1
-        return Decimal(right) / Decimal(len(options))
+        return Decimal(right) / Decimal(len(prompts))
     return ZERO
 
 

@@ -87,6 +87,8 @@ def _freeze(attempt: QuizAttempt, questions: list[Question], rng: random.Random)
         ids = [option.id for option in options[question.id]]
         choices: list[int] = []
         if question.kind == Question.Kind.MATCHING:
+            # Prompts are the options with a text; those without are extra, wrong answers.
+            ids = [option.id for option in options[question.id] if strip_tags(option.text).strip()]
             seen = set()
             for option in options[question.id]:
                 key = option.match.strip().casefold()

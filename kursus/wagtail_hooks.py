@@ -1,10 +1,23 @@
 from django.db.models import Count, Q
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import CoursePage, Enrollment, MandatoryAssignment
+from . import admin_views
+from .models import (
+    CoursePage,
+    Enrollment,
+    MandatoryAssignment,
+    Question,
+    QuestionCategory,
+    QuizPage,
+)
 
 
 class MyCoursesPanel(Component):
@@ -60,3 +73,76 @@ class MandatoryAssignmentViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_assignment_viewset():
     return MandatoryAssignmentViewSet("penugasan-wajib")
+
+
+# The question bank
+
+
+class QuestionViewSet(SnippetViewSet):
+    model = Question
+    icon = "help"
+    menu_label = _("Soal")
+    list_display = ["title", "kind", "category", "difficulty", "points", "is_active"]
+    list_filter = ["category", "kind", "difficulty", "is_active"]
+    search_fields = ["title"]
+    ordering = ["category", "title"]
+
+
+class QuestionCategoryViewSet(SnippetViewSet):
+    model = QuestionCategory
+    icon = "folder-open-inverse"
+    menu_label = _("Kategori soal")
+    list_display = ["name", "course", "description"]
+    search_fields = ["name"]
+
+
+class QuestionBankGroup(SnippetViewSetGroup):
+    items = (QuestionViewSet, QuestionCategoryViewSet)
+    menu_icon = "help"
+    menu_label = _("Bank soal")
+    menu_name = "bank-soal"
+    menu_order = 305
+
+
+register_snippet(QuestionBankGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_question_bank_urls():
+    urls = [
+        path("impor/", admin_views.question_import_view, name="import"),
+        path("templat.<str:extension>", admin_views.question_template_view, name="template"),
+        path(
+            "ekspor/<int:category_id>/<str:fmt>/", admin_views.question_export_view, name="export"
+        ),
+        path("kuis/<int:page_id>/analisis/", admin_views.quiz_analysis_view, name="analysis"),
+    ]
+    return [path("bank-soal/", include((urls, "kursus_bank")))]
+
+
+class QuestionImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("kursus.add_question")
+
+
+@hooks.register("register_admin_menu_item")
+def register_question_import_menu_item():
+    return QuestionImportMenuItem(
+        _("Impor soal"), reverse("kursus_bank:import"), icon_name="upload", order=306
+    )
+
+
+class QuizAnalysisMenuItem(PageMenuItem):
+    label = _("Analisis butir")
+    icon_name = "doc-full"
+    url_name = "kursus_bank:analysis"
+
+    def is_shown(self, user):
+        return self.page.permissions_for_user(user).can_edit()
+
+
+@hooks.register("register_page_header_buttons")
+@hooks.register("register_page_listing_more_buttons")
+def quiz_analysis_button(page, user, view_name=None, next_url=None):
+    if page.specific_class is QuizPage:
+        yield QuizAnalysisMenuItem(page=page, priority=55)
