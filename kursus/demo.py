@@ -128,3 +128,84 @@ def demo_courses_seed() -> list[str]:
                 lesson.save_revision().publish()
         created.append(data["code"])
     return created
+
+
+QUIZ_SETTINGS = {
+    # A pre-test measures the starting point: it never blocks, and it shows what was right.
+    "pretest": {
+        "required_for_completion": False,
+        "attempts_allowed": 1,
+        "time_limit_minutes": 10,
+        "review": "full",
+    },
+    # The post-test decides completion (and the certificate): 70 points, three tries.
+    "posttest": {
+        "required_for_completion": True,
+        "attempts_allowed": 3,
+        "time_limit_minutes": 15,
+        "review": "rightwrong",
+    },
+}
+
+
+def _demo_question(category, data: dict, number: int):
+    from .models import Question, QuestionOption
+
+    question = Question(
+        category=category,
+        kind=data["type"],
+        title=f"{category.name} · {number}",
+        text=data["text"],
+        general_feedback=data.get("feedback", ""),
+    )
+    for i, option in enumerate(data["options"]):
+        question.options.add(
+            QuestionOption(
+                text=f"<p>{escape(option['text'])}</p>",
+                fraction=1 if option["correct"] else 0,
+                feedback=f"<p>{escape(option['feedback'])}</p>" if option.get("feedback") else "",
+                sort_order=i,
+            )
+        )
+    question.save()
+    question.save_revision()
+    return question
+
+
+@transaction.atomic
+def demo_quizzes_seed() -> list[str]:
+    """Give each demo course the quizzes of its fixture (once: a quiz is found by its slug)."""
+    from .models import QuestionCategory, QuizPage, QuizSlot
+
+    created = []
+    for name in ORDER:
+        data = json.loads((COURSES_DIR / f"{name}.json").read_text(encoding="utf-8"))
+        course = CoursePage.objects.filter(code=data["code"]).first()
+        if course is None:
+            continue
+        for quiz_data in data.get("quizzes", []):
+            slug = quiz_data["kind"].replace("test", "-test")
+            if QuizPage.objects.child_of(course).filter(slug=slug).exists():
+                continue
+            category, _ = QuestionCategory.objects.get_or_create(
+                name=quiz_data["title"], defaults={"course": course}
+            )
+            questions = [
+                _demo_question(category, q, n)
+                for n, q in enumerate(quiz_data["questions"], start=1)
+            ]
+            quiz = QuizPage(
+                title=quiz_data["title"],
+                slug=slug,
+                kind=quiz_data["kind"],
+                pass_mark=quiz_data["pass_mark"],
+                shuffle_questions=True,
+                shuffle_options=True,
+                **QUIZ_SETTINGS[quiz_data["kind"]],
+            )
+            for i, question in enumerate(questions):
+                quiz.slots.add(QuizSlot(question=question, sort_order=i))
+            course.add_child(instance=quiz)
+            quiz.save_revision().publish()
+            created.append(quiz_data["title"])
+    return created

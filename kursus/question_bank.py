@@ -6,9 +6,9 @@ it parsed, all or nothing, and leaves alone what is already in the bank.
 
 import html
 import re
-from io import BytesIO
 from dataclasses import dataclass, field
 from decimal import Decimal
+from io import BytesIO
 from urllib.parse import quote
 
 from django.core.files.images import ImageFile

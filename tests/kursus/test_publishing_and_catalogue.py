@@ -148,3 +148,23 @@ def test_demo_courses_load_with_real_content():
     assert len(lessons) == 12
     assert sum(lesson.duration_minutes for lesson in lessons) == 8 * 45
     assert CoursePage.objects.get(code="IKP-02").prerequisites.get().code == "IKP-01"
+
+
+def test_demo_quizzes_load_once_with_their_keys():
+    from kursus.demo import demo_courses_seed, demo_quizzes_seed
+    from kursus.models import QuizPage
+
+    demo_courses_seed()
+
+    created = demo_quizzes_seed()
+
+    assert len(created) == 6 and demo_quizzes_seed() == []
+    ikp = CoursePage.objects.get(code="IKP-01")
+    kinds = sorted(QuizPage.objects.live().child_of(ikp).values_list("kind", flat=True))
+    assert kinds == ["posttest", "pretest"]
+    post = QuizPage.objects.child_of(ikp).get(kind="posttest")
+    assert post.required_for_completion and post.pass_mark == 70
+    for slot in post.slots.select_related("question"):
+        options = list(slot.question.options.all())
+        assert len(options) >= 2
+        assert sum(1 for o in options if o.fraction == 1) == 1

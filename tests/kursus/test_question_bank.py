@@ -4,8 +4,8 @@ rejected files, exports, and the item analysis trainers read."""
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from kursus.models import Question, QuestionCategory

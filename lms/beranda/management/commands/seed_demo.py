@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from kursus.demo import demo_courses_seed
+from kursus.demo import demo_courses_seed, demo_quizzes_seed
 from lms.organisasi.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_people_seed
 from lms.organisasi.services import orgunit_load_official
 
@@ -13,6 +13,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Unit organisasi: {units['total']} ({units['created']} baru).")
         courses = demo_courses_seed()
         self.stdout.write(f"Kursus demo: {len(courses)} baru {', '.join(courses)}.")
+        quizzes = demo_quizzes_seed()
+        self.stdout.write(f"Kuis demo: {len(quizzes)} baru.")
         people = demo_people_seed()
         self.stdout.write(f"Akun demo ({sum(p['created'] for p in people)} baru):")
         for person in people:
