@@ -1,0 +1,394 @@
+"""Quiz attempts under load: autosave and submit against gunicorn, against a baseline.
+
+    python -m bench.quiz [--size small|medium|large]
+
+N simulated learners (200 at medium and large; 40 at small, to finish within a minute), each
+logged in with a session of its own and enrolled in a course whose post-test draws 20
+questions of every type from a bank of 100. Together, over loopback:
+1. each starts an attempt (POST, as the quiz page's button does);
+2. each autosaves all 20 answers one by one (POST JSON, as the page's script does);
+3. each submits twice at once (a double click) on two connections.
+The baseline, in the same run and with the same clients, is a bare Django view behind the same
+middleware: one indexed query and a small template (the one bench.pages uses).
+
+Afterwards the database is checked: every answer a 200 acknowledged must be there
+(`lost_answers`), and every learner must have exactly one graded attempt whose score is the
+grade of its saved answers (`double_graded` counts learners with a second attempt or a score
+that differs from a fresh grading).
+
+Targets: autosave and submit throughput >= 0.4 x the baseline's, p95 <= 3 x the baseline's,
+no lost answers, no double grading.
+"""
+
+import json
+import os
+import random
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from .harness import django_setup, emit, parse_args, throwaway_database
+from .pages import (
+    SETTINGS_MODULE,
+    URLS_MODULE,
+    Client,
+    _database_settings,
+    _free_port,
+    _session_for,
+    run_load,
+    start_server,
+    stop_server,
+)
+
+SIZES = {"small": 40, "medium": 200, "large": 200}
+QUESTIONS = 20
+BANK = 100
+TARGET_THROUGHPUT_RATIO = 0.4
+TARGET_P95_RATIO = 3.0
+BASELINE_SECONDS = {"small": 3.0, "medium": 8.0, "large": 8.0}
+
+
+class JsonClient(Client):
+    def post_json(self, path: str, payload: dict) -> tuple[int, bytes]:
+        import http.client
+
+        body = json.dumps(payload)
+        headers = {
+            "Cookie": self.cookie,
+            "Host": "127.0.0.1",
+            "Content-Type": "application/json",
+            "X-CSRFToken": self.csrf,
+        }
+        for attempt in (1, 2):
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            try:
+                self.conn.request("POST", path, body=body, headers=headers)
+                response = self.conn.getresponse()
+                return response.status, response.read()
+            except (http.client.HTTPException, OSError):
+                self.conn.close()
+                self.conn = None
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+
+def _bank(category):
+    """100 questions, 20 of each type, each with a known right answer."""
+    from decimal import Decimal
+
+    from kursus.models import Question, QuestionOption
+
+    kinds = ["single", "multiple", "truefalse", "short", "matching"]
+    for n in range(BANK):
+        kind = kinds[n % len(kinds)]
+        question = Question(
+            category=category, kind=kind, title=f"B{n}", text=f"<p>Soal beban {n}?</p>"
+        )
+        if kind == "single":
+            specs = [("Benar", 1, ""), ("Salah 1", 0, ""), ("Salah 2", 0, ""), ("Salah 3", 0, "")]
+        elif kind == "multiple":
+            specs = [("A", "0.5", ""), ("B", "0.5", ""), ("C", -1, ""), ("D", -1, "")]
+        elif kind == "truefalse":
+            specs = [("Benar", 1, ""), ("Salah", 0, "")]
+        elif kind == "short":
+            specs = [("bawaslu", 1, "")]
+        else:
+            specs = [("TPS", 0, "Tempat"), ("PKD", 0, "Desa"), ("PTPS", 0, "Pengawas")]
+        for i, (text, fraction, match) in enumerate(specs):
+            question.options.add(
+                QuestionOption(
+                    text=f"<p>{text}</p>", fraction=Decimal(fraction), match=match, sort_order=i
+                )
+            )
+        question.save()
+
+
+def _answers_for(attempt, rng: random.Random) -> list[tuple[int, object]]:
+    """A plausible answer to each frozen question: right about two times in three."""
+    from kursus.models import QuestionOption
+
+    rows = list(attempt.questions.select_related("question").order_by("position"))
+    options = {
+        o.id: o
+        for o in QuestionOption.objects.filter(question_id__in=[r.question_id for r in rows])
+    }
+    answers = []
+    for row in rows:
+        kind = row.question.kind
+        right = rng.random() < 0.67
+        if kind in ("single", "truefalse"):
+            pick = [i for i in row.option_order if (options[i].fraction > 0) == right]
+            answers.append((row.position, pick[0] if pick else row.option_order[0]))
+        elif kind == "multiple":
+            good = [i for i in row.option_order if options[i].fraction > 0]
+            answers.append((row.position, good if right else [*good[:1], row.option_order[-1]]))
+        elif kind == "short":
+            answers.append((row.position, "  BAWASLU " if right else "kpu"))
+        else:
+            by_match = {options[i].match: i for i in row.choice_order}
+            pairs = {str(i): by_match[options[i].match] for i in row.option_order}
+            if not right:
+                first = str(row.option_order[0])
+                pairs[first] = next(v for k, v in pairs.items() if k != first)
+            answers.append((row.position, pairs))
+    return answers
+
+
+def _timed_phase(clients, work) -> dict:
+    """Every client runs work(i, client) once, together; per-request latencies are returned by
+    work as a list of (seconds, status)."""
+    results: list[list[tuple[float, int]]] = [[] for _ in clients]
+    errors = [0] * len(clients)
+    barrier = threading.Barrier(len(clients) + 1)
+
+    def run(i):
+        barrier.wait()
+        try:
+            results[i] = work(i, clients[i])
+        except Exception:
+            errors[i] += 1
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(clients))]
+    for t in threads:
+        t.start()
+    start = time.perf_counter()
+    barrier.wait()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - start
+    latencies = sorted(s for r in results for s, _ in r)
+    statuses: dict[str, int] = {}
+    for r in results:
+        for _, status in r:
+            statuses[str(status)] = statuses.get(str(status), 0) + 1
+    p95 = latencies[max(0, int(0.95 * len(latencies) + 0.5) - 1)] if latencies else float("nan")
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / elapsed,
+        "p95_ms": p95 * 1000,
+        "seconds": elapsed,
+        "errors": sum(errors) + sum(1 for r in results for _, st in r if not 200 <= st < 400),
+        "statuses": statuses,
+        "raw": results,
+    }
+
+
+def main() -> None:
+    args = parse_args(__doc__, SIZES)
+    learners = SIZES[args.size]
+    started = time.perf_counter()
+    django_setup(DJANGO_LOG_LEVEL=os.environ.get("DJANGO_LOG_LEVEL", "WARNING"))
+
+    from django.db import connection as default_connection
+
+    from kursus.grading import OptionKey, score_for
+    from kursus.models import (
+        CourseCategory,
+        CourseIndexPage,
+        CoursePage,
+        Enrollment,
+        LessonPage,
+        ModulePage,
+        QuestionCategory,
+        QuizAttempt,
+        QuizPage,
+        QuizSlot,
+    )
+    from lms.akun.models import User
+    from lms.organisasi.services import orgunit_load_official
+
+    with throwaway_database() as connection:
+        orgunit_load_official()
+        course = CoursePage(
+            title="Kursus beban kuis",
+            slug="beban",
+            code="BEBAN-01",
+            summary="Kursus untuk uji beban kuis.",
+            objectives="<p>Uji beban.</p>",
+            category=CourseCategory.objects.first(),
+            jp=2,
+            duration_minutes=90,
+            sequential=False,
+        )
+        CourseIndexPage.objects.get().add_child(instance=course)
+        module = course.add_child(instance=ModulePage(title="Modul", slug="modul"))
+        module.add_child(instance=LessonPage(title="Materi", slug="materi", duration_minutes=5))
+        category = QuestionCategory.objects.create(name="Bank beban", course=course)
+        _bank(category)
+        quiz = QuizPage(
+            title="Post-test beban",
+            slug="post-test",
+            kind="posttest",
+            time_limit_minutes=60,
+            attempts_allowed=0,
+        )
+        quiz.slots.add(QuizSlot(category=category, draw_count=QUESTIONS, sort_order=0))
+        course.add_child(instance=quiz)
+        users = User.objects.bulk_create(
+            [User(email=f"beban{i}@bench.invalid", is_active=True) for i in range(learners)]
+        )
+        users = list(User.objects.filter(email__endswith="@bench.invalid").order_by("pk"))
+        Enrollment.objects.bulk_create([Enrollment(user=u, course=course) for u in users])
+        sessions = [_session_for(u) for u in users]
+
+        tmp = Path(tempfile.mkdtemp(prefix="bench-quiz-"))
+        tag = f"q{os.getpid()}"
+        (tmp / f"bench_urls_{tag}.py").write_text(URLS_MODULE)
+        (tmp / f"bench_settings_{tag}.py").write_text(
+            SETTINGS_MODULE.format(
+                urls=f"bench_urls_{tag}", database=_database_settings(connection)
+            )
+        )
+        default_connection.close()
+        port = _free_port()
+        proc = start_server(tmp, f"bench_settings_{tag}", port)
+        try:
+            clients = [JsonClient(port, s) for s in sessions]
+            twins = [JsonClient(port, s) for s in sessions]  # the second tab of a double click
+            codes = ["11", "32", "32.04", "35", "RI"]
+
+            def baseline_path(i, n):
+                return f"/bench-baseline/?kode={codes[(i + n) % len(codes)]}"
+
+            run_load(clients, baseline_path, "GET", 0.5)  # warm up
+            baseline = run_load(clients, baseline_path, "GET", BASELINE_SECONDS[args.size])
+
+            def start_work(i, client):
+                t0 = time.perf_counter()
+                status, _ = client.request("POST", f"/belajar/kuis/{quiz.pk}/mulai/")
+                return [(time.perf_counter() - t0, status)]
+
+            start_phase = _timed_phase(clients, start_work)
+            attempts = {
+                a.user_id: a for a in QuizAttempt.objects.filter(quiz=quiz, status="in_progress")
+            }
+            rng = random.Random(2026)
+            plans = [_answers_for(attempts[u.pk], rng) for u in users]
+
+            def autosave_work(i, client):
+                out = []
+                url = f"/belajar/percobaan/{attempts[users[i].pk].pk}/jawab/"
+                for position, response in plans[i]:
+                    t0 = time.perf_counter()
+                    status, _ = client.post_json(url, {"position": position, "response": response})
+                    out.append((time.perf_counter() - t0, status))
+                return out
+
+            autosave = _timed_phase(clients, autosave_work)
+
+            def submit_work(i, client):
+                url = f"/belajar/percobaan/{attempts[users[i].pk].pk}/kumpulkan/"
+                twin_result = []
+
+                def twin():
+                    t0 = time.perf_counter()
+                    status, _ = twins[i].request("POST", url)
+                    twin_result.append((time.perf_counter() - t0, status))
+
+                thread = threading.Thread(target=twin)
+                thread.start()
+                t0 = time.perf_counter()
+                status, _ = client.request("POST", url)
+                mine = (time.perf_counter() - t0, status)
+                thread.join()
+                return [mine, *twin_result]
+
+            submit = _timed_phase(clients, submit_work)
+        finally:
+            stop_server(proc)
+
+        # Verify from the database.
+        from kursus.models import AttemptQuestion, QuestionOption
+
+        lost = 0
+        acknowledged = {}
+        for i, u in enumerate(users):
+            attempt = attempts[u.pk]
+            for (position, response), (_s, status) in zip(
+                plans[i], autosave["raw"][i], strict=False
+            ):
+                if status == 200:
+                    acknowledged[(attempt.pk, position)] = response
+        rows = AttemptQuestion.objects.filter(attempt__quiz=quiz).select_related("question")
+        options: dict[int, list] = {}
+        for o in QuestionOption.objects.filter(question__category=category):
+            options.setdefault(o.question_id, []).append(o)
+        recomputed: dict[int, object] = {}
+        from html import unescape
+
+        from django.utils.html import strip_tags
+
+        for row in rows:
+            sent = acknowledged.get((row.attempt_id, row.position))
+            if sent is not None and row.response is None:
+                lost += 1
+            keys = [
+                OptionKey(
+                    id=o.id, fraction=o.fraction, text=unescape(strip_tags(o.text)), match=o.match
+                )
+                for o in options[row.question_id]
+            ]
+            recomputed[row.attempt_id] = recomputed.get(row.attempt_id, 0) + score_for(
+                row.question.kind, keys, row.response, row.points
+            )
+        double = 0
+        for u in users:
+            graded = list(
+                QuizAttempt.objects.filter(user=u, quiz=quiz).exclude(status="in_progress")
+            )
+            if len(graded) != 1 or graded[0].score != recomputed.get(graded[0].pk):
+                double += 1
+        open_left = QuizAttempt.objects.filter(quiz=quiz, status="in_progress").count()
+
+    figures = {
+        "learners": learners,
+        "questions_per_attempt": QUESTIONS,
+        "bank_size": BANK,
+        "baseline_rps": baseline["rps"],
+        "baseline_p95_ms": baseline["p95_ms"],
+        "start_rps": start_phase["rps"],
+        "start_p95_ms": start_phase["p95_ms"],
+    }
+    met = True
+    for name, phase in (("autosave", autosave), ("submit", submit)):
+        tr = phase["rps"] / baseline["rps"]
+        pr = phase["p95_ms"] / baseline["p95_ms"]
+        met = met and tr >= TARGET_THROUGHPUT_RATIO and pr <= TARGET_P95_RATIO
+        figures.update(
+            {
+                f"{name}_requests": phase["requests"],
+                f"{name}_rps": phase["rps"],
+                f"{name}_p95_ms": phase["p95_ms"],
+                f"{name}_throughput_vs_baseline": tr,
+                f"{name}_p95_vs_baseline": pr,
+            }
+        )
+    met = met and lost == 0 and double == 0 and open_left == 0
+    figures.update(
+        {
+            "lost_answers": lost,
+            "double_graded": double,
+            "attempts_left_open": open_left,
+            "errors": baseline["errors"]
+            + start_phase["errors"]
+            + autosave["errors"]
+            + submit["errors"],
+            "statuses": {
+                "start": start_phase["statuses"],
+                "autosave": autosave["statuses"],
+                "submit": submit["statuses"],
+            },
+            "target_throughput_vs_baseline": TARGET_THROUGHPUT_RATIO,
+            "target_p95_vs_baseline": TARGET_P95_RATIO,
+            "target_met": met,
+            "total_seconds": time.perf_counter() - started,
+        }
+    )
+    emit("quiz", args.size, figures)
+
+
+if __name__ == "__main__":
+    main()
