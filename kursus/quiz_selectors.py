@@ -202,3 +202,47 @@ def quiz_attempt_counts(*, quiz: QuizPage) -> dict:
         finished=Count("id", filter=~Q(status=QuizAttempt.Status.IN_PROGRESS)),
         average=Avg("percent", filter=~Q(status=QuizAttempt.Status.IN_PROGRESS)),
     )
+
+
+def quiz_results_for_enrollments(*, user, enrollments) -> None:
+    """Put on each enrolment `quiz_results`: [(quiz title, kind, grade, passed)] of the quizzes
+    the learner has finished in that course. One query for all of them."""
+    by_path = {e.course.path: e for e in enrollments}
+    for e in enrollments:
+        e.quiz_results = []
+    if not by_path:
+        return
+    rows = (
+        QuizAttempt.objects.filter(user=user)
+        .exclude(status=QuizAttempt.Status.IN_PROGRESS)
+        .order_by("quiz__path", "number")
+        .values(
+            "quiz_id",
+            "quiz__title",
+            "quiz__kind",
+            "quiz__path",
+            "quiz__grading",
+            "quiz__pass_mark",
+            "percent",
+        )
+    )
+    grades: dict[int, dict] = {}
+    for row in rows:
+        grade = grades.setdefault(row["quiz_id"], {**row, "grade": row["percent"]})
+        if row["quiz__grading"] == QuizPage.Grading.LAST:
+            grade["grade"] = row["percent"]
+        else:
+            grade["grade"] = max(grade["grade"], row["percent"])
+    steplen = QuizPage.steplen
+    for grade in grades.values():
+        path = grade["quiz__path"]
+        enrollment = by_path.get(path[:-steplen]) or by_path.get(path[: -2 * steplen])
+        if enrollment is not None:
+            enrollment.quiz_results.append(
+                {
+                    "title": grade["quiz__title"],
+                    "kind": grade["quiz__kind"],
+                    "grade": grade["grade"],
+                    "passed": grade["grade"] >= grade["quiz__pass_mark"],
+                }
+            )

@@ -15,7 +15,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Site
 
 from .models import CourseCategory, CoursePage, Enrollment, LessonPage
-from .quiz_selectors import course_pre_post_gain
+from .quiz_selectors import course_pre_post_gain, quiz_results_for_enrollments
 from .selectors import course_outline, enrollment_get, jp_year_summary, outline_with_grades
 from .services import (
     EnrollmentError,
@@ -240,6 +240,7 @@ def dashboard(request):
         .order_by("status", "due_date", "-enrolled_at")
     )
     today = timezone.localdate()
+    quiz_results_for_enrollments(user=request.user, enrollments=enrollments)
     mandatory = [e for e in enrollments if e.assignment_id]
     for e in mandatory:
         e.overdue = e.status != Enrollment.Status.COMPLETED and e.due_date and e.due_date < today

@@ -93,7 +93,7 @@ def test_true_false(learner, course, category):
     question = make_question(category, "truefalse")
     quiz = make_quiz(course, kind="pretest", questions=[question])
     attempt = quiz_attempt_start(user=learner, quiz=quiz)
-    row, by_text = answer_key(attempt)[1]
+    _, by_text = answer_key(attempt)[1]
     quiz_answer_save(attempt=attempt, position=1, response=by_text["<p>Salah</p>"])
     assert quiz_attempt_submit(attempt_id=attempt.pk).percent == 0
 
@@ -340,7 +340,7 @@ def test_a_required_posttest_completes_the_course_when_passed(client, learner, c
     client.post(reverse("kursus:quiz_start", args=[quiz.pk]))
     attempt = QuizAttempt.objects.get(user=learner, quiz=quiz, status="in_progress")
     form = {"next": "summary"}
-    for position, (row, by_text) in answer_key(attempt).items():
+    for position, (_row, by_text) in answer_key(attempt).items():
         form[f"q{position}"] = by_text["<p>Benar sekali</p>"]
     client.post(reverse("kursus:attempt_save", args=[attempt.pk]), form)
     client.post(reverse("kursus:attempt_submit", args=[attempt.pk]))
@@ -350,6 +350,8 @@ def test_a_required_posttest_completes_the_course_when_passed(client, learner, c
     assert JPCredit.objects.filter(user=learner, course=course).count() == 1
     course_html = client.get(course.url).content.decode()
     assert "nilai 100" in course_html
+    dashboard = client.get(reverse("kursus:dashboard")).content.decode()
+    assert "<td>100</td>" in dashboard  # the final score beside the completed course
 
 
 def test_pre_and_post_scores_and_gain_show_on_the_course(client, learner, course, category):
