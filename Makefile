@@ -29,6 +29,7 @@ migrate: install
 
 demo: migrate
 	$(PY) manage.py seed_demo
+	$(PY) manage.py certificate_signing_key
 
 ## Serve the site on http://127.0.0.1:8000 with a Celery worker (and beat) beside it.
 run: demo

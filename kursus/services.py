@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.organisasi.models import Employee, OrgUnit
+from sertifikat.services import certificate_request
 
 from .completion import course_is_completed_by
 from .models import (
@@ -154,6 +155,9 @@ def course_complete_if_done(*, enrollment: Enrollment) -> bool:
             "completed_at": now,
         },
     )
+    # The one entry point into certificates: the row is made in this transaction, the PDF
+    # after it commits.
+    certificate_request(enrollment=enrollment)
     return True
 
 
@@ -237,3 +241,60 @@ def assignments_apply_for_employee(*, employee: Employee) -> int:
         )
         created += was_created
     return created
+
+
+def course_progress_recompute(*, course: CoursePage, batch_size: int = 1000) -> int:
+    """Bring every active enrolment's progress in line with the course's live lessons, after
+    a lesson was published, unpublished, moved or deleted. Completed enrolments keep their
+    completion. Reads the outline once and the progress rows in one pass."""
+    outline = course_outline(course=course)
+    live_ids = [item.id for item in outline.lessons]
+    live = set(live_ids)
+    done_by_user: dict[int, set[int]] = {}
+    for user_id, lesson_id in (
+        LessonProgress.objects.filter(course=course, lesson_id__in=live)
+        .values_list("user_id", "lesson_id")
+        .iterator(chunk_size=5000)
+    ):
+        done_by_user.setdefault(user_id, set()).add(lesson_id)
+    changed = []
+    updated = 0
+    enrollments = Enrollment.objects.filter(course=course, status=Enrollment.Status.ACTIVE).only(
+        "id", "user_id", "lessons_done", "progress_percent", "next_lesson_id"
+    )
+    for enrollment in enrollments.iterator(chunk_size=batch_size):
+        done = done_by_user.get(enrollment.user_id, set())
+        count = len(done)
+        percent = round(100 * count / len(live_ids)) if live_ids else 0
+        next_id = next((pk for pk in live_ids if pk not in done), None)
+        if (enrollment.lessons_done, enrollment.progress_percent, enrollment.next_lesson_id) != (
+            count,
+            percent,
+            next_id,
+        ):
+            enrollment.lessons_done, enrollment.progress_percent = count, percent
+            enrollment.next_lesson_id = next_id
+            changed.append(enrollment)
+        if len(changed) >= batch_size:
+            Enrollment.objects.bulk_update(
+                changed, ["lessons_done", "progress_percent", "next_lesson"]
+            )
+            updated += len(changed)
+            changed = []
+    if changed:
+        Enrollment.objects.bulk_update(changed, ["lessons_done", "progress_percent", "next_lesson"])
+        updated += len(changed)
+    # Those who now have every live lesson may have nothing left to do (a quiz may remain).
+    if live_ids:
+        finished = Enrollment.objects.filter(
+            course=course, status=Enrollment.Status.ACTIVE, next_lesson__isnull=True
+        ).values_list("pk", flat=True)
+        for pk in list(finished):
+            with transaction.atomic():
+                enrollment = (
+                    Enrollment.objects.select_for_update()
+                    .select_related("course", "user")
+                    .get(pk=pk)
+                )
+                course_complete_if_done(enrollment=enrollment)
+    return updated

@@ -14,6 +14,8 @@ from django.views.decorators.http import require_POST
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
+from sertifikat.selectors import certificate_list_for_user
+
 from .models import CourseCategory, CoursePage, Enrollment, LessonPage
 from .quiz_selectors import course_pre_post_gain, quiz_results_for_enrollments
 from .selectors import course_outline, enrollment_get, jp_year_summary, outline_with_grades
@@ -252,6 +254,7 @@ def dashboard(request):
             "completed": [e for e in enrollments if e.status == Enrollment.Status.COMPLETED],
             "mandatory": mandatory,
             "jp": jp_year_summary(user=request.user, year=year),
+            "certificates": certificate_list_for_user(user=request.user),
             "today": today,
         },
     )

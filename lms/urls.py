@@ -23,6 +23,7 @@ urlpatterns = [
     path("akun/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("laporan/", include("lms.organisasi.urls")),
+    path("sertifikat/", include("sertifikat.urls")),
     path("", include("kursus.urls")),
 ]
 

@@ -90,6 +90,15 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
     )
     enrollment_opens_at = models.DateTimeField(_("pendaftaran dibuka"), null=True, blank=True)
     enrollment_closes_at = models.DateTimeField(_("pendaftaran ditutup"), null=True, blank=True)
+    certificate_template = models.ForeignKey(
+        "sertifikat.CertificateTemplate",
+        verbose_name=_("templat sertifikat"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="courses",
+        help_text=_("Kosongkan untuk memakai templat bawaan."),
+    )
     sequential = models.BooleanField(
         _("materi terbuka berurutan"),
         default=True,
@@ -104,6 +113,7 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
                 FieldPanel("category"),
                 FieldPanel("jp"),
                 FieldPanel("duration_minutes"),
+                FieldPanel("certificate_template"),
             ],
             heading=_("Identitas"),
         ),

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
@@ -155,6 +156,24 @@ LMS_JP_TARGET_PER_YEAR = env.int("LMS_JP_TARGET_PER_YEAR", default=20)
 # Employee imports with more rows than this run as a Celery job with a progress bar.
 LMS_IMPORT_SYNC_MAX_ROWS = env.int("LMS_IMPORT_SYNC_MAX_ROWS", default=500)
 
+# Certificates: the PKCS#12 key that signs them (PAdES) and its passphrase. `make run` makes a
+# self-signed demo key there on first start; production points it at a CA-issued one (BSrE).
+LMS_CERT_SIGNING_P12 = env.path(
+    "LMS_CERT_SIGNING_P12", default=VAR_DIR / "signing" / "demo-signing.p12"
+)
+LMS_CERT_SIGNING_PASSPHRASE = env("LMS_CERT_SIGNING_PASSPHRASE", default="demo-lms-bawaslu")
+# Create a self-signed demo key when the file above is missing (dev and test only).
+LMS_CERT_SIGNING_AUTOCREATE = env.bool("LMS_CERT_SIGNING_AUTOCREATE", default=False)
+# A certificate pending longer than this is enqueued again by the beat sweeper.
+LMS_CERT_PENDING_SWEEP_MINUTES = env.int("LMS_CERT_PENDING_SWEEP_MINUTES", default=10)
+LMS_CERT_SWEEP_BATCH = 5000
+# First retry delay of a failed render; doubled for each of the (three) retries.
+LMS_CERT_RETRY_BACKOFF_SECONDS = env.int("LMS_CERT_RETRY_BACKOFF_SECONDS", default=30)
+# Public verification checks per client address and minute.
+LMS_CERT_VERIFY_RATE_PER_MINUTE = env.int("LMS_CERT_VERIFY_RATE_PER_MINUTE", default=30)
+# Proxies in front of the site that append to X-Forwarded-For (0: use the peer address).
+LMS_TRUSTED_PROXY_COUNT = env.int("LMS_TRUSTED_PROXY_COUNT", default=0)
+
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -171,6 +190,31 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Media on disk (MEDIA_ROOT, shared by every node) or, with LMS_MEDIA_STORAGE=s3, in a private
+# bucket of S3-compatible object storage. Links to its files are signed and expire.
+LMS_MEDIA_STORAGE = env("LMS_MEDIA_STORAGE", default="filesystem")
+if LMS_MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("AWS_S3_REGION_NAME", default="") or None,
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default="") or None,
+            # Empty: boto3 looks for credentials itself (instance role, ~/.aws).
+            "access_key": env("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "location": env("AWS_LOCATION", default=""),
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=3600),
+            "file_overwrite": False,
+        },
+    }
+elif LMS_MEDIA_STORAGE != "filesystem":
+    raise ImproperlyConfigured(
+        f"LMS_MEDIA_STORAGE must be 'filesystem' or 's3', not {LMS_MEDIA_STORAGE!r}."
+    )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -200,9 +244,10 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 
 def filesystem_broker_options(folder: Path) -> dict:
     """Kombu's filesystem transport: a broker that needs no server, for `make run`."""
-    for sub in ("queue", "processed"):
+    for sub in ("queue", "processed", "control"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     return {
+        "control_folder": str(folder / "control"),
         "data_folder_in": str(folder / "queue"),
         "data_folder_out": str(folder / "queue"),
         "processed_folder": str(folder / "processed"),
@@ -239,6 +284,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kursus.tasks.quiz_attempts_expire_task",
         "schedule": crontab(minute="*"),
     },
+    "sertifikat-sweep-pending": {
+        "task": "sertifikat.tasks.certificate_sweep_pending_task",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 # One line per record on stdout, so that any log collector can read it.
@@ -256,9 +305,15 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "celery": {"level": "INFO"},
         "django_tasks": {"level": "WARNING"},
+        # WeasyPrint logs every rendering step at INFO: noise, and time, per certificate.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
+# Sessions are read on every request: from the cache (Redis in production), written through to
+# the database so that a cache flush logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "SAMEORIGIN"

@@ -5,3 +5,4 @@ from .base import env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+LMS_CERT_SIGNING_AUTOCREATE = env.bool("LMS_CERT_SIGNING_AUTOCREATE", default=True)

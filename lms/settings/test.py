@@ -28,3 +28,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 WAGTAILADMIN_BASE_URL = "http://testserver"
+
+# Certificates: a demo signing key of the test suite's own, made on first use.
+LMS_CERT_SIGNING_P12 = env.path(
+    "LMS_CERT_SIGNING_P12", default=BASE_DIR / "var" / "test-signing" / "demo-signing.p12"
+)
+LMS_CERT_SIGNING_AUTOCREATE = True
+LMS_CERT_RETRY_BACKOFF_SECONDS = env.int("LMS_CERT_RETRY_BACKOFF_SECONDS", default=1)

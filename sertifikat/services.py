@@ -1,0 +1,445 @@
+"""Writes of the certificate flow. `certificate_request` is the one entry point that kursus
+calls; everything else is driven by tasks or Admin LMS."""
+
+import datetime
+import hashlib
+import logging
+import secrets
+import traceback
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from .models import Certificate, CertificateCounter, CertificateTemplate, format_number
+
+log = logging.getLogger(__name__)
+
+# Crockford's base32: no I, L, O or U, so that a typed code is hard to get wrong.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 16  # 80 bits
+_TYPO = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
+def verification_code_new() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
+
+
+def verification_code_normalize(text: str) -> str | None:
+    """`abcd efgh-ijkl-mnop` as people type it, into the stored `ABCD-EFGH-1JK1-MN0P` form;
+    None when it cannot be a code."""
+    raw = "".join(ch for ch in text.upper() if ch.isalnum()).translate(_TYPO)
+    if len(raw) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in raw):
+        return None
+    return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
+
+
+# Templates
+
+
+def certificate_template_default() -> CertificateTemplate:
+    template = CertificateTemplate.objects.filter(is_default=True).first()
+    if template is None:
+        template = CertificateTemplate.objects.order_by("pk").first()
+    if template is None:
+        template = certificate_template_create_demo()
+    return template
+
+
+def certificate_template_for(course) -> CertificateTemplate:
+    """The course's own template, or the default one."""
+    return getattr(course, "certificate_template", None) or certificate_template_default()
+
+
+def certificate_template_create_demo() -> CertificateTemplate:
+    """The demo template (also made by a data migration); safe to call twice."""
+    from .models import CertificateSignatory
+
+    template, created = CertificateTemplate.objects.get_or_create(
+        name="Sertifikat LMS Bawaslu (bawaan)", defaults={"is_default": True}
+    )
+    if created:
+        CertificateSignatory.objects.create(
+            template=template,
+            sort_order=0,
+            name="Dr. Contoh Nama Pejabat, S.H., M.H.",
+            position="Kepala Pusat Penelitian, Pengembangan, Pendidikan, dan Pelatihan",
+            nip="197001011995031001",
+        )
+    return template
+
+
+def template_snapshot(template: CertificateTemplate) -> dict:
+    """What of the template a certificate prints, frozen with it."""
+    return {
+        "name": template.name,
+        "version": template.version,
+        "layout": template.layout,
+        "logo": template.logo.file.name if template.logo_id else None,
+        "background_image": (
+            template.background_image.file.name if template.background_image_id else None
+        ),
+        "issuer_name": template.issuer_name,
+        "issuer_unit": template.issuer_unit,
+        "title_text": template.title_text,
+        "subtitle_text": template.subtitle_text,
+        "recipient_intro": template.recipient_intro,
+        "body_text": template.body_text,
+        "place_of_issue": template.place_of_issue,
+        "footer_text": template.footer_text,
+        "number_format": template.number_format,
+        "signatories": [
+            {
+                "name": s.name,
+                "position": s.position,
+                "nip": s.nip,
+                "signature_image": s.signature_image.file.name if s.signature_image_id else None,
+            }
+            for s in template.signatories.select_related("signature_image").order_by("sort_order")
+        ],
+    }
+
+
+# Issue
+
+
+def serial_allocate(*, year: int) -> int:
+    """The next serial of `year`. The UPDATE locks the counter row until the caller's
+    transaction ends, so concurrent issuers queue here and no number is skipped or doubled;
+    a rolled-back issue rolls its number back too."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("serial_allocate must run inside a transaction")
+    updated = CertificateCounter.objects.filter(year=year).update(last_serial=F("last_serial") + 1)
+    if not updated:
+        try:
+            with transaction.atomic():
+                CertificateCounter.objects.create(year=year, last_serial=1)
+            return 1
+        except IntegrityError:  # another issuer created the year's row first
+            CertificateCounter.objects.filter(year=year).update(last_serial=F("last_serial") + 1)
+    return CertificateCounter.objects.get(year=year).last_serial
+
+
+def person_snapshot(user) -> dict:
+    employee = getattr(user, "employee", None) if hasattr(user, "employee") else None
+    if employee is None:
+        from lms.organisasi.models import Employee
+
+        employee = Employee.objects.select_related("unit").filter(user=user).first()
+    if employee is None:
+        return {
+            "full_name": user.get_full_name() or user.email,
+            "nip": "",
+            "position": "",
+            "unit_name": "",
+        }
+    return {
+        "full_name": employee.full_name,
+        "nip": employee.nip or "",
+        "position": employee.position,
+        "unit_name": employee.unit.name,
+    }
+
+
+def _certificate_create(
+    *, user, course, completed_at, final_score: Decimal | None, person: dict, template
+) -> Certificate:
+    now = timezone.localtime()
+    serial = serial_allocate(year=now.year)
+    snapshot = template_snapshot(template)
+    return Certificate.objects.create(
+        user=user,
+        course=course,
+        number=format_number(
+            snapshot["number_format"],
+            serial=serial,
+            year=now.year,
+            month=now.month,
+            course_code=course.code,
+        ),
+        year=now.year,
+        serial=serial,
+        code=verification_code_new(),
+        issued_on=now.date(),
+        course_code=course.code,
+        course_title=course.title,
+        jp=course.jp,
+        completed_on=timezone.localtime(completed_at).date(),
+        final_score=final_score,
+        template=template,
+        template_version=template.version,
+        template_snapshot=snapshot,
+        render_requested_at=timezone.now(),
+        **person,
+    )
+
+
+def certificate_get_current(*, user, course) -> Certificate | None:
+    return (
+        Certificate.objects.filter(user=user, course=course)
+        .exclude(status=Certificate.Status.REPLACED)
+        .first()
+    )
+
+
+def certificate_request(*, enrollment) -> Certificate:
+    """Create the certificate of a completed enrolment (once, whoever calls how often), freeze
+    what it prints, give it its number, and have it rendered after the caller commits.
+    Runs inside the caller's transaction: if completion rolls back, so does the certificate."""
+    from kursus.completion import course_final_score
+
+    user, course = enrollment.user, enrollment.course
+    existing = certificate_get_current(user=user, course=course)
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            cert = _certificate_create(
+                user=user,
+                course=course,
+                completed_at=enrollment.completed_at or timezone.now(),
+                final_score=course_final_score(user=user, course=course),
+                person=person_snapshot(user),
+                template=certificate_template_for(course),
+            )
+    except IntegrityError:  # a concurrent completion created it first; its number rolled back
+        return Certificate.objects.get(user=user, course=course, status__in=_CURRENT_STATUSES)
+    render_enqueue_on_commit(cert)
+    return cert
+
+
+_CURRENT_STATUSES = [
+    Certificate.Status.PENDING,
+    Certificate.Status.ISSUED,
+    Certificate.Status.FAILED,
+    Certificate.Status.REVOKED,
+]
+
+
+def render_enqueue_on_commit(cert: Certificate) -> None:
+    """Enqueue the render once the transaction commits. A broker that is down must not turn a
+    committed completion into an error page: the failure is logged, and the pending sweeper
+    enqueues the certificate again once the broker is back."""
+    pk, generation = cert.pk, cert.generation
+
+    def enqueue():
+        from .tasks import certificate_render_task
+
+        try:
+            certificate_render_task.delay(pk, generation)
+        except Exception:
+            log.warning("certificate %s: render not enqueued (broker down?)", pk, exc_info=True)
+
+    transaction.on_commit(enqueue)
+
+
+# Render
+
+
+def certificate_render(*, certificate_id: int, generation: int) -> Certificate | None:
+    """Render, sign and store the PDF of a pending certificate. Idempotent: a certificate
+    that is no longer pending, or a message for an older generation, changes nothing; two
+    workers rendering the same certificate store one file."""
+    from .rendering import certificate_pdf
+
+    cert = Certificate.objects.filter(pk=certificate_id).first()
+    if cert is None or cert.status != Certificate.Status.PENDING or cert.generation != generation:
+        return None
+    Certificate.objects.filter(pk=cert.pk).update(attempts=F("attempts") + 1)
+    pdf = certificate_pdf(cert)
+    digest = hashlib.sha256(pdf).hexdigest()
+    name = f"sertifikat/{cert.year}/{cert.code}-{cert.generation}.pdf"
+    with transaction.atomic():
+        cert = Certificate.objects.select_for_update().get(pk=certificate_id)
+        if cert.status != Certificate.Status.PENDING or cert.generation != generation:
+            return None
+        if default_storage.exists(name):  # left by a render that died before committing
+            default_storage.delete(name)
+        stored = default_storage.save(name, ContentFile(pdf))
+        cert.pdf.name = stored
+        cert.sha256 = digest
+        cert.status = Certificate.Status.ISSUED
+        cert.issued_at = timezone.now()
+        cert.error = ""
+        cert.save(update_fields=["pdf", "sha256", "status", "issued_at", "error"])
+    if cert.notified_at is None:
+        _notify_after_issue(cert.pk)
+    return cert
+
+
+def _notify_after_issue(pk: int) -> None:
+    """Send the email right away, in the worker that issued the certificate (a task of its
+    own would cost a broker round trip per certificate); if sending fails, a notify task
+    retries it later."""
+    from .tasks import certificate_notify_task
+
+    try:
+        certificate_notify(certificate_id=pk)
+    except Exception:
+        log.warning("certificate %s: email not sent, retrying in a task", pk, exc_info=True)
+        certificate_notify_task.apply_async((pk,), countdown=60)
+
+
+def certificate_mark_failed(*, certificate_id: int, generation: int, error: BaseException) -> None:
+    """Record why rendering failed, for Admin LMS to read and retry."""
+    text = "".join(traceback.format_exception_only(type(error), error)).strip()
+    Certificate.objects.filter(
+        pk=certificate_id, status=Certificate.Status.PENDING, generation=generation
+    ).update(status=Certificate.Status.FAILED, error=text[:4000])
+
+
+def certificate_notify(*, certificate_id: int) -> bool:
+    """Email the owner that their certificate is ready, once."""
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    with transaction.atomic():
+        cert = (
+            Certificate.objects.select_for_update()
+            .select_related("user")
+            .filter(pk=certificate_id, status=Certificate.Status.ISSUED, notified_at=None)
+            .first()
+        )
+        if cert is None or not cert.user.email:
+            return False
+        base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+        context = {
+            "cert": cert,
+            "download_url": base + cert.download_path,
+            "verify_url": base + cert.verification_path,
+            "dashboard_url": base + "/dasbor/",
+        }
+        subject = render_to_string("sertifikat/email/issued_subject.txt", context).strip()
+        body = render_to_string("sertifikat/email/issued_message.txt", context)
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [cert.user.email])
+        cert.notified_at = timezone.now()
+        cert.save(update_fields=["notified_at"])
+    return True
+
+
+# Faults and bulk operations
+
+
+def certificate_sweep_pending(*, older_than: datetime.timedelta | None = None) -> int:
+    """Enqueue again every certificate left pending too long: its message was lost (the
+    broker was down at commit, or a worker died mid-render on a broker that does not
+    redeliver). Rendering is idempotent, so a message that does turn up later is harmless."""
+    if older_than is None:
+        older_than = datetime.timedelta(minutes=settings.LMS_CERT_PENDING_SWEEP_MINUTES)
+    cutoff = timezone.now() - older_than
+    stale = list(
+        Certificate.objects.filter(
+            status=Certificate.Status.PENDING, render_requested_at__lte=cutoff
+        ).values_list("pk", "generation")[: settings.LMS_CERT_SWEEP_BATCH]
+    )
+    if not stale:
+        return 0
+    from .tasks import certificate_render_task
+
+    Certificate.objects.filter(pk__in=[pk for pk, _g in stale]).update(
+        render_requested_at=timezone.now()
+    )
+    for pk, generation in stale:
+        certificate_render_task.delay(pk, generation)
+    return len(stale)
+
+
+def certificate_regenerate(*, certificates: QuerySet[Certificate]) -> int:
+    """Render issued or failed certificates again (after a template change or a fix) from
+    their frozen data with the current version of their template. The old file stays in
+    storage; the certificate keeps its number and code."""
+    count = 0
+    for pk in certificates.filter(
+        status__in=[Certificate.Status.ISSUED, Certificate.Status.FAILED]
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            cert = Certificate.objects.select_for_update().select_related("template").get(pk=pk)
+            if cert.status not in (Certificate.Status.ISSUED, Certificate.Status.FAILED):
+                continue
+            snapshot = template_snapshot(cert.template)
+            snapshot["number_format"] = cert.template_snapshot.get(
+                "number_format", snapshot["number_format"]
+            )
+            cert.template_snapshot = snapshot
+            cert.template_version = cert.template.version
+            cert.generation += 1
+            cert.status = Certificate.Status.PENDING
+            cert.error = ""
+            cert.attempts = 0
+            cert.render_requested_at = timezone.now()
+            cert.save(
+                update_fields=[
+                    "template_snapshot",
+                    "template_version",
+                    "generation",
+                    "status",
+                    "error",
+                    "attempts",
+                    "render_requested_at",
+                ]
+            )
+            render_enqueue_on_commit(cert)
+        count += 1
+    return count
+
+
+def certificate_retry_failed() -> int:
+    return certificate_regenerate(
+        certificates=Certificate.objects.filter(status=Certificate.Status.FAILED)
+    )
+
+
+@transaction.atomic
+def certificate_revoke(*, certificate: Certificate, reason: str, by) -> Certificate:
+    """Revoke: the row and its file stay, and verification says when and why."""
+    cert = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if cert.status in (Certificate.Status.REVOKED, Certificate.Status.REPLACED):
+        return cert
+    cert.status = Certificate.Status.REVOKED
+    cert.revoked_at = timezone.now()
+    cert.revoked_reason = reason
+    cert.revoked_by = by
+    cert.save(update_fields=["status", "revoked_at", "revoked_reason", "revoked_by"])
+    return cert
+
+
+REISSUE_FIELDS = ("full_name", "nip", "position", "unit_name")
+
+
+@transaction.atomic
+def certificate_reissue(
+    *, certificate: Certificate, reason: str, by, corrections: dict | None = None
+) -> Certificate:
+    """Replace a certificate after a correction: a new certificate (new number and code)
+    with the corrected data; the old one stays, marked replaced, pointing to the new one."""
+    old = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if old.status == Certificate.Status.REPLACED:
+        return old.replaced_by
+    person = {field: getattr(old, field) for field in REISSUE_FIELDS}
+    person.update({k: v for k, v in (corrections or {}).items() if k in REISSUE_FIELDS})
+    old.status = Certificate.Status.REPLACED
+    old.replaced_at = timezone.now()
+    old.replacement_reason = reason
+    old.save(update_fields=["status", "replaced_at", "replacement_reason"])
+    template = certificate_template_for(old.course)
+    new = _certificate_create(
+        user=old.user,
+        course=old.course,
+        completed_at=datetime.datetime.combine(
+            old.completed_on, datetime.time(12), tzinfo=timezone.get_current_timezone()
+        ),
+        final_score=old.final_score,
+        person=person,
+        template=template,
+    )
+    new.course_code, new.course_title, new.jp = old.course_code, old.course_title, old.jp
+    new.save(update_fields=["course_code", "course_title", "jp"])
+    old.replaced_by = new
+    old.save(update_fields=["replaced_by"])
+    render_enqueue_on_commit(new)
+    return new

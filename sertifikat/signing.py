@@ -1,0 +1,182 @@
+"""PAdES signatures with pyHanko, from a PKCS#12 key and certificate named in the settings.
+
+`make run` creates a self-signed demo key on first start (`certificate_signing_key`); a real
+deployment points LMS_CERT_SIGNING_P12 at the PKCS#12 issued by a certificate authority
+(BSrE for Indonesian government documents) and LMS_CERT_SIGNING_PASSPHRASE at its passphrase.
+"""
+
+import datetime
+import io
+import os
+import tempfile
+import threading
+from pathlib import Path
+
+from django.conf import settings
+
+# Room for the CMS signature in the PDF: an RSA-4096 chain of three certificates fits.
+SIGNATURE_BYTES = 16384
+
+_lock = threading.Lock()
+_signer_cache: dict[tuple, object] = {}
+
+
+class SigningKeyMissing(RuntimeError):
+    pass
+
+
+def demo_key_create(*, path: Path, passphrase: str) -> Path:
+    """A self-signed RSA key and certificate for signing demo certificates, as PKCS#12.
+    Written atomically, so that two processes starting at once never read half a file."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "LMS Bawaslu (DEMO)"),
+            x509.NameAttribute(NameOID.COMMON_NAME, "LMS Bawaslu Demo - bukan sertifikat BSrE"),
+        ]
+    )
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=5 * 365))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False
+        )
+        .sign(key, hashes.SHA256())
+    )
+    data = pkcs12.serialize_key_and_certificates(
+        name=b"lms-bawaslu-demo",
+        key=key,
+        cert=cert,
+        cas=None,
+        encryption_algorithm=serialization.BestAvailableEncryption(passphrase.encode()),
+    )
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".signing-")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+    return path
+
+
+def signing_key_path() -> Path:
+    return Path(settings.LMS_CERT_SIGNING_P12)
+
+
+def signing_key_ensure() -> bool:
+    """Create the demo key if the configured file is missing and autocreation is on.
+    Returns True when a key was created."""
+    path = signing_key_path()
+    if path.exists():
+        return False
+    if not settings.LMS_CERT_SIGNING_AUTOCREATE:
+        raise SigningKeyMissing(
+            f"Kunci penandatanganan tidak ditemukan: {path} (LMS_CERT_SIGNING_P12)."
+        )
+    demo_key_create(path=path, passphrase=settings.LMS_CERT_SIGNING_PASSPHRASE)
+    return True
+
+
+def _signer_class():
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+    from pyhanko.sign.general import get_pyca_cryptography_hash
+    from pyhanko.sign.signers import SimpleSigner
+
+    class KeptKeySigner(SimpleSigner):
+        """pyHanko's SimpleSigner parses (and checks) the private key again for every
+        signature, about 40 ms for RSA; this one parses it once."""
+
+        _pyca_key = None
+
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+            if mechanism.signature_algo != "rsassa_pkcs1v15":
+                return super().sign_raw(data, digest_algorithm)
+            if self._pyca_key is None:
+                key = serialization.load_der_private_key(self.signing_key.dump(), password=None)
+                if not isinstance(key, RSAPrivateKey):
+                    return super().sign_raw(data, digest_algorithm)
+                self._pyca_key = key
+            return self._pyca_key.sign(
+                data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm)
+            )
+
+    return KeptKeySigner
+
+
+def signer():
+    """The pyHanko signer for the configured key, loaded once per process (and again if the
+    file changes, so a key rotation needs no restart)."""
+    from pyhanko.sign import signers
+
+    path = signing_key_path()
+    with _lock:
+        signing_key_ensure()
+        stat = path.stat()
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        cached = _signer_cache.get(key)
+        if cached is None:
+            passphrase = settings.LMS_CERT_SIGNING_PASSPHRASE
+            cached = signers.SimpleSigner.load_pkcs12(
+                str(path), passphrase=passphrase.encode() if passphrase else None
+            )
+            if cached is None:
+                raise SigningKeyMissing(f"Kunci penandatanganan tidak dapat dibaca: {path}.")
+            cached = _signer_class()(
+                signing_cert=cached.signing_cert,
+                signing_key=cached.signing_key,
+                cert_registry=cached.cert_registry,
+                signature_mechanism=cached.signature_mechanism,
+            )
+            _signer_cache.clear()
+            _signer_cache[key] = cached
+        return cached
+
+
+def pdf_sign(pdf: bytes, *, reason: str, location: str) -> bytes:
+    """Sign `pdf` (PAdES baseline B) and return the signed bytes."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    meta = signers.PdfSignatureMetadata(
+        field_name="TandaTanganElektronik",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+        reason=reason,
+        location=location,
+    )
+    # A fixed reservation skips pyHanko's dry-run signature that would only measure it.
+    out = signers.sign_pdf(writer, meta, signer=signer(), bytes_reserved=SIGNATURE_BYTES)
+    return out.getvalue()

@@ -1,0 +1,51 @@
+"""Certificate jobs. Thin: take ids, call a service, own the retry policy.
+
+Rendering runs on the `pdf` queue (routed in the settings); the quick jobs say `default`.
+"""
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+
+from . import services
+from .archives import certificate_archive_build
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=3,
+)
+def certificate_render_task(self, certificate_id: int, generation: int) -> str:
+    try:
+        cert = services.certificate_render(certificate_id=certificate_id, generation=generation)
+    except Exception as exc:
+        if self.request.retries >= self.max_retries:
+            log.exception("certificate %s: rendering failed for good", certificate_id)
+            services.certificate_mark_failed(
+                certificate_id=certificate_id, generation=generation, error=exc
+            )
+            return "failed"
+        countdown = settings.LMS_CERT_RETRY_BACKOFF_SECONDS * (2**self.request.retries)
+        log.warning("certificate %s: rendering failed, retry in %ss", certificate_id, countdown)
+        raise self.retry(exc=exc, countdown=countdown) from exc
+    return "issued" if cert is not None else "unchanged"
+
+
+@shared_task(queue="default", acks_late=True, max_retries=5, default_retry_delay=60)
+def certificate_notify_task(certificate_id: int) -> bool:
+    return services.certificate_notify(certificate_id=certificate_id)
+
+
+@shared_task(queue="default")
+def certificate_sweep_pending_task() -> int:
+    return services.certificate_sweep_pending()
+
+
+@shared_task(queue="default", acks_late=True, max_retries=2, default_retry_delay=30)
+def certificate_archive_task(archive_id: int) -> None:
+    certificate_archive_build(archive_id=archive_id)

@@ -1,0 +1,153 @@
+"""Admin for certificates: templates (snippets, with a PDF preview), the certificate list
+with revoke and reissue, bulk regenerate / retry / ZIP, and the verification log."""
+
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import ListingButton
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from . import admin_views
+from .models import Certificate, CertificateTemplate, VerificationLog
+
+
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Rows nobody adds, edits or deletes in the admin: only services write them."""
+
+    def user_has_permission(self, user, action):
+        if action in ("add", "change", "delete"):
+            return False
+        return super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+register_permission_policy(Certificate, ReadOnlyPermissionPolicy(Certificate), exact_class=True)
+register_permission_policy(
+    VerificationLog, ReadOnlyPermissionPolicy(VerificationLog), exact_class=True
+)
+
+
+class CertificateTemplateViewSet(SnippetViewSet):
+    model = CertificateTemplate
+    icon = "doc-full"
+    menu_label = _("Templat sertifikat")
+    list_display = ["name", "is_default", "layout", "version", "updated_at"]
+    copy_view_enabled = True
+
+
+class CertificateViewSet(ModelViewSet):
+    model = Certificate
+    icon = "pick"
+    menu_label = _("Sertifikat")
+    url_prefix = "sertifikat"
+    url_namespace = "sertifikat_list"
+    list_display = ["number", "full_name", "course_code", "status", "issued_on"]
+    list_filter = ["status", "year", "course"]
+    search_fields = ["number", "code", "full_name", "nip", "course_code"]
+    list_per_page = 50
+    inspect_view_enabled = True
+    form_fields = []
+    copy_view_enabled = False
+
+    def get_queryset(self, request):
+        return Certificate.objects.select_related("course")
+
+    @property
+    def index_view_class(self):
+        from wagtail.admin.views.generic import IndexView
+
+        class CertificateIndexView(IndexView):
+            def get_list_more_buttons(self, instance):
+                buttons = super().get_list_more_buttons(instance)
+                buttons.append(
+                    ListingButton(
+                        _("Rincian dan tindakan"),
+                        url=reverse("sertifikat_admin:detail", args=[instance.pk]),
+                        icon_name="cogs",
+                        priority=5,
+                    )
+                )
+                return buttons
+
+        return CertificateIndexView
+
+
+class VerificationLogViewSet(ModelViewSet):
+    model = VerificationLog
+    icon = "view"
+    menu_label = _("Log verifikasi")
+    list_display = ["checked_at", "query", "result", "channel", "client_address"]
+    list_filter = ["result", "channel"]
+    search_fields = ["query", "client_address"]
+    list_per_page = 100
+    form_fields = []
+    copy_view_enabled = False
+
+
+class CertificateViewSetGroup(ViewSetGroup):
+    menu_label = _("Sertifikat")
+    menu_icon = "pick"
+    menu_order = 330
+    items = (
+        CertificateViewSet("certificate_list"),
+        CertificateTemplateViewSet(),
+        VerificationLogViewSet("verification_log", url_prefix="log-verifikasi"),
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_certificate_viewsets():
+    return CertificateViewSetGroup()
+
+
+@hooks.register("register_snippet_listing_buttons")
+def certificate_template_preview_button(snippet, user, next_url=None):
+    if isinstance(snippet, CertificateTemplate):
+        yield ListingButton(
+            _("Pratinjau PDF"),
+            url=reverse("sertifikat_admin:template_preview", args=[snippet.pk]),
+            icon_name="doc-full",
+            priority=15,
+            attrs={"target": "_blank", "rel": "noopener"},
+        )
+
+
+@hooks.register("register_admin_urls")
+def register_certificate_admin_urls():
+    urls = [
+        path("<int:pk>/", admin_views.certificate_detail, name="detail"),
+        path("<int:pk>/cabut/", admin_views.certificate_revoke_view, name="revoke"),
+        path("<int:pk>/terbitkan-ulang/", admin_views.certificate_reissue_view, name="reissue"),
+        path("massal/", admin_views.bulk_index, name="bulk"),
+        path("arsip/<int:pk>/", admin_views.archive_detail, name="archive_detail"),
+        path("arsip/<int:pk>/status/", admin_views.archive_status, name="archive_status"),
+        path("arsip/<int:pk>/unduh/", admin_views.archive_download, name="archive_download"),
+        path(
+            "templat/<int:pk>/pratinjau.pdf",
+            admin_views.template_preview,
+            name="template_preview",
+        ),
+    ]
+    return [path("sertifikat-admin/", include((urls, "sertifikat_admin")))]
+
+
+class AdminLMSMenuItem(MenuItem):
+    def is_shown(self, request):
+        return admin_views.user_may_manage(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_bulk_menu_item():
+    return AdminLMSMenuItem(
+        _("Operasi massal sertifikat"),
+        reverse("sertifikat_admin:bulk"),
+        icon_name="download",
+        order=335,
+    )

@@ -1,0 +1,87 @@
+import pytest
+from django.core.files.storage import default_storage
+
+from lms.organisasi.models import OrgUnit
+from lms.organisasi.roles import SUPERVISOR
+from sertifikat.selectors import certificate_links, certificate_list_for_user
+
+from ..factories import EmployeeFactory, enable_totp
+
+pytestmark = pytest.mark.django_db
+
+
+def _download(client, cert):
+    return client.get(f"/sertifikat/unduh/{cert.code}/")
+
+
+def test_the_owner_downloads_the_stored_file_without_rendering_again(client, issued, monkeypatch):
+    def no_render(*args, **kwargs):
+        raise AssertionError("a download must never render")
+
+    monkeypatch.setattr("sertifikat.rendering.certificate_pdf", no_render)
+    monkeypatch.setattr("sertifikat.rendering.html_to_pdf", no_render)
+    client.force_login(issued.user)
+
+    response = _download(client, issued)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"]
+    body = b"".join(response.streaming_content)
+    assert body == default_storage.open(issued.pdf.name).read()
+
+
+def test_a_supervisor_of_the_owners_unit_may_download(client, issued, supervisor_jabar):
+    client.force_login(supervisor_jabar)  # Jawa Barat holds Kabupaten Bandung
+    assert _download(client, issued).status_code == 200
+
+
+def test_a_supervisor_outside_the_scope_may_not(client, issued, org_tree):
+    other = EmployeeFactory(
+        unit=OrgUnit.objects.get(code="33"), user__roles=["Peserta", SUPERVISOR]
+    ).user
+    enable_totp(other)
+    client.force_login(other)
+    assert _download(client, issued).status_code == 404
+
+
+def test_another_learner_may_not_and_anonymous_must_log_in(client, issued, make_employee):
+    client.force_login(make_employee("32.04").user)
+    assert _download(client, issued).status_code == 404
+    client.logout()
+    response = _download(client, issued)
+    assert response.status_code == 302
+    assert "/akun/" in response["Location"]
+
+
+def test_admin_lms_may_download(client, issued, admin_lms):
+    client.force_login(admin_lms)
+    assert _download(client, issued).status_code == 200
+
+
+def test_dashboard_partial_lists_the_learners_certificates(issued):
+    from django.template.loader import render_to_string
+
+    certificates = certificate_list_for_user(user=issued.user)
+    html = render_to_string(
+        "sertifikat/includes/dashboard_certificates.html", {"certificates": certificates}
+    )
+    assert issued.number in html
+    assert f"/sertifikat/unduh/{issued.code}/" in html
+    assert f"/sertifikat/verifikasi/{issued.code}/" in html
+
+
+def test_report_selector_gives_number_and_link_per_user_and_course(
+    issued, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        links = certificate_links(user_ids=[issued.user_id, 999], course_ids=[issued.course_id])
+    assert links == {
+        (issued.user_id, issued.course_id): {
+            "number": issued.number,
+            "status": "issued",
+            "status_label": "Terbit",
+            "url": f"/sertifikat/unduh/{issued.code}/",
+            "verify_url": f"/sertifikat/verifikasi/{issued.code}/",
+        }
+    }

@@ -1,0 +1,339 @@
+import datetime
+import hashlib
+import re
+import threading
+
+import pytest
+from django.core import mail
+from django.core.files.storage import default_storage
+from django.db import connection, transaction
+from django.utils import timezone
+
+from kursus.services import enrollment_create, lesson_complete
+from lms.organisasi.models import Employee
+from sertifikat import services
+from sertifikat.models import Certificate, CertificateCounter
+from sertifikat.tasks import certificate_render_task
+
+from ..factories import EmployeeFactory, course_lessons
+from .conftest import complete_course, issue
+
+pytestmark = pytest.mark.django_db
+
+NUMBER = re.compile(r"^\d{5}/SERT/LMS-BAWASLU/\d{2}/\d{4}$")
+CODE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$")
+
+
+def test_completion_creates_a_pending_certificate_rendered_after_commit(
+    learner, course, django_capture_on_commit_callbacks
+):
+    # given
+    enrollment = complete_course(learner, course)
+    employee = learner.employee
+
+    # when: inside the completing transaction nothing is rendered yet
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        cert = issue(enrollment)
+        assert cert.status == Certificate.Status.PENDING
+        assert not cert.pdf
+
+    # then: the frozen snapshot, a number and a typeable code
+    assert len(callbacks) == 1
+    assert (cert.full_name, cert.nip, cert.position, cert.unit_name) == (
+        employee.full_name,
+        employee.nip,
+        employee.position,
+        "Bawaslu Kabupaten Bandung",
+    )
+    assert (cert.course_code, cert.course_title, cert.jp) == (
+        "SRT-01",
+        "Pengawasan Kampanye Pemilu",
+        6,
+    )
+    assert cert.completed_on == timezone.localtime(enrollment.completed_at).date()
+    assert cert.final_score is None
+    assert NUMBER.match(cert.number), cert.number
+    assert CODE.match(cert.code), cert.code
+    assert cert.template.is_default and cert.template_version == cert.template.version
+
+    # when the transaction's callbacks run, the (eager) task renders, signs and stores it
+    callbacks[0]()
+    cert.refresh_from_db()
+    assert cert.status == Certificate.Status.ISSUED
+    data = default_storage.open(cert.pdf.name).read()
+    assert data.startswith(b"%PDF")
+    assert hashlib.sha256(data).hexdigest() == cert.sha256
+
+
+def test_the_owner_is_emailed_once_with_the_links(issued):
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [issued.user.email]
+    assert "SRT-01" in message.subject
+    assert f"/sertifikat/unduh/{issued.code}/" in message.body
+    assert f"/sertifikat/verifikasi/{issued.code}/" in message.body
+    assert services.certificate_notify(certificate_id=issued.pk) is False
+    assert len(mail.outbox) == 1
+
+
+def test_requesting_twice_gives_the_same_certificate(learner, course):
+    enrollment = complete_course(learner, course)
+    first = issue(enrollment)
+    second = issue(enrollment)
+    assert first.pk == second.pk
+    assert Certificate.objects.count() == 1
+    assert CertificateCounter.objects.get().last_serial == 1
+
+
+def test_final_score_is_frozen_when_the_course_has_one(learner, course, monkeypatch):
+    from decimal import Decimal
+
+    import kursus.completion
+
+    monkeypatch.setattr(
+        kursus.completion, "course_final_score", lambda *, user, course: Decimal("87.5")
+    )
+    cert = issue(complete_course(learner, course))
+    assert cert.final_score == Decimal("87.50")
+
+
+def test_snapshot_survives_a_later_name_change(issued, client):
+    # given: the name printed at issue
+    printed = issued.full_name
+    sha = issued.sha256
+
+    # when the employee's name is corrected afterwards
+    Employee.objects.filter(user=issued.user).update(
+        full_name="Nama Baru Sesudah Terbit", position="Jabatan Baru"
+    )
+
+    # then the certificate, its file and its verification page still say what was printed
+    issued.refresh_from_db()
+    assert issued.full_name == printed
+    assert issued.sha256 == sha
+    page = client.get(f"/sertifikat/verifikasi/{issued.code}/").content.decode()
+    assert printed in page
+    assert "Nama Baru Sesudah Terbit" not in page
+
+
+def test_a_redelivered_message_after_the_pdf_was_stored_changes_nothing(issued):
+    before = (issued.pdf.name, issued.sha256, issued.issued_at)
+
+    result = certificate_render_task.apply(args=[issued.pk, issued.generation]).get()
+
+    issued.refresh_from_db()
+    assert result == "unchanged"
+    assert (issued.pdf.name, issued.sha256, issued.issued_at) == before
+    assert default_storage.listdir(f"sertifikat/{issued.year}")[1] == [
+        issued.pdf.name.rsplit("/", 1)[-1]
+    ]
+
+
+def test_a_render_that_keeps_failing_is_retried_with_backoff_then_marked_failed(
+    learner, course, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    # given: rendering breaks
+    settings.LMS_CERT_RETRY_BACKOFF_SECONDS = 30
+    calls = []
+
+    def broken(cert, **kwargs):
+        calls.append(cert.pk)
+        raise OSError("disk penuh")
+
+    monkeypatch.setattr("sertifikat.rendering.certificate_pdf", broken)
+    monkeypatch.setattr(certificate_render_task, "delay", lambda *a, **k: None)
+    cert = issue(complete_course(learner, course))
+
+    # when the task runs as Celery would run it: the first try, then each retry
+    from celery.exceptions import Retry
+
+    delays = []
+    for n in range(3):
+        with pytest.raises(Retry) as retry:
+            certificate_render_task.apply(args=[cert.pk, cert.generation], retries=n)
+        delays.append(retry.value.when)
+    final = certificate_render_task.apply(args=[cert.pk, cert.generation], retries=3).get()
+
+    # then: retried three times with a doubling delay, then FAILED with the reason
+    assert delays == [30, 60, 120]
+    assert final == "failed"
+    assert len(calls) == 4
+    cert.refresh_from_db()
+    assert cert.status == Certificate.Status.FAILED
+    assert "disk penuh" in cert.error
+    assert cert.attempts == 4
+
+    # when Admin LMS retries all failed certificates once rendering works again
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.certificate_retry_failed() == 1
+    cert.refresh_from_db()
+    assert cert.status == Certificate.Status.ISSUED
+    assert cert.error == ""
+    assert cert.generation == 2
+
+
+def test_sweeper_enqueues_certificates_left_pending_too_long(
+    learner, course, monkeypatch, django_capture_on_commit_callbacks
+):
+    # given: the broker was down when the course was completed
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("Redis tidak dapat dihubungi")
+
+    enrollment = complete_course(learner, course)
+    with monkeypatch.context() as m:
+        m.setattr(certificate_render_task, "delay", broker_down)
+        with django_capture_on_commit_callbacks(execute=True):
+            cert = issue(enrollment)  # the completion still commits
+    cert.refresh_from_db()
+    assert cert.status == Certificate.Status.PENDING
+
+    # when the sweeper runs before the grace period: nothing
+    assert services.certificate_sweep_pending(older_than=datetime.timedelta(minutes=10)) == 0
+
+    # when it runs after it, with the broker back
+    Certificate.objects.filter(pk=cert.pk).update(
+        render_requested_at=timezone.now() - datetime.timedelta(minutes=11)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.certificate_sweep_pending(older_than=datetime.timedelta(minutes=10)) == 1
+
+    # then the certificate is issued, once
+    cert.refresh_from_db()
+    assert cert.status == Certificate.Status.ISSUED
+    assert services.certificate_sweep_pending(older_than=datetime.timedelta(0)) == 0
+
+
+def test_the_beat_schedule_runs_the_sweeper(settings):
+    entries = [e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()]
+    assert "sertifikat.tasks.certificate_sweep_pending_task" in entries
+
+
+def test_rendering_is_routed_to_the_pdf_queue_and_mail_to_default():
+    from lms.celery import app
+
+    router = app.amqp.router
+    render = router.route({}, "sertifikat.tasks.certificate_render_task")
+    notify = router.route({"queue": "default"}, "sertifikat.tasks.certificate_notify_task")
+    assert render["queue"].name == "pdf"
+    assert notify["queue"].name == "default"
+
+
+# Concurrency: real transactions in threads (PostgreSQL row locks in CI, SQLite's write lock
+# here), each thread with its own connection.
+
+
+def _in_threads(target, args_list):
+    errors = []
+    barrier = threading.Barrier(len(args_list))
+
+    def run(*args):
+        try:
+            barrier.wait(timeout=10)
+            target(*args)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=args) for args in args_list]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not errors, errors
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_one_certificate_per_completion_under_concurrent_requests(learner, course, monkeypatch):
+    monkeypatch.setattr(certificate_render_task, "delay", lambda *a, **k: None)
+    enrollment = complete_course(learner, course)
+    results = []
+
+    def complete_again(_):
+        from kursus.models import Enrollment
+
+        with transaction.atomic():
+            e = Enrollment.objects.select_related("user", "course").get(pk=enrollment.pk)
+            results.append(services.certificate_request(enrollment=e).pk)
+
+    _in_threads(complete_again, [(i,) for i in range(6)])
+
+    assert Certificate.objects.count() == 1
+    assert set(results) == {Certificate.objects.get().pk}
+    assert CertificateCounter.objects.get().last_serial == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_numbers_are_unique_and_gapless_under_concurrent_issue(org_tree, course, monkeypatch):
+    monkeypatch.setattr(certificate_render_task, "delay", lambda *a, **k: None)
+    people = [EmployeeFactory().user for _ in range(24)]
+    enrollments = [complete_course(user, course) for user in people]
+
+    def issue_batch(batch):
+        from kursus.models import Enrollment
+
+        for pk in batch:
+            with transaction.atomic():
+                e = Enrollment.objects.select_related("user", "course").get(pk=pk)
+                services.certificate_request(enrollment=e)
+
+    pks = [e.pk for e in enrollments]
+    _in_threads(issue_batch, [(pks[i::4],) for i in range(4)])
+
+    year = timezone.localdate().year
+    serials = sorted(Certificate.objects.values_list("serial", flat=True))
+    assert serials == list(range(1, 25))
+    numbers = set(Certificate.objects.values_list("number", flat=True))
+    assert len(numbers) == 24
+    assert CertificateCounter.objects.get(year=year).last_serial == 24
+
+
+def test_numbers_restart_each_year_and_follow_the_template_format():
+    from sertifikat.models import format_number
+
+    with transaction.atomic():
+        assert services.serial_allocate(year=2026) == 1
+        assert services.serial_allocate(year=2026) == 2
+        assert services.serial_allocate(year=2027) == 1
+    assert (
+        format_number(
+            "{NNNNN}/SERT/LMS-BAWASLU/{MM}/{YYYY}", serial=7, year=2026, month=11, course_code="X"
+        )
+        == "00007/SERT/LMS-BAWASLU/11/2026"
+    )
+    assert (
+        format_number(
+            "{NNN}/{KODE}/PUSLITBANGDIKLAT/{YYYY}",
+            serial=12,
+            year=2026,
+            month=1,
+            course_code="IKP-01",
+        )
+        == "012/IKP-01/PUSLITBANGDIKLAT/2026"
+    )
+
+
+def test_a_rolled_back_completion_leaves_no_gap(learner, course, org_tree):
+    # given a learner one lesson from the end
+    enrollment_create(user=learner, course=course)
+    *first, last = course_lessons(course)
+    for lesson in first:
+        lesson_complete(user=learner, lesson=lesson)
+    # when the completing request fails after the certificate row was made
+    with pytest.raises(RuntimeError), transaction.atomic():
+        lesson_complete(user=learner, lesson=last)
+        assert Certificate.objects.filter(user=learner).exists()
+        raise RuntimeError("completion failed later in the same transaction")
+    # then neither the certificate nor its number survive
+    assert not Certificate.objects.exists()
+    other = complete_course(EmployeeFactory().user, course)
+    assert issue(other).serial == 1
+
+
+def test_verification_codes_are_random_typeable_and_forgiving():
+    codes = {services.verification_code_new() for _ in range(500)}
+    assert len(codes) == 500
+    assert all(CODE.match(code) for code in codes)
+    assert services.verification_code_normalize("abcd efgh-ijkl-mnop") == "ABCD-EFGH-1JK1-MN0P"
+    assert services.verification_code_normalize("too-short") is None
