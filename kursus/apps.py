@@ -8,5 +8,7 @@ class KursusConfig(AppConfig):
 
     def ready(self):
         from .quiz_services import register_completion_rules
+        from .signals import connect_signals
 
         register_completion_rules()
+        connect_signals()

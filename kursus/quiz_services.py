@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
@@ -245,7 +246,8 @@ def _clean_response(row: AttemptQuestion, response):
 
 def quiz_answer_save(*, attempt: QuizAttempt, position: int, response) -> AttemptQuestion:
     """Autosave one answer. Refused once the attempt is closed or past its deadline and grace;
-    an overdue attempt is graded there and then on what was saved before."""
+    an overdue attempt is graded there and then on what was saved before. One read and one
+    write: this is the request a whole class sends at once."""
     now = timezone.now()
     if not attempt.is_open:
         raise AttemptClosed(_("Percobaan ini sudah selesai; jawaban tidak dapat diubah."))
@@ -254,6 +256,7 @@ def quiz_answer_save(*, attempt: QuizAttempt, position: int, response) -> Attemp
         raise AttemptClosed(_("Waktu mengerjakan sudah habis; jawaban terakhir tidak disimpan."))
     row = (
         AttemptQuestion.objects.select_related("question")
+        .only("id", "option_order", "choice_order", "question__kind")
         .filter(attempt=attempt, position=position)
         .first()
     )
@@ -267,9 +270,12 @@ def quiz_answer_save(*, attempt: QuizAttempt, position: int, response) -> Attemp
     ).update(response=cleaned, saved_at=now)
     if not updated:
         raise AttemptClosed(_("Percobaan ini sudah selesai; jawaban tidak dapat diubah."))
-    QuizAttempt.objects.filter(pk=attempt.pk).update(last_saved_at=now)
     row.response, row.saved_at = cleaned, now
     return row
+
+
+def attempt_last_saved(attempt: QuizAttempt):
+    return attempt.questions.aggregate(last=Max("saved_at"))["last"]
 
 
 def _option_keys(options) -> list[OptionKey]:
@@ -292,9 +298,15 @@ def quiz_attempt_submit(*, attempt_id: int, expired: bool = False) -> QuizAttemp
     if not attempt.is_open:
         return attempt
     now = timezone.now()
-    rows = list(attempt.questions.select_related("question"))
+    rows = list(
+        attempt.questions.select_related("question").only(
+            "id", "points", "response", "question_id", "question__kind"
+        )
+    )
     options: dict[int, list] = {}
-    for option in QuestionOption.objects.filter(question_id__in={r.question_id for r in rows}):
+    for option in QuestionOption.objects.filter(question_id__in={r.question_id for r in rows}).only(
+        "id", "question_id", "fraction", "text", "match"
+    ):
         options.setdefault(option.question_id, []).append(option)
     total = Decimal(0)
     for row in rows:

@@ -26,6 +26,7 @@ from .quiz_services import (
     AttemptClosed,
     QuizError,
     attempt_is_overdue,
+    attempt_last_saved,
     quiz_answer_save,
     quiz_attempt_start,
     quiz_attempt_submit,
@@ -102,6 +103,15 @@ def _own_attempt(request, attempt_id: int) -> QuizAttempt:
     )
 
 
+def _own_attempt_state(request, attempt_id: int) -> QuizAttempt:
+    """Just what an autosave needs to know of the attempt: whose, open, and until when."""
+    return get_object_or_404(
+        QuizAttempt.objects.only("id", "user_id", "status", "deadline"),
+        pk=attempt_id,
+        user=request.user,
+    )
+
+
 def _close_if_overdue(attempt: QuizAttempt) -> QuizAttempt:
     if attempt.is_open and attempt_is_overdue(attempt):
         return quiz_attempt_submit(attempt_id=attempt.pk, expired=True)
@@ -125,6 +135,7 @@ def attempt_view(request, attempt_id: int):
             "quiz": attempt.quiz,
             "questions": questions,
             "remaining_seconds": remaining,
+            "last_saved": attempt_last_saved(attempt),
             "answered": sum(q.answered for q in questions),
         },
     )
@@ -148,7 +159,7 @@ def _form_response(question, data):
 @require_POST
 def attempt_answer(request, attempt_id: int):
     """Autosave of one answer, sent by the page's script as JSON."""
-    attempt = _own_attempt(request, attempt_id)
+    attempt = _own_attempt_state(request, attempt_id)
     try:
         payload = json.loads(request.body or b"{}")
         position = int(payload["position"])

@@ -8,3 +8,12 @@ def quiz_attempts_expire_task() -> int:
     """Grade the attempts nobody submitted before their time ran out (run every minute by beat).
     Grading is idempotent, so an overlap with a learner's own submit grades once."""
     return quiz_attempts_expire()
+
+
+@shared_task(acks_late=True, max_retries=3, default_retry_delay=30)
+def course_progress_recompute_task(course_id: int) -> int:
+    from .models import CoursePage
+    from .services import course_progress_recompute
+
+    course = CoursePage.objects.filter(pk=course_id).first()
+    return course_progress_recompute(course=course) if course is not None else 0

@@ -331,10 +331,6 @@ class Migration(migrations.Migration):
                     models.DateTimeField(blank=True, null=True, verbose_name="batas waktu"),
                 ),
                 (
-                    "last_saved_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="terakhir disimpan"),
-                ),
-                (
                     "finished_at",
                     models.DateTimeField(blank=True, null=True, verbose_name="selesai"),
                 ),

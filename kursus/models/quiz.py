@@ -308,7 +308,6 @@ class QuizAttempt(models.Model):
     )
     started_at = models.DateTimeField(_("dimulai"), default=timezone.now)
     deadline = models.DateTimeField(_("batas waktu"), null=True, blank=True)
-    last_saved_at = models.DateTimeField(_("terakhir disimpan"), null=True, blank=True)
     finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
     score = models.DecimalField(_("skor"), max_digits=8, decimal_places=2, null=True)
     max_score = models.DecimalField(_("skor maksimum"), max_digits=8, decimal_places=2, default=0)

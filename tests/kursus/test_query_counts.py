@@ -12,9 +12,9 @@ from ..factories import course_lessons, make_course
 
 pytestmark = pytest.mark.django_db
 
-# Wagtail's site and routing (one query for the page, whatever its depth), then session, user,
-# roles, and our fixed reads.
-BOUNDS = {"lesson": 13, "course": 15, "catalogue": 10, "dashboard": 7}
+# Wagtail's site and routing (one query for the page, whatever its depth), then the user (the
+# session comes from the cache), roles, and our fixed reads.
+BOUNDS = {"lesson": 12, "course": 14, "catalogue": 9, "dashboard": 7}
 
 
 def count(client, url: str) -> int:

@@ -1,0 +1,53 @@
+"""Learners' stored progress follows the course when trainers publish or unpublish lessons."""
+
+import pytest
+
+from kursus.models import Enrollment, LessonPage
+from kursus.services import enrollment_create, lesson_complete
+
+from ..factories import course_lessons, make_course
+
+pytestmark = pytest.mark.django_db
+
+
+def test_publishing_a_new_lesson_lowers_progress_and_points_to_it(
+    learner, django_capture_on_commit_callbacks
+):
+    course = make_course("RCP-01", modules=(2,))
+    enrollment_create(user=learner, course=course)
+    for lesson in course_lessons(course):
+        lesson_complete(user=learner, lesson=lesson)
+    enrollment = Enrollment.objects.get(user=learner, course=course)
+    assert enrollment.status == Enrollment.Status.COMPLETED
+
+    other = make_course("RCP-02", modules=(2,))
+    enrollment_create(user=learner, course=other)
+    first = course_lessons(other)[0]
+    lesson_complete(user=learner, lesson=first)
+    module = first.get_parent()
+    new = LessonPage(title="Materi baru", slug="materi-baru", duration_minutes=10, live=False)
+    module.add_child(instance=new)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        new.save_revision().publish()
+
+    active = Enrollment.objects.get(user=learner, course=other)
+    assert (active.lessons_done, active.progress_percent) == (1, 33)
+    assert active.next_lesson_id == course_lessons(other)[1].id
+
+
+def test_unpublishing_a_lesson_raises_progress(learner, django_capture_on_commit_callbacks):
+    course = make_course("RCP-03", modules=(3,))
+    enrollment_create(user=learner, course=course)
+    lessons = course_lessons(course)
+    lesson_complete(user=learner, lesson=lessons[0])
+    lesson_complete(user=learner, lesson=lessons[1])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        lessons[2].unpublish()
+
+    enrollment = Enrollment.objects.get(user=learner, course=course)
+    assert (enrollment.lessons_done, enrollment.progress_percent) == (2, 100)
+    assert enrollment.next_lesson_id is None
+    # nothing else was required, so the course is now complete
+    assert enrollment.status == Enrollment.Status.COMPLETED
