@@ -3,6 +3,7 @@ queries, whatever the size of the course or the number of learners."""
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Sum
 
 from .models import (
@@ -112,21 +113,74 @@ def _relative_url(url_path: str, root_url_path: str) -> str:
     return "/" + url_path[len(root_url_path) :]
 
 
+OUTLINE_CACHE_SECONDS = 300
+
+
+def _structure_version_key(course_id: int) -> str:
+    return f"lms:outline-version:{course_id}"
+
+
+def course_structure_changed(course_id: int) -> None:
+    """Called when a page of the course is published, unpublished, moved or deleted."""
+    try:
+        cache.incr(_structure_version_key(course_id))
+    except ValueError:
+        cache.set(_structure_version_key(course_id), 2, None)
+
+
+def _course_structure(course: CoursePage) -> tuple[list[dict], list[dict], list[dict]]:
+    """The live modules, lessons and quizzes of a course as plain rows, in tree order. The same
+    for every learner, so kept in the cache until the course's pages change."""
+    version = cache.get_or_set(_structure_version_key(course.pk), 1, None)
+    key = f"lms:outline:{course.pk}:{version}"
+    rows = cache.get(key)
+    if rows is None:
+        modules = list(
+            ModulePage.objects.live()
+            .child_of(course)
+            .order_by("path")
+            .values("id", "title", "summary", "path")
+        )
+        lessons = list(
+            LessonPage.objects.live()
+            .descendant_of(course)
+            .order_by("path")
+            .values("id", "title", "url_path", "duration_minutes", "path")
+        )
+        quizzes = list(
+            QuizPage.objects.live()
+            .descendant_of(course)
+            .order_by("path")
+            .values(
+                "id",
+                "title",
+                "url_path",
+                "path",
+                "kind",
+                "required_for_completion",
+                "pass_mark",
+                "grading",
+            )
+        )
+        rows = (modules, lessons, quizzes)
+        cache.set(key, rows, OUTLINE_CACHE_SECONDS)
+    return rows
+
+
 def course_outline(
     *, course: CoursePage, user=None, root_url_path: str | None = None
 ) -> CourseOutline:
     """Modules, live lessons and quizzes of `course` in tree order, with `user`'s progress and,
-    for courses that unlock in order, which lessons are still locked. Four queries."""
+    for courses that unlock in order, which lessons are still locked. The structure comes from
+    the cache; the learner's progress is one query."""
     if root_url_path is None:
         site = course.get_site()
         root_url_path = site.root_page.url_path if site else "/"
+    module_rows, lesson_rows, quiz_rows = _course_structure(course)
     module_path_len = len(course.path) + ModulePage.steplen
     modules_by_path = {
         row["path"]: ModuleItem(id=row["id"], title=row["title"], summary=row["summary"])
-        for row in ModulePage.objects.live()
-        .child_of(course)
-        .order_by("path")
-        .values("id", "title", "summary", "path")
+        for row in module_rows
     }
     done_ids: set[int] = set()
     if user is not None and user.is_authenticated:
@@ -137,12 +191,7 @@ def course_outline(
         )
     lessons: list[LessonItem] = []
     blocked = False
-    for row in (
-        LessonPage.objects.live()
-        .descendant_of(course)
-        .order_by("path")
-        .values("id", "title", "url_path", "duration_minutes", "path")
-    ):
+    for row in lesson_rows:
         module = modules_by_path.get(row["path"][:module_path_len])
         if module is None:  # a lesson under an unpublished module is not part of the course
             continue
@@ -160,21 +209,7 @@ def course_outline(
         module.lessons.append(item)
         lessons.append(item)
     quizzes: list[QuizItem] = []
-    for row in (
-        QuizPage.objects.live()
-        .descendant_of(course)
-        .order_by("path")
-        .values(
-            "id",
-            "title",
-            "url_path",
-            "path",
-            "kind",
-            "required_for_completion",
-            "pass_mark",
-            "grading",
-        )
-    ):
+    for row in quiz_rows:
         module = None
         if len(row["path"]) > len(course.path) + QuizPage.steplen:
             module = modules_by_path.get(row["path"][:module_path_len])
@@ -209,6 +244,7 @@ def jp_year_summary(*, user, year: int) -> dict:
     credits = list(
         JPCredit.objects.filter(user=user, year=year)
         .select_related("course")
+        .only("id", "jp", "completed_at", "course__id", "course__title", "course__code")
         .order_by("completed_at")
     )
     total = sum(c.jp for c in credits)

@@ -231,6 +231,19 @@ def complete_lesson(request, lesson_id: int):
     return redirect(target.url if target else course.url)
 
 
+DASHBOARD_ENROLLMENT_FIELDS = (
+    "id",
+    "user_id",
+    "status",
+    "assignment_id",
+    "due_date",
+    "lessons_done",
+    "progress_percent",
+    "completed_at",
+    "enrolled_at",
+)
+
+
 @login_required
 def dashboard(request):
     """The learner's own page: courses, mandatory assignments, JP this year, certificates."""
@@ -238,7 +251,19 @@ def dashboard(request):
     enrollments = list(
         Enrollment.objects.filter(user=request.user)
         .exclude(status=Enrollment.Status.WITHDRAWN)
-        .select_related("course", "course__category", "next_lesson", "assignment")
+        .select_related("course", "course__category", "next_lesson")
+        # Pages are wide (and a lesson carries its whole body): read only what the list shows.
+        .only(
+            *DASHBOARD_ENROLLMENT_FIELDS,
+            "course__title",
+            "course__code",
+            "course__jp",
+            "course__path",
+            "course__url_path",
+            "course__category__name",
+            "next_lesson__url_path",
+            "next_lesson__path",
+        )
         .order_by("status", "due_date", "-enrolled_at")
     )
     today = timezone.localdate()

@@ -8,6 +8,7 @@ class BerandaConfig(AppConfig):
     verbose_name = _("Beranda")
 
     def ready(self):
-        from .restrictions import connect_signals
+        from . import restrictions, site_cache
 
-        connect_signals()
+        restrictions.connect_signals()
+        site_cache.connect_signals()

@@ -51,3 +51,20 @@ def test_unpublishing_a_lesson_raises_progress(learner, django_capture_on_commit
     assert enrollment.next_lesson_id is None
     # nothing else was required, so the course is now complete
     assert enrollment.status == Enrollment.Status.COMPLETED
+
+
+def test_the_cached_outline_follows_a_newly_published_lesson(client, learner):
+    course = make_course("RCP-04", modules=(1,))
+    enrollment_create(user=learner, course=course)
+    client.force_login(learner)
+    assert "Materi tambahan" not in client.get(course.url).content.decode()
+
+    module = course_lessons(course)[0].get_parent()
+    extra = LessonPage(title="Materi tambahan", slug="tambahan", duration_minutes=5, live=False)
+    module.add_child(instance=extra)
+    extra.save_revision().publish()
+
+    assert "Materi tambahan" in client.get(course.url).content.decode()
+    extra.refresh_from_db()
+    extra.unpublish()
+    assert "Materi tambahan" not in client.get(course.url).content.decode()
