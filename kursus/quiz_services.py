@@ -300,7 +300,7 @@ def quiz_attempt_submit(*, attempt_id: int, expired: bool = False) -> QuizAttemp
     now = timezone.now()
     rows = list(
         attempt.questions.select_related("question").only(
-            "id", "points", "response", "question_id", "question__kind"
+            "id", "attempt_id", "points", "response", "question_id", "question__kind"
         )
     )
     options: dict[int, list] = {}

@@ -406,4 +406,4 @@ def test_start_autosave_submit_queries_do_not_grow_with_the_bank(
 
 
 # Measured once; the parametrised test above holds them for both bank sizes.
-EXPECTED_QUERIES = (13, 2, 12)
+EXPECTED_QUERIES = (13, 2, 7)
