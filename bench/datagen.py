@@ -14,6 +14,11 @@ done is completed and credited in the JP ledger.
 
 The last `reserve` employees are enrolled in every course with no progress at all: the
 "mark done" benchmark walks them through their lessons in order.
+
+People vary as the reports need: employment type (PNS and PPPK with a NIP), position, and a
+share of the enrolments belongs to a mandatory assignment of Bawaslu RI, half of them past
+their due date. `lesson_rows=False` skips the lesson-progress table (the reports never read
+it) so that the large set fits on a laptop; the enrolments keep their lessons_done figures.
 """
 
 import datetime
@@ -21,6 +26,7 @@ import random
 from dataclasses import dataclass, field
 
 SIZES = {
+    "demo": {"employees": 6_000, "courses": 8, "enrollments": 36_000, "progress": 380_000},
     "small": {"employees": 200, "courses": 5, "enrollments": 1_000, "progress": 5_000},
     "medium": {
         "employees": 100_000,
@@ -40,6 +46,9 @@ LESSONS_PER_MODULE = 4
 PASSWORD = "bench-pass-123"
 RESERVE = 16
 BATCH = 5_000
+EMPLOYMENT_TYPES = ["pns"] * 5 + ["pppk"] * 2 + ["non_asn"] * 2 + ["ad_hoc"]
+POSITIONS = ["Staf", "Staf", "Staf", "Pengawas", "Analis", "Operator Data", "Koordinator"]
+MANDATORY_SHARE = 0.3
 FIRST_NAMES = ["Ahmad", "Siti", "Budi", "Dewi", "Rudi", "Nur", "Agus", "Rina", "Joko", "Maya"]
 LAST_NAMES = ["Saputra", "Lestari", "Hidayat", "Wulandari", "Santoso", "Rahmawati", "Gunawan"]
 
@@ -151,7 +160,23 @@ def _reset_sequences(connection, models) -> None:
             cursor.execute(sql)
 
 
-def generate(size: str, *, seed: int = 2026, reserve: int = RESERVE) -> Generated:
+def _build_assignments(course_ids: list[int], today: datetime.date) -> dict[int, tuple]:
+    """One mandatory assignment per course for the whole tree; every other one overdue."""
+    from kursus.models import MandatoryAssignment
+    from lms.organisasi.models import OrgUnit
+
+    root = OrgUnit.get_first_root_node()
+    result = {}
+    for n, cid in enumerate(course_ids):
+        due = today + datetime.timedelta(days=60 if n % 2 else -30)
+        assignment = MandatoryAssignment.objects.create(course_id=cid, unit=root, due_date=due)
+        result[cid] = (assignment.pk, due)
+    return result
+
+
+def generate(
+    size: str, *, seed: int = 2026, reserve: int = RESERVE, lesson_rows: bool = True
+) -> Generated:
     from allauth.account.models import EmailAddress
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Group
@@ -175,6 +200,7 @@ def generate(size: str, *, seed: int = 2026, reserve: int = RESERVE) -> Generate
 
     with transaction.atomic():
         out.course_lessons = _build_courses(spec["courses"])
+        assignments = _build_assignments(list(out.course_lessons), timezone.localdate())
     course_ids = list(out.course_lessons)
     course_jp = dict(CoursePage.objects.filter(pk__in=course_ids).values_list("pk", "jp"))
     out.courses = len(course_ids)
@@ -277,6 +303,8 @@ def generate(size: str, *, seed: int = 2026, reserve: int = RESERVE) -> Generate
             uid = uid0 + i
             email = f"bench{i}@bawaslu.go.id"
             name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+            employment_type = rng.choice(EMPLOYMENT_TYPES)
+            nip = str(197001012000011000 + i) if employment_type in ("pns", "pppk") else None
             w["user"].add((uid, password, False, email, name.split()[0], "", False, True, start))
             w["email"].add((aid0 + i, uid, email, True, True))
             w["group"].add((gid0 + i, uid, peserta.pk))
@@ -285,9 +313,9 @@ def generate(size: str, *, seed: int = 2026, reserve: int = RESERVE) -> Generate
                     eid0 + i,
                     uid,
                     name,
-                    None,
-                    "non_asn",
-                    "Staf",
+                    nip,
+                    employment_type,
+                    rng.choice(POSITIONS),
                     units[i % len(units)],
                     True,
                     start,
@@ -304,21 +332,27 @@ def generate(size: str, *, seed: int = 2026, reserve: int = RESERVE) -> Generate
             for cid in chosen:
                 lessons = out.course_lessons[cid]
                 k = 0 if reserved else rng.randint(lo, hi)
-                enrolled = start + datetime.timedelta(minutes=rng.randrange(60 * 24 * 30))
+                enrolled = start + datetime.timedelta(minutes=rng.randrange(60 * 24 * 190))
                 done_at = enrolled
                 for lesson_id in lessons[:k]:
                     done_at = done_at + datetime.timedelta(minutes=rng.randrange(5, 600))
-                    w["progress"].add((lp_id, uid, lesson_id, cid, done_at))
+                    if lesson_rows:
+                        w["progress"].add((lp_id, uid, lesson_id, cid, done_at))
                     lp_id += 1
                 complete = k == len(lessons)
+                assignment, due = (
+                    assignments[cid]
+                    if not reserved and rng.random() < MANDATORY_SHARE
+                    else (None, None)
+                )
                 w["enrollment"].add(
                     (
                         enr_id,
                         uid,
                         cid,
                         Enrollment.Status.COMPLETED if complete else Enrollment.Status.ACTIVE,
-                        None,
-                        None,
+                        assignment,
+                        due,
                         k,
                         round(100 * k / len(lessons)),
                         None if complete else lessons[k],

@@ -1,13 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
 from kursus.views import unit_assign
-
-from . import views
 
 app_name = "organisasi"
 
 urlpatterns = [
-    path("", views.scope_home, name="scope_home"),
-    path("unit/<str:code>/", views.unit_detail, name="unit_detail"),
+    # The supervisor's reports (dashboard, drill-down, course and JP reports, exports).
+    path("", include("lms.laporan.urls")),
     path("unit/<str:code>/penugasan/", unit_assign, name="unit_assign"),
 ]

@@ -156,6 +156,10 @@ LMS_MFA_PROTECTED_PATHS = ["/admin/", "/laporan/"]
 LMS_JP_TARGET_PER_YEAR = env.int("LMS_JP_TARGET_PER_YEAR", default=20)
 # Employee imports with more rows than this run as a Celery job with a progress bar.
 LMS_IMPORT_SYNC_MAX_ROWS = env.int("LMS_IMPORT_SYNC_MAX_ROWS", default=500)
+# Reports: how many years the summaries and filters cover; exports above this many rows run as
+# a Celery job.
+LMS_REPORT_YEARS = env.int("LMS_REPORT_YEARS", default=3)
+LMS_REPORT_EXPORT_SYNC_MAX_ROWS = env.int("LMS_REPORT_EXPORT_SYNC_MAX_ROWS", default=2000)
 
 # Certificates: the PKCS#12 key that signs them (PAdES) and its passphrase. `make run` makes a
 # self-signed demo key there on first start; production points it at a CA-issued one (BSrE).
@@ -284,6 +288,18 @@ CELERY_BEAT_SCHEDULE = {
     "kursus-expire-overdue-attempts": {
         "task": "kursus.tasks.quiz_attempts_expire_task",
         "schedule": crontab(minute="*"),
+    },
+    "laporan-refresh-summaries": {
+        "task": "lms.laporan.tasks.report_summary_refresh_task",
+        "schedule": crontab(minute="*/15"),
+    },
+    "laporan-send-subscriptions": {
+        "task": "lms.laporan.tasks.report_subscriptions_send_due_task",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    "laporan-overdue-reminders": {
+        "task": "lms.laporan.tasks.overdue_reminders_send_task",
+        "schedule": crontab(hour=7, minute=0),
     },
     "sertifikat-sweep-pending": {
         "task": "sertifikat.tasks.certificate_sweep_pending_task",

@@ -1,0 +1,314 @@
+"""Supervisor reports at scale: page times against the floor of one count(*), query counts,
+summary exactness under concurrent writers, and a large XLSX export.
+
+    python -m bench.reports [--size small|medium|large]
+
+Pages (server time through Django's test client, median of several requests after a warm-up,
+as Admin LMS): the national dashboard (/laporan/unit/RI/), a province drill-down (32), a
+course report page (first page of one course in province 32) and the JP-compliance list of
+one province (32). The floor is `SELECT count(*)` over the enrolment table, the least a
+report that counts enrolments on each request would cost.
+
+Exactness: writer threads complete, enrol and withdraw while the summary is refreshed; after
+they stop, one more refresh, then a full live recount of every unit of two levels is compared
+with the summary (`summary_mismatches`, expected 0).
+
+Export: the JP list of the whole country (every employee) written as XLSX by the export
+service in a child process, as a worker would, with that process's peak RSS.
+
+Targets: each page's `<page>_vs_floor` below 1 at medium size; at large size each page at
+most 1.5 x its medium time; equal query counts at every size; the export of 100,000 rows under
+60 s and 300 MB.
+"""
+
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+
+from .harness import ROOT, django_setup, emit, parse_args, timer
+
+SIZES = {"small": 5, "medium": 7, "large": 7}  # timed requests per page
+WRITERS = 4
+WRITES_PER_WRITER = {"small": 50, "medium": 300, "large": 300}
+
+
+@contextmanager
+def throwaway_database():
+    """Like bench.harness's, with this project's PostgreSQL naming (lms_rep_*)."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        connection.settings_dict["TEST"]["NAME"] = str(
+            ROOT / "var" / f"bench-reports-{os.getpid()}.sqlite3"
+        )
+    else:
+        connection.settings_dict["TEST"]["NAME"] = f"lms_rep_bench_{os.getpid()}"
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        yield connection
+    finally:
+        connection.close()
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def _floor_seconds(runs: int) -> float:
+    from django.db import connection
+
+    from kursus.models import Enrollment
+
+    table = connection.ops.quote_name(Enrollment._meta.db_table)
+    times = []
+    with connection.cursor() as cursor:
+        for _ in range(runs + 1):
+            start = time.perf_counter()
+            cursor.execute(f"SELECT count(*) FROM {table}")
+            cursor.fetchone()
+            times.append(time.perf_counter() - start)
+    return statistics.median(times[1:])
+
+
+def _page(client, url: str, runs: int) -> tuple[float, int]:
+    from django.db import connection
+
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    queries = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        client.get(url)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), len(queries)
+
+
+def _admin_client():
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    from lms.akun.models import User
+    from lms.organisasi.models import Employee, OrgUnit
+
+    user = User.objects.create_user(email="bench-admin@bawaslu.go.id", password="bench-pass-123")
+    user.groups.add(Group.objects.get(name="Admin LMS"))
+    Employee.objects.create(
+        user=user,
+        full_name="Admin Bench",
+        employment_type="non_asn",
+        unit=OrgUnit.get_first_root_node(),
+    )
+    TOTP.activate(user, generate_totp_secret())
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _writer(seed: int, count: int, course_ids: list[int], user_ids: list[int], errors: list):
+    """Complete, enrol and withdraw at random, as learners would, each in its transaction."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from kursus.models import CoursePage, Enrollment, JPCredit
+
+    rng = random.Random(seed)
+    jp = dict(CoursePage.objects.filter(pk__in=course_ids).values_list("pk", "jp"))
+    try:
+        for _ in range(count):
+            uid, cid = rng.choice(user_ids), rng.choice(course_ids)
+            action = rng.random()
+            with transaction.atomic():
+                enrollment = Enrollment.objects.filter(user_id=uid, course_id=cid).first()
+                now = timezone.now()
+                if enrollment is None:
+                    Enrollment.objects.create(user_id=uid, course_id=cid)
+                elif action < 0.6 and enrollment.status == "active":
+                    enrollment.status, enrollment.completed_at = "completed", now
+                    enrollment.progress_percent = 100
+                    enrollment.save(update_fields=["status", "completed_at", "progress_percent"])
+                    JPCredit.objects.get_or_create(
+                        user_id=uid,
+                        course_id=cid,
+                        defaults={"year": now.year, "jp": jp[cid], "completed_at": now},
+                    )
+                elif action < 0.8 and enrollment.status == "active":
+                    enrollment.status, enrollment.withdrawn_at = "withdrawn", now
+                    enrollment.save(update_fields=["status", "withdrawn_at"])
+                else:
+                    Enrollment.objects.filter(pk=enrollment.pk, status="active").update(
+                        progress_percent=min(99, enrollment.progress_percent + 10)
+                    )
+    except Exception as exc:  # reported in the JSON line, never hidden
+        errors.append(repr(exc))
+    finally:
+        connection.close()
+
+
+def _mismatches(codes: list[str], year: int) -> int:
+    from lms.laporan.filters import ReportFilters
+    from lms.laporan.selectors import _live_by_branch, _summary_by_unit
+    from lms.organisasi.models import OrgUnit
+
+    bad = 0
+    filters = ReportFilters(year=year)
+    for code in codes:
+        unit = OrgUnit.objects.get(code=code)
+        live = _live_by_branch(unit=unit, filters=filters)
+        summary = _summary_by_unit(unit=unit, filters=filters)
+        for child in unit.get_children():
+            if live.get(child.path) != summary.get(child.pk) and (
+                child.path in live or child.pk in summary
+            ):
+                bad += 1
+    return bad
+
+
+def _export_child(export_id: int) -> None:
+    """Run in a child process: write one export as the Celery worker would."""
+    from lms.laporan.services import report_export_process
+
+    start = time.perf_counter()
+    job = report_export_process(export_id=export_id)
+    import resource
+
+    print(
+        f"EXPORT {job.status} {job.total_rows} {time.perf_counter() - start:.3f} "
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}"
+    )
+
+
+def _export(connection, year: int) -> dict:
+    from lms.akun.models import User
+    from lms.laporan.filters import ReportFilters
+    from lms.laporan.models import ReportExport
+    from lms.organisasi.models import OrgUnit
+
+    job = ReportExport.objects.create(
+        requested_by=User.objects.get(email="bench-admin@bawaslu.go.id"),
+        kind="jp",
+        unit=OrgUnit.get_first_root_node(),
+        params={
+            "filters": ReportFilters(year=year).as_params(),
+            "options": {"below_only": False, "order": "nama"},
+        },
+        format="xlsx",
+    )
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        url = f"sqlite:///{db['NAME']}"
+    else:
+        host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+        url = f"postgres://{db['USER'] or 'postgres'}@{host}/{db['NAME']}"
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "lms.settings.test"}
+    env["DJANGO_MEDIA_ROOT"] = str(ROOT / "var" / f"bench-media-{os.getpid()}")
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.reports", "--export-child", str(job.pk)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    line = next((x for x in out.stdout.splitlines() if x.startswith("EXPORT ")), None)
+    if line is None:
+        return {"export_error": (out.stderr or out.stdout)[-500:]}
+    _tag, status, rows, seconds, rss = line.split()
+    return {
+        "export_status": status,
+        "export_rows": int(rows),
+        "export_seconds": float(seconds),
+        "export_peak_rss_mb": float(rss),
+    }
+
+
+def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == "--export-child":
+        django_setup()
+        _export_child(int(sys.argv[2]))
+        return
+    from bench.datagen import SIZES as DATA_SIZES
+
+    args = parse_args(__doc__.splitlines()[0], {k: v for k, v in DATA_SIZES.items() if k != "demo"})
+    runs = SIZES[args.size]
+    django_setup()
+    from django.db import connection
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from bench.datagen import generate
+    from lms.laporan.summary import summary_refresh
+
+    reverse("organisasi:scope_home")  # import every view now, not after an hour of data
+    figures: dict = {}
+    with throwaway_database():
+        with timer() as t:
+            info = generate(args.size, lesson_rows=False)
+        figures.update(info.sizes())
+        figures["generate_seconds"] = t["seconds"]
+        print(f"generated in {t['seconds']:.0f} s: {info.sizes()}", file=sys.stderr)
+        with timer() as t:
+            run = summary_refresh()
+        figures["refresh_seconds"] = t["seconds"]
+        figures["summary_rows"] = run.summary_rows
+        print(f"summary refreshed in {t['seconds']:.1f} s", file=sys.stderr)
+
+        client = _admin_client()
+        course_id = next(iter(info.course_lessons))
+        pages = {
+            "national": reverse("organisasi:unit_detail", args=["RI"]),
+            "province": reverse("organisasi:unit_detail", args=["32"]),
+            "course_report": reverse("organisasi:course_report", args=["32", course_id]),
+            "jp_province": reverse("organisasi:jp_compliance", args=["32"]),
+        }
+        floor = _floor_seconds(runs)
+        figures["floor_count_seconds"] = floor
+        for name, url in pages.items():
+            seconds, queries = _page(client, url, runs)
+            figures[f"{name}_seconds"] = seconds
+            figures[f"{name}_vs_floor"] = seconds / floor if floor else None
+            figures[f"{name}_queries"] = queries
+
+        # Concurrent writers while the summary is rebuilt, then an exact recount.
+        errors: list = []
+        threads = [
+            threading.Thread(
+                target=_writer,
+                args=(
+                    n,
+                    WRITES_PER_WRITER[args.size],
+                    list(info.course_lessons),
+                    info.user_ids,
+                    errors,
+                ),
+            )
+            for n in range(WRITERS)
+        ]
+        for thread in threads:
+            thread.start()
+        summary_refresh()
+        for thread in threads:
+            thread.join()
+        summary_refresh()
+        year = timezone.localdate().year
+        figures["summary_mismatches"] = _mismatches(["RI", "32"], year)
+        figures["writer_errors"] = len(errors)
+        if errors:
+            figures["writer_error"] = errors[0][:200]
+        figures.update(_export(connection, year))
+    emit("reports", args.size, figures)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+"""Background work of the reports: thin wrappers that take ids and call services."""
+
+from celery import shared_task
+from celery.contrib.django.task import DjangoTask
+
+from .models import ReportExport
+from .services import (
+    overdue_reminders_send,
+    report_export_process,
+    report_subscription_send,
+    subscriptions_due,
+)
+from .summary import summary_refresh
+
+
+@shared_task(acks_late=True, max_retries=2, default_retry_delay=30)
+def report_summary_refresh_task() -> int:
+    return summary_refresh().pk
+
+
+class ExportTask(DjangoTask):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        """The status row records the failure, so the page stops waiting for it."""
+        ReportExport.objects.filter(pk=args[0]).exclude(status=ReportExport.Status.DONE).update(
+            status=ReportExport.Status.FAILED, error=repr(exc)[:2000]
+        )
+
+
+@shared_task(base=ExportTask, acks_late=True, max_retries=2, default_retry_delay=30)
+def report_export_task(export_id: int) -> None:
+    report_export_process(export_id=export_id)
+
+
+@shared_task(acks_late=True, max_retries=3, default_retry_delay=300)
+def report_subscription_send_task(subscription_id: int) -> bool:
+    return report_subscription_send(subscription_id=subscription_id)
+
+
+@shared_task
+def report_subscriptions_send_due_task() -> int:
+    """Daily: queue one task per subscription that is due (weekly or monthly)."""
+    due = subscriptions_due()
+    for pk in due:
+        report_subscription_send_task.delay(pk)
+    return len(due)
+
+
+@shared_task(acks_late=True)
+def overdue_reminders_send_task() -> int:
+    """Daily: remind employees of overdue mandatory courses (each at most once a week)."""
+    return overdue_reminders_send()

@@ -1,0 +1,19 @@
+"""The report pages, included by lms.organisasi.urls into its namespace under /laporan/."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.scope_home, name="scope_home"),
+    path("unit/<str:code>/", views.unit_dashboard, name="unit_detail"),
+    path("unit/<str:code>/kursus/", views.unit_courses, name="unit_courses"),
+    path("unit/<str:code>/kursus/<int:course_id>/", views.course_report, name="course_report"),
+    path("unit/<str:code>/jp/", views.jp_compliance, name="jp_compliance"),
+    path("unit/<str:code>/pegawai/", views.unit_employees, name="unit_employees"),
+    path("unit/<str:code>/langganan/", views.subscribe, name="subscribe"),
+    path("unit/<str:code>/ekspor/<str:kind>.<str:fmt>", views.report_export, name="report_export"),
+    path("ekspor/<int:pk>/", views.export_detail, name="export_detail"),
+    path("ekspor/<int:pk>/status/", views.export_status, name="export_status"),
+    path("ekspor/<int:pk>/unduh/", views.export_download, name="export_download"),
+]
