@@ -290,11 +290,20 @@ def _option_keys(options) -> list[OptionKey]:
     ]
 
 
+ATTEMPT_FIELDS = ("id", "user_id", "quiz_id", "number", "status", "deadline", "max_score")
+QUIZ_FIELDS_FOR_GRADING = ("id", "path", "depth", "pass_mark", "required_for_completion", "review")
+
+
 @transaction.atomic
 def quiz_attempt_submit(*, attempt_id: int, expired: bool = False) -> QuizAttempt:
     """Grade an attempt once. A double click, a retried request, or the expiry job racing the
     learner finds it graded and changes nothing."""
-    attempt = QuizAttempt.objects.select_for_update().select_related("quiz").get(pk=attempt_id)
+    attempt = (
+        QuizAttempt.objects.select_for_update(of=("self",))
+        .select_related("quiz")
+        .only(*ATTEMPT_FIELDS, *(f"quiz__{name}" for name in QUIZ_FIELDS_FOR_GRADING))
+        .get(pk=attempt_id)
+    )
     if not attempt.is_open:
         return attempt
     now = timezone.now()

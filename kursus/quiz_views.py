@@ -231,7 +231,7 @@ def attempt_summary(request, attempt_id: int):
 @login_required
 @require_POST
 def attempt_submit(request, attempt_id: int):
-    attempt = _own_attempt(request, attempt_id)
+    attempt = _own_attempt_state(request, attempt_id)
     quiz_attempt_submit(attempt_id=attempt.pk)
     return redirect("kursus:attempt_result", attempt_id=attempt.pk)
 
