@@ -79,8 +79,11 @@ def kecamatan(org_tree):
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db, settings):
-    """A real worker process on the configured broker; tasks leave this process for real."""
+def celery_worker_process(django_db_serialized_rollback, transactional_db, settings):
+    """A real worker process on the configured broker; tasks leave this process for real.
+    The database is committed for the worker to see it, and restored afterwards by serialized
+    rollback: a plain flush would let post_migrate recreate content types under new ids, which
+    the next serialized test could not restore."""
     from lms.celery import app
 
     from .celery_worker import WorkerProcess
