@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= lms.settings.dev
 
-.PHONY: run test install install-dev migrate demo worker lint format check clean
+.PHONY: run test test-e2e cluster-smoke install install-dev migrate demo worker lint format check clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,18 @@ worker: install
 ## CELERY_BROKER_URL say otherwise).
 test: install-dev
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+
+## Browser journeys, keyboard and axe-core checks in Debian's Chromium against gunicorn and a
+## real Celery worker (needs `apt-get install chromium poppler-utils`; axe-core comes from npm).
+## Screenshots go to var/e2e-screenshots/.
+test-e2e: install-dev
+	@[ -f var/e2e/node_modules/axe-core/axe.min.js ] || npm install --prefix var/e2e --no-save --no-audit --no-fund --no-package-lock axe-core@4.14.1
+	LMS_E2E=1 DJANGO_SETTINGS_MODULE=lms.settings.test $(BIN)/pytest tests/e2e -p no:cacheprovider $(PYTEST_ARGS)
+
+## Two web nodes and two workers sharing PostgreSQL, Redis and media (set DATABASE_URL and
+## CELERY_BROKER_URL).
+cluster-smoke: install-dev
+	$(PY) -m bench.cluster_smoke
 
 lint: install-dev
 	$(BIN)/ruff check .
