@@ -98,15 +98,16 @@ def enrollment_withdraw(*, user, course: CoursePage) -> Enrollment | None:
     return enrollment
 
 
-def _refresh_progress(enrollment: Enrollment, *, outline=None) -> None:
-    """Store the enrolment's progress figures, from `outline` when the caller has one."""
+def _refresh_progress(enrollment: Enrollment, *, outline=None, also=()) -> None:
+    """Store the enrolment's progress figures (and the fields in `also`) in one write, from
+    `outline` when the caller has one."""
     if outline is None:
         outline = course_outline(course=enrollment.course, user=enrollment.user)
     next_item = outline.next_lesson
     enrollment.lessons_done = outline.done
     enrollment.progress_percent = outline.percent
     enrollment.next_lesson_id = next_item.id if next_item else None
-    enrollment.save(update_fields=["lessons_done", "progress_percent", "next_lesson"])
+    enrollment.save(update_fields=["lessons_done", "progress_percent", "next_lesson", *also])
 
 
 class LessonLocked(Exception):
@@ -126,12 +127,19 @@ def lesson_complete(*, user, lesson: LessonPage) -> Enrollment:
     if item is None or item.locked:
         raise LessonLocked
     LessonProgress.objects.get_or_create(user=user, lesson=lesson, defaults={"course": course})
-    item.done = True  # the outline read above is otherwise current: no need to read it again
+    # The outline read above is otherwise current: mark the lesson and unlock what follows
+    # instead of reading it again.
+    item.done = True
+    blocked = False
+    for other in outline.lessons:
+        other.locked = course.sequential and blocked
+        blocked = blocked or not other.done
     enrollment.course = course
     enrollment.last_activity_at = timezone.now()
-    enrollment.save(update_fields=["last_activity_at"])
-    _refresh_progress(enrollment, outline=outline)
-    course_complete_if_done(enrollment=enrollment)
+    _refresh_progress(enrollment, outline=outline, also=["last_activity_at"])
+    if outline.done == outline.total:  # else a lesson is still missing: not complete
+        course_complete_if_done(enrollment=enrollment)
+    enrollment.outline = outline  # for the caller's next step
     return enrollment
 
 

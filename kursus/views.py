@@ -199,7 +199,7 @@ def withdraw(request, course_id: int):
 @require_POST
 def complete_lesson(request, lesson_id: int):
     """'Tandai selesai dan lanjutkan': record the lesson and go to the next one."""
-    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    lesson = get_object_or_404(LessonPage.objects.live().defer_streamfields(), pk=lesson_id)
     try:
         enrollment = lesson_complete(user=request.user, lesson=lesson)
     except (EnrollmentError, LessonLocked) as exc:
@@ -220,7 +220,7 @@ def complete_lesson(request, lesson_id: int):
             % {"title": course.title, "jp": course.jp},
         )
         return redirect(course.url)
-    outline = course_outline(course=course, user=request.user)
+    outline = enrollment.outline
     _previous, following = outline.neighbours(lesson.id)
     target = following if following and not following.locked else outline.next_lesson
     if target is None and outline.final_quizzes:
