@@ -85,6 +85,14 @@ def score_for(kind: str, options: list[OptionKey], response, points: Decimal) ->
     return (fraction * points).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def grade_fold(previous: Decimal | None, percent: Decimal, grading: str) -> Decimal:
+    """A quiz's grade after one more finished attempt (attempts taken in order): the last
+    attempt's percentage, or the highest so far."""
+    if grading == "last" or previous is None:
+        return percent
+    return max(previous, percent)
+
+
 def percent_of(score: Decimal, max_score: Decimal) -> Decimal:
     if not max_score:
         return ZERO

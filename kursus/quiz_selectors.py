@@ -9,6 +9,7 @@ from django.db.models import Avg, Count, Max, Q
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from .grading import grade_fold
 from .models import AttemptQuestion, QuestionOption, QuizAttempt, QuizPage
 
 # How much of the key a result page may show.
@@ -228,11 +229,8 @@ def quiz_results_for_enrollments(*, user, enrollments) -> None:
     )
     grades: dict[int, dict] = {}
     for row in rows:
-        grade = grades.setdefault(row["quiz_id"], {**row, "grade": row["percent"]})
-        if row["quiz__grading"] == QuizPage.Grading.LAST:
-            grade["grade"] = row["percent"]
-        else:
-            grade["grade"] = max(grade["grade"], row["percent"])
+        grade = grades.setdefault(row["quiz_id"], {**row, "grade": None})
+        grade["grade"] = grade_fold(grade["grade"], row["percent"], row["quiz__grading"])
     steplen = QuizPage.steplen
     for grade in grades.values():
         path = grade["quiz__path"]

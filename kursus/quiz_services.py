@@ -13,7 +13,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from .completion import FINAL_SCORE_PROVIDERS, REQUIREMENT_CHECKS
-from .grading import OptionKey, percent_of, score_for
+from .grading import OptionKey, grade_fold, percent_of, score_for
 from .models import (
     AttemptQuestion,
     CoursePage,
@@ -35,10 +35,6 @@ class AttemptClosed(QuizError):
 
 # Answers that left the browser just before the deadline still count; later ones do not.
 GRACE = timedelta(seconds=30)
-
-
-def grace() -> timedelta:
-    return GRACE
 
 
 def quiz_course(quiz: QuizPage) -> CoursePage:
@@ -121,12 +117,19 @@ def quiz_shuffles_options(quiz: QuizPage, question: Question) -> bool:
     )
 
 
-def quiz_locked_reason(*, user, quiz: QuizPage, course: CoursePage, outline=None) -> str | None:
+_UNREAD = object()
+
+
+def quiz_locked_reason(
+    *, user, quiz: QuizPage, course: CoursePage, outline=None, enrollment=_UNREAD
+) -> str | None:
     """Why `user` may not start `quiz` now, or None. Enrolment, the window, the attempts left,
-    and in an in-order course the lessons before it."""
+    and in an in-order course the lessons before it. Callers that have read the enrolment
+    (None when there is none) and the outline pass them in."""
     from .selectors import course_outline
 
-    enrollment = Enrollment.objects.filter(user=user, course=course).first()
+    if enrollment is _UNREAD:
+        enrollment = Enrollment.objects.filter(user=user, course=course).first()
     if enrollment is None or enrollment.status == Enrollment.Status.WITHDRAWN:
         return _("Daftar ke kursus ini terlebih dahulu untuk mengerjakan kuis.")
     now = timezone.now()
@@ -193,7 +196,7 @@ def quiz_attempt_start(*, user, quiz: QuizPage, rng: random.Random | None = None
 
 def attempt_is_overdue(attempt: QuizAttempt, now=None) -> bool:
     now = now or timezone.now()
-    return attempt.deadline is not None and now > attempt.deadline + grace()
+    return attempt.deadline is not None and now > attempt.deadline + GRACE
 
 
 def _clean_response(row: AttemptQuestion, response):
@@ -359,7 +362,7 @@ def quiz_attempts_expire(*, now=None) -> int:
     """Grade, as expired, every open attempt whose deadline and grace have passed."""
     now = now or timezone.now()
     overdue = QuizAttempt.objects.filter(
-        status=QuizAttempt.Status.IN_PROGRESS, deadline__lt=now - grace()
+        status=QuizAttempt.Status.IN_PROGRESS, deadline__lt=now - GRACE
     ).values_list("pk", flat=True)
     count = 0
     for pk in list(overdue[:1000]):
@@ -383,10 +386,7 @@ def quiz_grades(*, user, quizzes) -> dict[int, Decimal]:
         .values_list("quiz_id", "percent")
     )
     for quiz_id, percent in finished:
-        if by_id[quiz_id].grading == QuizPage.Grading.LAST or quiz_id not in grades:
-            grades[quiz_id] = percent
-        else:
-            grades[quiz_id] = max(grades[quiz_id], percent)
+        grades[quiz_id] = grade_fold(grades.get(quiz_id), percent, by_id[quiz_id].grading)
     return grades
 
 

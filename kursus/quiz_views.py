@@ -56,10 +56,13 @@ def quiz_serve(request, *, quiz: QuizPage):
     attempts = quiz_attempt_list(user=request.user, quiz=quiz)
     outline_with_grades(outline, user=request.user)
     open_attempt = next((a for a in attempts if a.is_open), None)
+    enrollment = enrollment_get(user=request.user, course=course)
     locked_reason = (
         None
         if open_attempt
-        else quiz_locked_reason(user=request.user, quiz=quiz, course=course, outline=outline)
+        else quiz_locked_reason(
+            user=request.user, quiz=quiz, course=course, outline=outline, enrollment=enrollment
+        )
     )
     used = len(attempts)
     remaining = None if not quiz.attempts_allowed else max(0, quiz.attempts_allowed - used)
@@ -80,7 +83,7 @@ def quiz_serve(request, *, quiz: QuizPage):
             "locked_reason": locked_reason,
             "remaining": remaining,
             "gain": course_pre_post_gain(outline=outline),
-            "enrollment": enrollment_get(user=request.user, course=course),
+            "enrollment": enrollment,
         },
     )
 

@@ -238,12 +238,6 @@ class QuizPage(CachedViewRestrictionsMixin, Page):
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": _("Waktu tutup harus setelah waktu buka.")})
 
-    def is_open(self, now=None) -> bool:
-        now = now or timezone.now()
-        return (self.opens_at is None or self.opens_at <= now) and (
-            self.closes_at is None or now < self.closes_at
-        )
-
     def serve(self, request, *args, **kwargs):
         from kursus.quiz_views import quiz_serve
 

@@ -400,6 +400,7 @@ def _grade_text(value) -> str:
 def course_report_extras(*, course: CoursePage, enrollments: list[Enrollment]) -> dict[int, dict]:
     """Quiz grades (pre-test, post-test, their gain) and the certificate in force of each
     enrolment of the page (or export chunk): one query per source, whatever the rows."""
+    from kursus.grading import grade_fold
     from kursus.models import QuizAttempt, QuizPage
     from sertifikat.selectors import certificate_links
 
@@ -424,10 +425,7 @@ def course_report_extras(*, course: CoursePage, enrollments: list[Enrollment]) -
         for user_id, quiz_id, percent in rows:
             quiz = tests[quiz_id]
             key = (user_id, quiz.kind)
-            if quiz.grading == QuizPage.Grading.LAST or key not in grades:
-                grades[key] = percent
-            else:
-                grades[key] = max(grades[key], percent)
+            grades[key] = grade_fold(grades.get(key), percent, quiz.grading)
     certificates = certificate_links(user_ids=user_ids, course_ids=[course.pk])
     extras = {}
     for enrollment in enrollments:
