@@ -113,6 +113,9 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("DJANGO_CACHE_URL", default="locmemcache://lms")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The same backend, reusing its Redis client instead of building one per call.
+    CACHES["default"]["BACKEND"] = "lms.cache.RedisCache"
 
 AUTH_USER_MODEL = "akun.User"
 AUTHENTICATION_BACKENDS = [
