@@ -118,7 +118,7 @@ class LessonLocked(Exception):
 def lesson_complete(*, user, lesson: LessonPage) -> Enrollment:
     """Record that `user` finished `lesson`, update their progress, and complete the course
     when this was the last requirement. Doing it twice records nothing twice."""
-    course = CoursePage.objects.ancestor_of(lesson).get()
+    course = lesson.course
     enrollment = Enrollment.objects.select_for_update().filter(user=user, course=course).first()
     if enrollment is None or enrollment.status == Enrollment.Status.WITHDRAWN:
         raise EnrollmentError(_("Anda belum terdaftar di kursus ini."))

@@ -130,7 +130,7 @@ def lesson_serve(request, *, lesson: LessonPage):
     course unlocks in order (by URL too)."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    course = CoursePage.objects.ancestor_of(lesson).select_related("category").get()
+    course = lesson.course
     enrollment = enrollment_get(user=request.user, course=course)
     if enrollment is None or enrollment.status == Enrollment.Status.WITHDRAWN:
         messages.info(request, _("Daftar ke kursus ini terlebih dahulu untuk membuka materinya."))
@@ -207,7 +207,7 @@ def complete_lesson(request, lesson_id: int):
             messages.warning(request, LOCKED_MESSAGE)
         else:
             messages.error(request, str(exc))
-        return redirect(CoursePage.objects.ancestor_of(lesson).get().url)
+        return redirect(lesson.course.url)
     course = enrollment.course
     if (
         enrollment.status == Enrollment.Status.COMPLETED

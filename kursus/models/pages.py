@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -167,7 +168,20 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
         return context
 
 
-class ModulePage(CachedViewRestrictionsMixin, Page):
+class InCourseMixin:
+    """Pages inside a course (modules, lessons, quizzes) know their course: one query, or none
+    when the router took the page from its cache, since the course is loaded before the page
+    is stored there (lms/beranda/page_cache.py)."""
+
+    @cached_property
+    def course(self) -> CoursePage:
+        return CoursePage.objects.ancestor_of(self).get()
+
+    def prepare_for_cache(self) -> None:
+        self.course  # noqa: B018 - load it now, so that it is cached with the page
+
+
+class ModulePage(InCourseMixin, CachedViewRestrictionsMixin, Page):
     summary = models.TextField(_("ringkasan"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("summary")]
@@ -185,7 +199,7 @@ class ModulePage(CachedViewRestrictionsMixin, Page):
         return redirect(self.get_parent().url + f"#modul-{self.pk}")
 
 
-class LessonPage(CachedViewRestrictionsMixin, Page):
+class LessonPage(InCourseMixin, CachedViewRestrictionsMixin, Page):
     duration_minutes = models.PositiveSmallIntegerField(
         _("perkiraan durasi (menit)"), validators=[MinValueValidator(1)], default=30
     )

@@ -23,6 +23,8 @@ from wagtail.search import index
 
 from lms.beranda.restrictions import CachedViewRestrictionsMixin
 
+from .pages import InCourseMixin
+
 QUESTION_FEATURES = ["bold", "italic", "ol", "ul", "link", "image", "superscript", "subscript"]
 
 
@@ -154,7 +156,7 @@ class QuestionOption(Orderable):
         verbose_name_plural = _("opsi")
 
 
-class QuizPage(CachedViewRestrictionsMixin, Page):
+class QuizPage(InCourseMixin, CachedViewRestrictionsMixin, Page):
     """A quiz in the course tree: below a course (pre-test, post-test) or a module."""
 
     class Kind(models.TextChoices):

@@ -6,3 +6,8 @@ class AkunConfig(AppConfig):
     name = "lms.akun"
     label = "akun"
     verbose_name = _("Akun")
+
+    def ready(self):
+        from .signals import connect_signals
+
+        connect_signals()

@@ -8,7 +8,8 @@ class BerandaConfig(AppConfig):
     verbose_name = _("Beranda")
 
     def ready(self):
-        from . import restrictions, site_cache
+        from . import page_cache, restrictions, site_cache
 
+        page_cache.connect_signals()
         restrictions.connect_signals()
         site_cache.connect_signals()

@@ -4,6 +4,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from .page_cache import page_for_url_path
 from .restrictions import CachedViewRestrictionsMixin
 
 
@@ -26,21 +27,11 @@ class HomePage(CachedViewRestrictionsMixin, Page):
     max_count = 1
 
     def route(self, request, path_components):
-        """Find the page a URL names in one indexed query instead of one per level (a lesson
-        sits four levels below this page). Anything else, such as a page with sub-routes,
-        takes Wagtail's walk down the tree."""
+        """Find the page a URL names from the cache, or in one indexed query instead of one per
+        level (a lesson sits four levels below this page). Anything else, such as a page with
+        sub-routes, takes Wagtail's walk down the tree."""
         if path_components:
-            url_path = self.url_path + "/".join(path_components) + "/"
-            page = (
-                Page.objects.filter(
-                    slug=path_components[-1],
-                    depth=self.depth + len(path_components),
-                    url_path=url_path,
-                    path__startswith=self.path,
-                )
-                .specific()
-                .first()
-            )
+            page = page_for_url_path(self, path_components)
             if page is not None:
                 return page.route(request, [])
         return super().route(request, path_components)

@@ -11,7 +11,19 @@ summary's are as of its refresh time, which the pages show.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    Window,
+)
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -364,11 +376,11 @@ STATUS_CHOICES = [
     (STATUS_OVERDUE, _("Terlambat (wajib)")),
 ]
 COURSE_ORDERS = {
-    "nama": ("user__employee__full_name", "id"),
-    "unit": ("user__employee__unit__path", "user__employee__full_name", "id"),
-    "kemajuan": ("progress_percent", "user__employee__full_name", "id"),
-    "-kemajuan": ("-progress_percent", "user__employee__full_name", "id"),
-    "batas": ("due_date", "user__employee__full_name", "id"),
+    "nama": ("report_name", "id"),
+    "unit": ("report_unit_path", "report_name", "id"),
+    "kemajuan": ("progress_percent", "report_name", "id"),
+    "-kemajuan": ("-progress_percent", "report_name", "id"),
+    "batas": ("due_date", "report_name", "id"),
 }
 
 # Columns other parts of the LMS add to the course report (quiz scores and pre/post gain from
@@ -441,6 +453,54 @@ def course_report_extras(*, course: CoursePage, enrollments: list[Enrollment]) -
     return extras
 
 
+def course_report_ids(
+    *,
+    unit: OrgUnit,
+    course: CoursePage,
+    filters: ReportFilters,
+    status: str = "",
+    order: str = "nama",
+) -> QuerySet[Enrollment]:
+    """Every current enrolment in `course` of active employees in `unit`'s subtree, ordered,
+    without joins: the enrolments are read by the course index and each one's employee is
+    looked up by its unique user id (a correlated subquery the planner cannot turn into a
+    scan of the employee table), so the cost follows the course's enrolments, not the number
+    of employees in the subtree or the country. The subtree is the set of its unit ids."""
+    employee = Employee.objects.filter(user_id=OuterRef("user_id"), is_active=True).order_by()
+    if filters.employment_type:
+        employee = employee.filter(employment_type=filters.employment_type)
+    if filters.position:
+        employee = employee.filter(position=filters.position)
+    qs = (
+        Enrollment.objects.filter(course_id=course.pk, status__in=[ACTIVE, COMPLETED])
+        .annotate(report_unit_id=Subquery(employee.values("unit_id")))
+        .filter(report_unit_id__in=OrgUnit.objects.filter(path__startswith=unit.path).values("pk"))
+    )
+    if filters.mandatory:
+        qs = qs.filter(assignment__isnull=False)
+    if status == STATUS_NOT_STARTED:
+        qs = qs.filter(status=ACTIVE, progress_percent=0)
+    elif status == STATUS_IN_PROGRESS:
+        qs = qs.filter(status=ACTIVE, progress_percent__gt=0)
+    elif status == STATUS_COMPLETED:
+        qs = qs.filter(status=COMPLETED)
+    elif status == STATUS_OVERDUE:
+        qs = qs.filter(status=ACTIVE, assignment__isnull=False, due_date__lt=timezone.localdate())
+    ordering = COURSE_ORDERS.get(order, COURSE_ORDERS["nama"])
+    qs = qs.annotate(
+        report_name=Subquery(
+            Employee.objects.filter(user_id=OuterRef("user_id")).order_by().values("full_name")
+        )
+    )
+    if "report_unit_path" in ordering:
+        qs = qs.annotate(
+            report_unit_path=Subquery(
+                OrgUnit.objects.filter(pk=OuterRef("report_unit_id")).order_by().values("path")
+            )
+        )
+    return qs.order_by(*ordering)
+
+
 def course_report_queryset(
     *,
     unit: OrgUnit,
@@ -449,30 +509,46 @@ def course_report_queryset(
     status: str = "",
     order: str = "nama",
 ) -> QuerySet[Enrollment]:
-    """Every current enrolment in `course` of active employees in `unit`'s subtree."""
-    qs = enrollment_base(
-        unit=unit,
-        filters=ReportFilters(
-            year=filters.year,
-            course_id=course.pk,
-            mandatory=filters.mandatory,
-            employment_type=filters.employment_type,
-            position=filters.position,
-        ),
+    """The enrolments of `course_report_ids` with their employee and unit, for the exports."""
+    return course_report_ids(
+        unit=unit, course=course, filters=filters, status=status, order=order
+    ).select_related("user__employee__unit")
+
+
+def course_report_page(
+    *,
+    unit: OrgUnit,
+    course: CoursePage,
+    filters: ReportFilters,
+    status: str = "",
+    order: str = "nama",
+    number,
+    per_page: int,
+) -> Page:
+    """One page of the course report in two queries whatever the number of people: the
+    page's enrolment ids with the exact total (a window count over the same filtered rows,
+    so no second pass for the paginator), then those enrolments with employee and unit.
+    A page number past the end gives the last page, as `Paginator.get_page` does."""
+    base = course_report_ids(unit=unit, course=course, filters=filters, status=status, order=order)
+    ids = base.annotate(report_total=Window(Count("id"))).values_list("id", "report_total")
+    try:
+        number = max(1, int(number))
+    except (TypeError, ValueError):
+        number = 1
+    picked = list(ids[(number - 1) * per_page : number * per_page])
+    if picked:
+        total = picked[0][1]
+    else:
+        total = base.count() if number > 1 else 0
+        number = max(1, -(-total // per_page))
+        if total:
+            picked = list(ids[(number - 1) * per_page : number * per_page])
+    by_id = Enrollment.objects.select_related("user__employee__unit").in_bulk(
+        [pk for pk, _total in picked]
     )
-    today = timezone.localdate()
-    overdue = Q(status=ACTIVE, assignment__isnull=False, due_date__lt=today)
-    if status == STATUS_NOT_STARTED:
-        qs = qs.filter(status=ACTIVE, progress_percent=0)
-    elif status == STATUS_IN_PROGRESS:
-        qs = qs.filter(status=ACTIVE, progress_percent__gt=0)
-    elif status == STATUS_COMPLETED:
-        qs = qs.filter(status=COMPLETED)
-    elif status == STATUS_OVERDUE:
-        qs = qs.filter(overdue)
-    return qs.select_related("user__employee__unit").order_by(
-        *COURSE_ORDERS.get(order, COURSE_ORDERS["nama"])
-    )
+    paginator = Paginator([], per_page)
+    paginator.count = total  # the window count: exact, and already read
+    return Page([by_id[pk] for pk, _total in picked], number, paginator)
 
 
 def course_report_row(enrollment: Enrollment, *, today: datetime.date, extras: dict) -> dict:

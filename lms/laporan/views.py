@@ -32,7 +32,7 @@ from .selectors import (
     COURSE_REPORT_EXTRA_COLUMNS,
     JP_ORDERS,
     STATUS_CHOICES,
-    course_report_queryset,
+    course_report_page,
     course_report_rows,
     jp_list_queryset,
     jp_rows,
@@ -134,10 +134,15 @@ def course_report(request, code: str, course_id: int):
     form, filters = filters_from_request(request, course_field=False)
     status = request.GET.get("status", "")
     order = request.GET.get("urut", "nama")
-    qs = course_report_queryset(
-        unit=context["unit"], course=course, filters=filters, status=status, order=order
+    page = course_report_page(
+        unit=context["unit"],
+        course=course,
+        filters=filters,
+        status=status,
+        order=order,
+        number=request.GET.get("halaman"),
+        per_page=PER_PAGE,
     )
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("halaman"))
     context.update(
         course=course,
         form=form,

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lms.akun.models import User
+from lms.akun.user_cache import user_cache_forget
 
 from .models import Employee, EmployeeImport, OrgUnit
 from .roles import PESERTA
@@ -283,6 +284,7 @@ def employee_import_apply(rows: list[Row], *, lookups: dict) -> ImportResult:
         for user in changed:
             user.email = user_updates[user.pk]
         User.objects.bulk_update(changed, ["email"], batch_size=BATCH)
+        user_cache_forget([u.pk for u in changed])  # bulk_update sends no signals
         for user in changed:
             EmailAddress.objects.filter(user=user).delete()
             EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)

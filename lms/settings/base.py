@@ -119,9 +119,13 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 
 AUTH_USER_MODEL = "akun.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's backends, reading the signed-in user from the cache.
+    "lms.akun.backends.ModelBackend",
+    "lms.akun.backends.AuthenticationBackend",
 ]
+# How long a signed-in user (and their roles) may be served from the cache; every change to
+# them through the ORM invalidates it at once (lms/akun/user_cache.py).
+LMS_USER_CACHE_SECONDS = env.int("LMS_USER_CACHE_SECONDS", default=300)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -50,3 +50,61 @@ def test_a_restriction_added_later_applies_at_once(client, learner):
     assert "password" in response.content.decode().lower()
     lesson = course_lessons(course)[0]
     assert 'name="password"' in client.get(lesson.url).content.decode()
+
+
+def _viewed(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response
+
+
+def test_cached_page_unpublished_later_is_not_found_at_once(client, learner):
+    course = make_course("RUT-04", modules=(2,))
+    lesson = course_lessons(course)[0]
+    enrollment_create(user=learner, course=course)
+    client.force_login(learner)
+    url = lesson.url
+    _viewed(client, url)  # now in the router's cache
+
+    lesson.unpublish()
+
+    assert client.get(url).status_code == 404
+
+
+def test_cached_page_renamed_or_edited_shows_the_new_version(client, learner):
+    course = make_course("RUT-05", modules=(2,))
+    lesson = course_lessons(course)[0]
+    enrollment_create(user=learner, course=course)
+    client.force_login(learner)
+    old_url = lesson.url
+    _viewed(client, old_url)
+    _viewed(client, course.url)
+
+    lesson.title = "Materi dengan judul baru"
+    lesson.slug = "judul-baru"
+    lesson.save_revision().publish()
+    course.title = "Kursus dengan judul baru"
+    course.save_revision().publish()
+
+    assert client.get(old_url).status_code == 404
+    lesson.refresh_from_db()
+    body = _viewed(client, lesson.url).content.decode()
+    assert "Materi dengan judul baru" in body
+    assert "Kursus dengan judul baru" in body  # the course cached with the lesson, too
+
+
+def test_cached_page_moved_to_another_module(client, learner):
+    course = make_course("RUT-06", modules=(2, 1))
+    lesson = course_lessons(course)[0]
+    enrollment_create(user=learner, course=course)
+    client.force_login(learner)
+    old_url = lesson.url
+    _viewed(client, old_url)
+
+    other_module = course.get_children().specific()[1]
+    lesson.move(other_module, pos="last-child")
+
+    lesson.refresh_from_db()
+    old = client.get(old_url)  # not served from the cache: Wagtail's redirect to the new place
+    assert old.status_code == 301
+    assert old.url == lesson.url
