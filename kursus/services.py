@@ -115,18 +115,23 @@ class LessonLocked(Exception):
 
 
 @transaction.atomic
-def lesson_complete(*, user, lesson: LessonPage) -> Enrollment:
+def lesson_complete(*, user, lesson: LessonPage, root_url_path: str | None = None) -> Enrollment:
     """Record that `user` finished `lesson`, update their progress, and complete the course
-    when this was the last requirement. Doing it twice records nothing twice."""
+    when this was the last requirement. Doing it twice records nothing twice: the enrolment
+    row is locked first, so a second request waits and then finds the lesson done."""
     course = lesson.course
     enrollment = Enrollment.objects.select_for_update().filter(user=user, course=course).first()
     if enrollment is None or enrollment.status == Enrollment.Status.WITHDRAWN:
         raise EnrollmentError(_("Anda belum terdaftar di kursus ini."))
-    outline = course_outline(course=course, user=user)
+    outline = course_outline(course=course, user=user, root_url_path=root_url_path)
     item = next((i for i in outline.lessons if i.id == lesson.id), None)
     if item is None or item.locked:
         raise LessonLocked
-    LessonProgress.objects.get_or_create(user=user, lesson=lesson, defaults={"course": course})
+    if not item.done:
+        # The unique (user, lesson) constraint still guards against any other writer.
+        LessonProgress.objects.bulk_create(
+            [LessonProgress(user=user, lesson=lesson, course=course)], ignore_conflicts=True
+        )
     # The outline read above is otherwise current: mark the lesson and unlock what follows
     # instead of reading it again.
     item.done = True

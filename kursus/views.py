@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
+from lms.beranda.page_cache import live_page_by_id
 from sertifikat.selectors import certificate_list_for_user
 
 from .models import CourseCategory, CoursePage, Enrollment, LessonPage
@@ -199,9 +200,13 @@ def withdraw(request, course_id: int):
 @require_POST
 def complete_lesson(request, lesson_id: int):
     """'Tandai selesai dan lanjutkan': record the lesson and go to the next one."""
-    lesson = get_object_or_404(LessonPage.objects.live().defer_streamfields(), pk=lesson_id)
+    lesson = live_page_by_id(LessonPage, lesson_id)
+    if lesson is None:
+        raise Http404
     try:
-        enrollment = lesson_complete(user=request.user, lesson=lesson)
+        enrollment = lesson_complete(
+            user=request.user, lesson=lesson, root_url_path=_root_url_path(request)
+        )
     except (EnrollmentError, LessonLocked) as exc:
         if isinstance(exc, LessonLocked):
             messages.warning(request, LOCKED_MESSAGE)

@@ -244,45 +244,88 @@ def render_enqueue_on_commit(cert: Certificate) -> None:
 def certificate_render(*, certificate_id: int, generation: int) -> Certificate | None:
     """Render, sign and store the PDF of a pending certificate. Idempotent: a certificate
     that is no longer pending, or a message for an older generation, changes nothing; two
-    workers rendering the same certificate store one file."""
+    workers rendering the same certificate store one file.
+
+    Three statements and two commits per certificate: the attempt is counted (and the
+    certificate found still pending) before rendering, so that a worker killed mid-render
+    leaves its attempt on record; the row is read; then one transaction marks it issued
+    (the UPDATE locks the row and checks it is still pending, so a second worker finds
+    nothing to do and never touches the file), stores the file and claims the email."""
     from .rendering import certificate_pdf
 
-    cert = Certificate.objects.filter(pk=certificate_id).first()
-    if cert is None or cert.status != Certificate.Status.PENDING or cert.generation != generation:
+    pending = Certificate.objects.filter(
+        pk=certificate_id, status=Certificate.Status.PENDING, generation=generation
+    )
+    if not pending.update(attempts=F("attempts") + 1):
         return None
-    Certificate.objects.filter(pk=cert.pk).update(attempts=F("attempts") + 1)
+    cert = Certificate.objects.select_related("user").filter(pk=certificate_id).first()
+    if cert is None:
+        return None
     pdf = certificate_pdf(cert)
     digest = hashlib.sha256(pdf).hexdigest()
     name = f"sertifikat/{cert.year}/{cert.code}-{cert.generation}.pdf"
+    issued_at = timezone.now()
+    # The email is claimed with the issue: sent after the commit, released if sending fails.
+    notify = cert.notified_at is None and bool(cert.user.email)
+    changes = {
+        "pdf": name,
+        "sha256": digest,
+        "status": Certificate.Status.ISSUED,
+        "issued_at": issued_at,
+        "error": "",
+    }
+    if notify:
+        changes["notified_at"] = issued_at
     with transaction.atomic():
-        cert = Certificate.objects.select_for_update().get(pk=certificate_id)
-        if cert.status != Certificate.Status.PENDING or cert.generation != generation:
+        if not pending.update(**changes):
             return None
         if default_storage.exists(name):  # left by a render that died before committing
             default_storage.delete(name)
         stored = default_storage.save(name, ContentFile(pdf))
-        cert.pdf.name = stored
-        cert.sha256 = digest
-        cert.status = Certificate.Status.ISSUED
-        cert.issued_at = timezone.now()
-        cert.error = ""
-        cert.save(update_fields=["pdf", "sha256", "status", "issued_at", "error"])
-    if cert.notified_at is None:
-        _notify_after_issue(cert.pk)
+        if stored != name:
+            Certificate.objects.filter(pk=certificate_id).update(pdf=stored)
+    cert.pdf.name = stored
+    cert.sha256 = digest
+    cert.status = Certificate.Status.ISSUED
+    cert.issued_at = issued_at
+    cert.error = ""
+    if notify:
+        cert.notified_at = issued_at
+        _notify_after_issue(cert)
     return cert
 
 
-def _notify_after_issue(pk: int) -> None:
+def _issued_email(cert: Certificate):
+    """The "your certificate is ready" email of `cert`, as an EmailMessage."""
+    from django.core.mail import EmailMessage
+    from django.template.loader import render_to_string
+
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    context = {
+        "cert": cert,
+        "download_url": base + cert.download_path,
+        "verify_url": base + cert.verification_path,
+        "dashboard_url": base + "/dasbor/",
+    }
+    subject = render_to_string("sertifikat/email/issued_subject.txt", context).strip()
+    body = render_to_string("sertifikat/email/issued_message.txt", context)
+    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [cert.user.email])
+
+
+def _notify_after_issue(cert: Certificate) -> None:
     """Send the email right away, in the worker that issued the certificate (a task of its
-    own would cost a broker round trip per certificate); if sending fails, a notify task
-    retries it later."""
+    own would cost a broker round trip per certificate). The issuing transaction claimed it
+    (notified_at); if sending fails, the claim is released and a notify task retries."""
     from .tasks import certificate_notify_task
 
     try:
-        certificate_notify(certificate_id=pk)
+        _issued_email(cert).send()
     except Exception:
-        log.warning("certificate %s: email not sent, retrying in a task", pk, exc_info=True)
-        certificate_notify_task.apply_async((pk,), countdown=60)
+        log.warning("certificate %s: email not sent, retrying in a task", cert.pk, exc_info=True)
+        Certificate.objects.filter(pk=cert.pk, notified_at=cert.notified_at).update(
+            notified_at=None
+        )
+        certificate_notify_task.apply_async((cert.pk,), countdown=60)
 
 
 def certificate_mark_failed(*, certificate_id: int, generation: int, error: BaseException) -> None:
@@ -295,9 +338,6 @@ def certificate_mark_failed(*, certificate_id: int, generation: int, error: Base
 
 def certificate_notify(*, certificate_id: int) -> bool:
     """Email the owner that their certificate is ready, once."""
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-
     with transaction.atomic():
         cert = (
             Certificate.objects.select_for_update()
@@ -307,18 +347,9 @@ def certificate_notify(*, certificate_id: int) -> bool:
         )
         if cert is None or not cert.user.email:
             return False
-        base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-        context = {
-            "cert": cert,
-            "download_url": base + cert.download_path,
-            "verify_url": base + cert.verification_path,
-            "dashboard_url": base + "/dasbor/",
-        }
-        subject = render_to_string("sertifikat/email/issued_subject.txt", context).strip()
-        body = render_to_string("sertifikat/email/issued_message.txt", context)
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [cert.user.email])
+        _issued_email(cert).send()
         cert.notified_at = timezone.now()
-        cert.save(update_fields=["notified_at"])
+        Certificate.objects.filter(pk=cert.pk).update(notified_at=cert.notified_at)
     return True
 
 

@@ -67,6 +67,22 @@ def page_for_url_path(root: Page, path_components: list[str]) -> Page | None:
     return page
 
 
+def live_page_by_id(model: type[Page], pk: int) -> Page | None:
+    """The live `model` page with this id, from the cache when it is there (prepared as in
+    `page_for_url_path`); None when there is no such live page."""
+    key = f"lms:page:{page_tree_token()}:{model._meta.label_lower}:{int(pk)}"
+    page = cache.get(key)
+    if page is None:
+        page = model.objects.live().filter(pk=pk).first()
+        if page is None:
+            return None
+        prepare = getattr(page, "prepare_for_cache", None)
+        if prepare is not None:
+            prepare()
+        cache.set(key, page, CACHE_SECONDS)
+    return page
+
+
 def connect_signals() -> None:
     for model in get_page_models():
         post_save.connect(page_tree_changed, sender=model, dispatch_uid=f"tree-save-{model}")

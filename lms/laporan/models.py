@@ -178,6 +178,14 @@ class EmployeeYearSummary(models.Model):
         indexes = [
             models.Index(fields=["year", "unit_path", "jp"], name="laporan_empyear_path_jp"),
             models.Index(fields=["year", "full_name"], name="laporan_empyear_name"),
+            # The JP list in its default order, "lowest JP first": read in index order until
+            # a page of the subtree's people is found (the path is in the index, so the
+            # subtree test needs no table read), instead of sorting the whole subtree.
+            models.Index(
+                fields=["year", "jp", "full_name", "employee_id"],
+                include=["unit_path"],
+                name="laporan_empyear_jp_name",
+            ),
         ]
 
     def __str__(self):

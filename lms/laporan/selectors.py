@@ -654,6 +654,23 @@ def jp_list_queryset(
     return qs.values(*JP_FIELDS).order_by(*ordering)
 
 
+def jp_list_count(
+    *, report: UnitReport, refresh: SummaryRefresh | None, below_only: bool = True
+) -> int | None:
+    """The number of rows of `jp_list_queryset` for the same unit and filters, read from
+    `report` when both come from the same summary refresh (its people figures are counted
+    from the very rows the list reads, so the number is exact), else None: count the list."""
+    filters = report.filters
+    people = ReportFilters(
+        year=filters.year, employment_type=filters.employment_type, position=filters.position
+    )
+    if report.as_of is None or refresh is None or report.as_of != refresh.as_of:
+        return None
+    if not summary_usable(refresh, people):
+        return None
+    return report.figures.jp_below if below_only else report.figures.employees
+
+
 def jp_rows(rows: list[dict], *, year: int) -> list[dict]:
     """Decorate a page of jp_list_queryset with unit names and the courses credited in the
     year: two queries per page."""

@@ -34,6 +34,7 @@ from .selectors import (
     STATUS_CHOICES,
     course_report_page,
     course_report_rows,
+    jp_list_count,
     jp_list_queryset,
     jp_rows,
     summary_latest,
@@ -176,7 +177,11 @@ def jp_compliance(request, code: str):
     qs = jp_list_queryset(
         unit=unit, filters=filters, refresh=refresh, below_only=below_only, order=order
     )
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("halaman"))
+    paginator = Paginator(qs, PER_PAGE)
+    count = jp_list_count(report=report, refresh=refresh, below_only=below_only)
+    if count is not None:
+        paginator.count = count  # from the summary the list is read from: no count query
+    page = paginator.get_page(request.GET.get("halaman"))
     extra = {"urut": order, "semua": "" if below_only else "1"}
     context.update(
         form=form,

@@ -6,7 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from kursus.models import LessonPage
 from kursus.services import enrollment_create, lesson_complete
+from lms.beranda.page_cache import live_page_by_id
 
 from ..factories import course_lessons, make_course
 
@@ -57,3 +59,30 @@ def test_page_queries_do_not_grow_with_data(client, learner, measured, page):
 
     assert large == small
     assert small == BOUNDS[page]
+
+
+# The transaction (a savepoint here), the enrolment locked, the progress read, one insert and
+# one update; the lesson and its course come from the page cache.
+MARK_DONE_QUERIES = 6
+
+
+def test_mark_done_queries_do_not_grow_with_data(client, learner):
+    course = make_course("MSR-02", modules=(3, 3))
+    lessons = course_lessons(course)
+    enrollment_create(user=learner, course=course)
+    client.force_login(learner)
+    url = "/belajar/materi/{}/selesai/"
+    client.post(url.format(lessons[0].pk))  # warm the caches
+
+    def post(lesson) -> int:
+        live_page_by_id(LessonPage, lesson.pk)  # cached, as by the learners before this one
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(url.format(lesson.pk))
+        assert response.status_code == 302
+        return len(queries)
+
+    small = post(lessons[1])
+    grow(learner, 4)
+    large = post(lessons[2])
+
+    assert large == small == MARK_DONE_QUERIES

@@ -76,6 +76,73 @@ def test_the_owner_is_emailed_once_with_the_links(issued):
     assert len(mail.outbox) == 1
 
 
+def test_an_email_that_cannot_be_sent_does_not_undo_the_issue_and_is_retried(
+    learner, course, monkeypatch, django_capture_on_commit_callbacks
+):
+    # given: the mail server refuses the first message
+    from django.core.mail.backends.locmem import EmailBackend
+
+    from sertifikat.tasks import certificate_notify_task
+
+    sent = EmailBackend.send_messages
+    refusals = []
+
+    def refuse_once(self, messages):
+        if not refusals:
+            refusals.append(messages)
+            raise OSError("SMTP tidak tersedia")
+        return sent(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", refuse_once)
+    retries = []
+    monkeypatch.setattr(
+        certificate_notify_task, "apply_async", lambda args, **kw: retries.append(args)
+    )
+
+    # when the certificate is issued
+    enrollment = complete_course(learner, course)
+    with django_capture_on_commit_callbacks(execute=True):
+        cert = issue(enrollment)
+    cert.refresh_from_db()
+
+    # then it is issued, the email claim is released and a retry is queued
+    assert cert.status == Certificate.Status.ISSUED
+    assert cert.notified_at is None
+    assert retries == [(cert.pk,)]
+    assert mail.outbox == []
+
+    # when the retry runs: the email goes out once
+    assert services.certificate_notify(certificate_id=cert.pk) is True
+    assert services.certificate_notify(certificate_id=cert.pk) is False
+    assert len(mail.outbox) == 1
+    cert.refresh_from_db()
+    assert cert.notified_at is not None
+
+
+def test_rendering_counts_the_attempt_and_issues_with_few_queries(
+    learner, course, django_assert_max_num_queries, monkeypatch
+):
+    # given: a pending certificate whose render message was not run yet
+    monkeypatch.setattr(certificate_render_task, "delay", lambda *a, **k: None)
+    cert = issue(complete_course(learner, course))
+    assert cert.status == Certificate.Status.PENDING
+
+    # when it is rendered: count the attempt, read the row, issue in one transaction
+    with django_assert_max_num_queries(5):
+        assert services.certificate_render(certificate_id=cert.pk, generation=cert.generation)
+
+    # then
+    cert.refresh_from_db()
+    assert (cert.status, cert.attempts) == (Certificate.Status.ISSUED, 1)
+    assert cert.notified_at is not None and len(mail.outbox) == 1
+    data = default_storage.open(cert.pdf.name).read()
+    assert hashlib.sha256(data).hexdigest() == cert.sha256
+    # and a stale message (an older generation) neither counts an attempt nor renders
+    assert services.certificate_render(certificate_id=cert.pk, generation=0) is None
+    cert.refresh_from_db()
+    assert cert.attempts == 1
+
+
 def test_requesting_twice_gives_the_same_certificate(learner, course):
     enrollment = complete_course(learner, course)
     first = issue(enrollment)
