@@ -58,7 +58,14 @@ def require_services() -> tuple[str, str, str]:
             "CELERY_BROKER_URL=redis://127.0.0.1:6379/9 "
             "DJANGO_CACHE_URL=redis://127.0.0.1:6379/8 python -m bench.cluster_smoke"
         )
-    cache = os.environ.get("DJANGO_CACHE_URL", "") or broker
+    cache = os.environ.get("DJANGO_CACHE_URL", "")
+    if not cache.startswith("redis") or cache == broker:
+        sys.exit("cluster_smoke needs DJANGO_CACHE_URL: a Redis database apart from the broker's")
+    # The cache holds users, pages and outlines by id: an earlier run's database must not
+    # answer for this one's.
+    import redis
+
+    redis.Redis.from_url(cache).flushdb()
     return database, broker, cache
 
 

@@ -39,8 +39,12 @@ WRITES_PER_WRITER = {"small": 50, "medium": 300, "large": 300}
 
 @contextmanager
 def throwaway_database():
-    """Like bench.harness's, with this project's PostgreSQL naming (lms_rep_*)."""
+    """Like bench.harness's (the cache emptied first), with this project's PostgreSQL naming
+    (lms_rep_*)."""
+    from django.core.cache import cache
     from django.db import connection
+
+    cache.clear()
 
     if connection.vendor == "sqlite":
         connection.settings_dict["TEST"]["NAME"] = str(

@@ -186,6 +186,14 @@ class EmployeeYearSummary(models.Model):
                 include=["unit_path"],
                 name="laporan_empyear_jp_name",
             ),
+            # A subtree's people by path prefix (`unit_path LIKE 'prefix%'`): PostgreSQL uses
+            # a plain index for that only under the "C" collation, so say it with the pattern
+            # operator class, as Django does for an indexed CharField's own `_like` index.
+            models.Index(
+                fields=["year", "unit_path"],
+                opclasses=["int2_ops", "varchar_pattern_ops"],
+                name="laporan_empyear_path_like",
+            ),
         ]
 
     def __str__(self):

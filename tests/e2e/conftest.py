@@ -135,8 +135,35 @@ class Shooter:
         for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
             page.set_viewport_size(viewport)
             page.wait_for_timeout(100)
+            page.evaluate(SETTLED_SCRIPT)
+            if label == "phone" and "/admin/" not in page.url:
+                assert_no_sideways_scroll(page, stem)
             page.screenshot(path=str(self.folder / f"{stem}-{label}.png"), full_page=True)
         page.set_viewport_size(size)
+
+
+# Two animation frames: the layout for the new width is done.
+SETTLED_SCRIPT = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+
+# The elements wider than the window, innermost first: what makes a phone scroll sideways.
+OVERFLOW_SCRIPT = """() => {
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width + 1) return [];
+  return [...document.querySelectorAll("body *")]
+    .filter(el => el.getBoundingClientRect().right > width + 1)
+    .filter(el => !el.closest(".table-wrap, .chart-scroll, [role=region]")
+                  || el.matches(".table-wrap, .chart-scroll, [role=region]"))
+    .slice(-8)
+    .map(el => el.tagName.toLowerCase() + (el.className ? "." + el.className : "")
+                + " " + Math.round(el.getBoundingClientRect().right) + "px");
+}"""
+
+
+def assert_no_sideways_scroll(page, stem: str) -> None:
+    """WCAG 2.1 reflow (1.4.10): at phone width the page scrolls only down; wide tables
+    scroll inside their own frame."""
+    offenders = page.evaluate(OVERFLOW_SCRIPT)
+    assert not offenders, f"{stem}: wider than the phone: {offenders}"
 
 
 @pytest.fixture
