@@ -251,20 +251,48 @@ def quiz_answer_save(*, attempt: QuizAttempt, position: int, response) -> Attemp
     """Autosave one answer. Refused once the attempt is closed or past its deadline and grace;
     an overdue attempt is graded there and then on what was saved before. One read and one
     write: this is the request a whole class sends at once."""
-    now = timezone.now()
-    if not attempt.is_open:
-        raise AttemptClosed(_("Percobaan ini sudah selesai; jawaban tidak dapat diubah."))
-    if attempt_is_overdue(attempt, now):
-        quiz_attempt_submit(attempt_id=attempt.pk, expired=True)
-        raise AttemptClosed(_("Waktu mengerjakan sudah habis; jawaban terakhir tidak disimpan."))
+    _answer_check_open(attempt)
+    row = _answer_rows().filter(attempt=attempt, position=position).first()
+    if row is None:
+        raise QuizError(_("Soal tidak ditemukan."))
+    return _answer_store(row, response)
+
+
+def quiz_answer_save_own(*, user, attempt_id: int, position: int, response) -> AttemptQuestion:
+    """`quiz_answer_save` for the learner's autosave request: the question and its attempt
+    (which must be `user`'s) in one read, then one write. Raises QuizAttempt.DoesNotExist when
+    the attempt is not theirs."""
     row = (
-        AttemptQuestion.objects.select_related("question")
-        .only("id", "option_order", "choice_order", "question__kind")
-        .filter(attempt=attempt, position=position)
+        _answer_rows()
+        .select_related("attempt")
+        .only(*ANSWER_ROW_FIELDS, "attempt__user_id", "attempt__status", "attempt__deadline")
+        .filter(attempt_id=attempt_id, attempt__user=user, position=position)
         .first()
     )
     if row is None:
+        QuizAttempt.objects.only("id").get(pk=attempt_id, user=user)  # not theirs: DoesNotExist
         raise QuizError(_("Soal tidak ditemukan."))
+    _answer_check_open(row.attempt)
+    return _answer_store(row, response)
+
+
+ANSWER_ROW_FIELDS = ("id", "attempt_id", "option_order", "choice_order", "question__kind")
+
+
+def _answer_rows():
+    return AttemptQuestion.objects.select_related("question").only(*ANSWER_ROW_FIELDS)
+
+
+def _answer_check_open(attempt: QuizAttempt) -> None:
+    if not attempt.is_open:
+        raise AttemptClosed(_("Percobaan ini sudah selesai; jawaban tidak dapat diubah."))
+    if attempt_is_overdue(attempt):
+        quiz_attempt_submit(attempt_id=attempt.pk, expired=True)
+        raise AttemptClosed(_("Waktu mengerjakan sudah habis; jawaban terakhir tidak disimpan."))
+
+
+def _answer_store(row: AttemptQuestion, response) -> AttemptQuestion:
+    now = timezone.now()
     cleaned = _clean_response(row, response)
     # Conditional on the attempt still being open, so a save racing a submit cannot land after
     # the grading.

@@ -28,6 +28,7 @@ from .quiz_services import (
     attempt_is_overdue,
     attempt_last_saved,
     quiz_answer_save,
+    quiz_answer_save_own,
     quiz_attempt_start,
     quiz_attempt_submit,
     quiz_course,
@@ -162,22 +163,26 @@ def _form_response(question, data):
 @require_POST
 def attempt_answer(request, attempt_id: int):
     """Autosave of one answer, sent by the page's script as JSON."""
-    attempt = _own_attempt_state(request, attempt_id)
     try:
         payload = json.loads(request.body or b"{}")
         position = int(payload["position"])
         response = payload.get("response")
     except (ValueError, KeyError, TypeError):
+        get_object_or_404(QuizAttempt.objects.only("id"), pk=attempt_id, user=request.user)
         return JsonResponse({"ok": False, "error": _("Permintaan tidak valid.")}, status=400)
     try:
-        row = quiz_answer_save(attempt=attempt, position=position, response=response)
+        row = quiz_answer_save_own(
+            user=request.user, attempt_id=attempt_id, position=position, response=response
+        )
+    except QuizAttempt.DoesNotExist as exc:
+        raise Http404 from exc
     except AttemptClosed as exc:
         return JsonResponse(
             {
                 "ok": False,
                 "closed": True,
                 "error": str(exc),
-                "result_url": reverse("kursus:attempt_result", args=[attempt.pk]),
+                "result_url": reverse("kursus:attempt_result", args=[attempt_id]),
             },
             status=409,
         )

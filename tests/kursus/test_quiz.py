@@ -252,6 +252,29 @@ def test_autosave_over_http_reports_the_time_and_refuses_foreign_attempts(
     client.force_login(make_employee("32.04").user)
     other = client.post(url, {"position": 1, "response": "x"}, content_type="application/json")
     assert other.status_code == 404
+    garbled = client.post(url, b"{", content_type="application/json")
+    assert garbled.status_code == 404  # not even told that the body was wrong
+
+
+def test_autosave_over_http_unknown_question_and_query_count(client, learner, course, category):
+    quiz = make_quiz(course, questions=[make_question(category, "short")], kind="pretest")
+    attempt = quiz_attempt_start(user=learner, quiz=quiz)
+    url = reverse("kursus:attempt_answer", args=[attempt.pk])
+    client.force_login(learner)
+    saves = []
+    for answer in ("a", "b"):  # the first one warms the caches
+        with CaptureQueriesContext(connection) as queries:
+            reply = client.post(
+                url, {"position": 1, "response": answer}, content_type="application/json"
+            )
+        saves.append(len(queries))
+    missing = client.post(url, {"position": 7, "response": "b"}, content_type="application/json")
+
+    assert reply.status_code == 200
+    assert attempt.questions.get().response == "b"
+    assert saves[1] == 2  # the question with its attempt (theirs, open), then the write
+    assert missing.status_code == 400
+    assert "Soal tidak ditemukan" in missing.json()["error"]
 
 
 # What the browser sees
