@@ -39,16 +39,29 @@ def page_tree_changed(**kwargs) -> None:
         transaction.on_commit(_replace_token)
 
 
-def page_for_url_path(root: Page, path_components: list[str]) -> Page | None:
-    """The specific page at `path_components` below `root`, in one indexed query when it is
-    not cached. A page class may define `prepare_for_cache()` to load, before it is stored,
-    what its views will ask for."""
-    url_path = root.url_path + "/".join(path_components) + "/"
-    digest = hashlib.blake2b(url_path.encode(), digest_size=16).hexdigest()
-    key = f"lms:route:{page_tree_token()}:{digest}"
+def _cached_page(key: str, load) -> Page | None:
+    """The page under `key`, or `load()`'s (prepared with its `prepare_for_cache()`, if the
+    class has one, so that what its views ask for is stored with it)."""
     page = cache.get(key)
     if page is None:
-        page = (
+        page = load()
+        if page is None:
+            return None
+        prepare = getattr(page, "prepare_for_cache", None)
+        if prepare is not None:
+            prepare()
+        cache.set(key, page, CACHE_SECONDS)
+    return page
+
+
+def page_for_url_path(root: Page, path_components: list[str]) -> Page | None:
+    """The specific page at `path_components` below `root`, in one indexed query when it is
+    not cached."""
+    url_path = root.url_path + "/".join(path_components) + "/"
+    digest = hashlib.blake2b(url_path.encode(), digest_size=16).hexdigest()
+    return _cached_page(
+        f"lms:route:{page_tree_token()}:{digest}",
+        lambda: (
             Page.objects.filter(
                 slug=path_components[-1],
                 depth=root.depth + len(path_components),
@@ -57,30 +70,17 @@ def page_for_url_path(root: Page, path_components: list[str]) -> Page | None:
             )
             .specific()
             .first()
-        )
-        if page is None:
-            return None
-        prepare = getattr(page, "prepare_for_cache", None)
-        if prepare is not None:
-            prepare()
-        cache.set(key, page, CACHE_SECONDS)
-    return page
+        ),
+    )
 
 
 def live_page_by_id(model: type[Page], pk: int) -> Page | None:
-    """The live `model` page with this id, from the cache when it is there (prepared as in
-    `page_for_url_path`); None when there is no such live page."""
-    key = f"lms:page:{page_tree_token()}:{model._meta.label_lower}:{int(pk)}"
-    page = cache.get(key)
-    if page is None:
-        page = model.objects.live().filter(pk=pk).first()
-        if page is None:
-            return None
-        prepare = getattr(page, "prepare_for_cache", None)
-        if prepare is not None:
-            prepare()
-        cache.set(key, page, CACHE_SECONDS)
-    return page
+    """The live `model` page with this id (None when there is none), from the cache when it
+    is there."""
+    return _cached_page(
+        f"lms:page:{page_tree_token()}:{model._meta.label_lower}:{int(pk)}",
+        lambda: model.objects.live().filter(pk=pk).first(),
+    )
 
 
 def connect_signals() -> None:

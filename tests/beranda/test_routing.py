@@ -58,11 +58,16 @@ def _viewed(client, url):
     return response
 
 
-def test_cached_page_unpublished_later_is_not_found_at_once(client, learner):
-    course = make_course("RUT-04", modules=(2,))
-    lesson = course_lessons(course)[0]
+def _enrolled(client, learner, code: str, modules=(2,)):
+    """A course the signed-in learner is enrolled in, and its first lesson."""
+    course = make_course(code, modules=modules)
     enrollment_create(user=learner, course=course)
     client.force_login(learner)
+    return course, course_lessons(course)[0]
+
+
+def test_cached_page_unpublished_later_is_not_found_at_once(client, learner):
+    _course, lesson = _enrolled(client, learner, "RUT-04")
     url = lesson.url
     _viewed(client, url)  # now in the router's cache
 
@@ -72,10 +77,7 @@ def test_cached_page_unpublished_later_is_not_found_at_once(client, learner):
 
 
 def test_cached_page_renamed_or_edited_shows_the_new_version(client, learner):
-    course = make_course("RUT-05", modules=(2,))
-    lesson = course_lessons(course)[0]
-    enrollment_create(user=learner, course=course)
-    client.force_login(learner)
+    course, lesson = _enrolled(client, learner, "RUT-05")
     old_url = lesson.url
     _viewed(client, old_url)
     _viewed(client, course.url)
@@ -94,10 +96,7 @@ def test_cached_page_renamed_or_edited_shows_the_new_version(client, learner):
 
 
 def test_cached_page_moved_to_another_module(client, learner):
-    course = make_course("RUT-06", modules=(2, 1))
-    lesson = course_lessons(course)[0]
-    enrollment_create(user=learner, course=course)
-    client.force_login(learner)
+    course, lesson = _enrolled(client, learner, "RUT-06", modules=(2, 1))
     old_url = lesson.url
     _viewed(client, old_url)
 
