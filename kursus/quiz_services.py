@@ -6,7 +6,7 @@ import random
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -326,6 +326,29 @@ QUIZ_FIELDS_FOR_GRADING = ("id", "path", "depth", "pass_mark", "required_for_com
 
 
 @transaction.atomic
+def _scores_store(rows: list[AttemptQuestion]) -> None:
+    """Each graded row's score in one UPDATE ... CASE. The same statement as
+    `bulk_update(rows, ["score"])`, written directly: the ORM takes several milliseconds to
+    build its CASE expression for twenty rows, on the request a whole class sends at once."""
+    if not rows:
+        return
+    field = AttemptQuestion._meta.get_field("score")
+    qn = connection.ops.quote_name
+    pk = qn(AttemptQuestion._meta.pk.column)
+    params: list = []
+    for row in rows:
+        params += [row.pk, field.get_db_prep_save(row.score, connection)]
+    params += [row.pk for row in rows]
+    whens = " ".join(["WHEN %s THEN %s"] * len(rows))
+    marks = ", ".join(["%s"] * len(rows))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {qn(AttemptQuestion._meta.db_table)} SET {qn(field.column)} = "  # noqa: S608 - names quoted, values bound
+            f"CASE {pk} {whens} END WHERE {pk} IN ({marks})",
+            params,
+        )
+
+
 def quiz_attempt_submit(*, attempt_id: int, expired: bool = False) -> QuizAttempt:
     """Grade an attempt once. A double click, a retried request, or the expiry job racing the
     learner finds it graded and changes nothing."""
@@ -357,7 +380,7 @@ def quiz_attempt_submit(*, attempt_id: int, expired: bool = False) -> QuizAttemp
             row.points,
         )
         total += row.score
-    AttemptQuestion.objects.bulk_update(rows, ["score"])
+    _scores_store(rows)
     overdue = attempt_is_overdue(attempt, now)
     attempt.status = (
         QuizAttempt.Status.EXPIRED if (expired or overdue) else QuizAttempt.Status.SUBMITTED

@@ -431,3 +431,32 @@ def test_start_autosave_submit_queries_do_not_grow_with_the_bank(
 # Measured once (the quiz knows its course after the first attempt); the parametrised test
 # above holds them for both bank sizes.
 EXPECTED_QUERIES = (12, 2, 7)
+
+
+def test_submit_stores_each_question_score_exactly(learner, course, category):
+    """Partial credit per question is kept as graded (item analysis reads it back)."""
+    quiz = make_quiz(
+        course,
+        questions=[
+            make_question(category, "multiple", points=3, title="M"),
+            make_question(category, "single", points=2, title="S"),
+            make_question(category, "short", title="K"),
+        ],
+        kind="pretest",
+    )
+    attempt = quiz_attempt_start(user=learner, quiz=quiz)
+    by_title = {row.question.title: row for row in attempt.questions.select_related("question")}
+    right_half = next(
+        o.pk for o in by_title["M"].question.options.all() if o.fraction == Decimal("0.5")
+    )
+    quiz_answer_save(attempt=attempt, position=by_title["M"].position, response=[right_half])
+    wrong = next(o.pk for o in by_title["S"].question.options.all() if o.fraction == 0)
+    quiz_answer_save(attempt=attempt, position=by_title["S"].position, response=wrong)
+    quiz_answer_save(attempt=attempt, position=by_title["K"].position, response=" BAWASLU ")
+
+    quiz_attempt_submit(attempt_id=attempt.pk)
+
+    scores = {row.question.title: row.score for row in attempt.questions.select_related("question")}
+    assert scores == {"M": Decimal("1.5"), "S": Decimal("0"), "K": Decimal("1")}
+    attempt.refresh_from_db()
+    assert attempt.score == Decimal("2.5")
