@@ -131,9 +131,11 @@ def course_structure_changed(course_id: int) -> None:
 def _course_structure(course: CoursePage) -> tuple[list[dict], list[dict], list[dict]]:
     """The live modules, lessons and quizzes of a course as plain rows, in tree order. The same
     for every learner, so kept in the cache until the course's pages change."""
-    version = cache.get_or_set(_structure_version_key(course.pk), 1, None)
-    key = f"lms:outline:{course.pk}:{version}"
-    rows = cache.get(key)
+    version_key, key = _structure_version_key(course.pk), f"lms:outline:{course.pk}"
+    found = cache.get_many([version_key, key])  # one round trip; the entry carries its version
+    version = found.get(version_key) or cache.get_or_set(version_key, 1, None)
+    entry = found.get(key)
+    rows = entry[1] if entry is not None and entry[0] == version else None
     if rows is None:
         modules = list(
             ModulePage.objects.live()
@@ -163,7 +165,7 @@ def _course_structure(course: CoursePage) -> tuple[list[dict], list[dict], list[
             )
         )
         rows = (modules, lessons, quizzes)
-        cache.set(key, rows, OUTLINE_CACHE_SECONDS)
+        cache.set(key, (version, rows), OUTLINE_CACHE_SECONDS)
     return rows
 
 

@@ -1,10 +1,11 @@
 """The page a URL names, from the cache: one cache read instead of two queries (the page and
 its specific row) on every page view.
 
-Entries live under a token for the whole page tree, replaced whenever any page is saved,
-published, unpublished, moved or deleted: editors change pages seldom, learners read them
-all day. The token is random, so an entry stored by a request that read the old tree can
-never match again, and it is replaced once more when the change commits.
+Each entry carries a token for the whole page tree, replaced whenever any page is saved,
+published, unpublished, moved or deleted (editors change pages seldom, learners read them all
+day); an entry whose token is not the current one is not used. The token is random, so an
+entry stored by a request that read the old tree can never match again, and it is replaced
+once more when the change commits.
 """
 
 import hashlib
@@ -41,16 +42,20 @@ def page_tree_changed(**kwargs) -> None:
 
 def _cached_page(key: str, load) -> Page | None:
     """The page under `key`, or `load()`'s (prepared with its `prepare_for_cache()`, if the
-    class has one, so that what its views ask for is stored with it)."""
-    page = cache.get(key)
+    class has one, so that what its views ask for is stored with it). The entry carries the
+    tree token it was read under; token and entry come in one round trip."""
+    found = cache.get_many([TREE_TOKEN_KEY, key])
+    token = found.get(TREE_TOKEN_KEY) or page_tree_token()
+    entry = found.get(key)
+    if entry is not None and entry[0] == token:
+        return entry[1]
+    page = load()
     if page is None:
-        page = load()
-        if page is None:
-            return None
-        prepare = getattr(page, "prepare_for_cache", None)
-        if prepare is not None:
-            prepare()
-        cache.set(key, page, CACHE_SECONDS)
+        return None
+    prepare = getattr(page, "prepare_for_cache", None)
+    if prepare is not None:
+        prepare()
+    cache.set(key, (token, page), CACHE_SECONDS)
     return page
 
 
@@ -60,7 +65,7 @@ def page_for_url_path(root: Page, path_components: list[str]) -> Page | None:
     url_path = root.url_path + "/".join(path_components) + "/"
     digest = hashlib.blake2b(url_path.encode(), digest_size=16).hexdigest()
     return _cached_page(
-        f"lms:route:{page_tree_token()}:{digest}",
+        f"lms:route:{digest}",
         lambda: (
             Page.objects.filter(
                 slug=path_components[-1],
@@ -78,7 +83,7 @@ def live_page_by_id(model: type[Page], pk: int) -> Page | None:
     """The live `model` page with this id (None when there is none), from the cache when it
     is there."""
     return _cached_page(
-        f"lms:page:{page_tree_token()}:{model._meta.label_lower}:{int(pk)}",
+        f"lms:page:{model._meta.label_lower}:{int(pk)}",
         lambda: model.objects.live().filter(pk=pk).first(),
     )
 

@@ -33,14 +33,17 @@ def forget_sites(**kwargs) -> None:
 
 def site_for_request(request) -> Site | None:
     hostname = split_domain_port(request._get_raw_host())[0]
-    key = f"lms:site:{_version()}:{hostname}:{request.get_port()}"
-    site = cache.get(key)
+    key = f"lms:site:{hostname}:{request.get_port()}"
+    found = cache.get_many([VERSION_KEY, key])  # one round trip; the entry carries its version
+    version = found.get(VERSION_KEY) or _version()
+    entry = found.get(key)
+    if entry is not None and entry[0] == version:
+        return entry[1]
+    site = Site._find_for_request(request)
     if site is None:
-        site = Site._find_for_request(request)
-        if site is None:
-            return None
-        site.root_page.specific  # noqa: B018 - load it now, so that it is cached with the site
-        cache.set(key, site, CACHE_SECONDS)
+        return None
+    site.root_page.specific  # noqa: B018 - load it now, so that it is cached with the site
+    cache.set(key, (version, site), CACHE_SECONDS)
     return site
 
 
