@@ -9,6 +9,7 @@ import os
 
 from celery import shared_task
 from django.conf import settings
+from django.db import close_old_connections
 
 from . import services
 from .archives import certificate_archive_build
@@ -37,6 +38,11 @@ def _gc_freeze_once() -> None:
     max_retries=3,
 )
 def certificate_render_task(self, certificate_id: int, generation: int) -> str:
+    if not self.request.is_eager:
+        # What Django does around each request: drop a connection that broke or outlived
+        # CONN_MAX_AGE. It matters once workers keep connections across tasks
+        # (CELERY_DB_REUSE_MAX); otherwise Celery has closed it already.
+        close_old_connections()
     try:
         cert = services.certificate_render(certificate_id=certificate_id, generation=generation)
     except Exception as exc:
