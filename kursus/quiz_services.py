@@ -325,7 +325,6 @@ ATTEMPT_FIELDS = ("id", "user_id", "quiz_id", "number", "status", "deadline", "m
 QUIZ_FIELDS_FOR_GRADING = ("id", "path", "depth", "pass_mark", "required_for_completion", "review")
 
 
-@transaction.atomic
 def _scores_store(rows: list[AttemptQuestion]) -> None:
     """Each graded row's score in one UPDATE ... CASE. The same statement as
     `bulk_update(rows, ["score"])`, written directly: the ORM takes several milliseconds to
@@ -349,6 +348,7 @@ def _scores_store(rows: list[AttemptQuestion]) -> None:
         )
 
 
+@transaction.atomic
 def quiz_attempt_submit(*, attempt_id: int, expired: bool = False) -> QuizAttempt:
     """Grade an attempt once. A double click, a retried request, or the expiry job racing the
     learner finds it graded and changes nothing."""
