@@ -600,6 +600,7 @@ JP_ORDERS = {
     "nama": ("full_name", "employee_id"),
     "unit": ("unit_path", "full_name", "employee_id"),
 }
+SMALL_SUBTREE = 5_000
 JP_FIELDS = (
     "employee_id",
     "user_id",
@@ -620,9 +621,15 @@ def jp_list_queryset(
     refresh: SummaryRefresh | None,
     below_only: bool = True,
     order: str = "jp",
+    subtree_people: int | None = None,
 ) -> QuerySet:
     """Active employees of `unit`'s subtree with their JP for the year (as dicts), those under
-    the target only unless `below_only` is False."""
+    the target only unless `below_only` is False.
+
+    `subtree_people` (the number of people of the subtree, from the report's figures) lets a
+    small subtree be read by its path and sorted (at most SMALL_SUBTREE rows), rather than by
+    walking the whole year in the list's order until a page of them turns up, which the
+    planner would otherwise pick for a short first page."""
     ordering = JP_ORDERS.get(order, JP_ORDERS["jp"])
     people = ReportFilters(
         year=filters.year, employment_type=filters.employment_type, position=filters.position
@@ -633,6 +640,11 @@ def jp_list_queryset(
             qs = qs.filter(employment_type=filters.employment_type)
         if filters.position:
             qs = qs.filter(position=filters.position)
+        if subtree_people is not None and subtree_people <= SMALL_SUBTREE:
+            first = ordering[0].lstrip("-")
+            key = Coalesce(F(first), F(first))  # the same value, but no index yields its order
+            key = key.desc() if ordering[0].startswith("-") else key.asc()
+            ordering = (key, *ordering[1:])
     else:
         qs = employee_base(unit=unit, filters=filters).annotate(
             employee_id=F("id"),

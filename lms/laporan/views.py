@@ -175,7 +175,12 @@ def jp_compliance(request, code: str):
     order = request.GET.get("urut", "jp")
     report = unit_report(unit=unit, filters=filters, refresh=refresh)
     qs = jp_list_queryset(
-        unit=unit, filters=filters, refresh=refresh, below_only=below_only, order=order
+        unit=unit,
+        filters=filters,
+        refresh=refresh,
+        below_only=below_only,
+        order=order,
+        subtree_people=report.figures.employees,
     )
     paginator = Paginator(qs, PER_PAGE)
     count = jp_list_count(report=report, refresh=refresh, below_only=below_only)
