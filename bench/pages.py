@@ -202,6 +202,7 @@ def run_load(clients: list[Client], paths, method: str, seconds: float) -> dict:
         "p95_ms": p95 * 1000,
         "errors": sum(errors),
         "statuses": merged,
+        "per_client": [len(lat) for lat in latencies],
     }
 
 
@@ -388,6 +389,10 @@ def main() -> None:
         figures.update(
             {
                 "mark_done_lessons_recorded": done_after - done_before,
+                # A client that got past the end of the walk starts again on done lessons.
+                "mark_done_lessons_expected": sum(
+                    min(n, len(walk)) for n in results["mark_done"]["per_client"]
+                ),
                 "mark_done_walk_length": len(walk),
                 "errors": sum(r["errors"] for r in results.values()),
                 "statuses": {
