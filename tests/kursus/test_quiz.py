@@ -172,7 +172,9 @@ def test_submit_twice_grades_once(learner, course, category):
     assert QuizAttempt.objects.filter(user=learner, quiz=quiz).count() == 1
 
 
-@pytest.mark.django_db(transaction=True)  # autocommit, as under gunicorn: no test transaction
+# Autocommit, as under gunicorn (no test transaction); serialized rollback leaves the database
+# as the real-worker tests that follow expect it.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_double_clicked_submit_over_http_counts_once(client, learner, course, category):
     quiz = make_quiz(course, questions=[make_question(category)], kind="pretest")
     attempt = quiz_attempt_start(user=learner, quiz=quiz)
