@@ -3,8 +3,9 @@ queries, whatever the size of the course or the number of learners."""
 
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db.models import Sum
+
+from lms.cache import stamped_get, stamps_replace
 
 from .models import (
     CoursePage,
@@ -122,51 +123,49 @@ def _structure_version_key(course_id: int) -> str:
 
 def course_structure_changed(course_id: int) -> None:
     """Called when a page of the course is published, unpublished, moved or deleted."""
-    try:
-        cache.incr(_structure_version_key(course_id))
-    except ValueError:
-        cache.set(_structure_version_key(course_id), 2, None)
+    stamps_replace([_structure_version_key(course_id)])
+
+
+def _course_structure_rows(course: CoursePage) -> tuple[list[dict], list[dict], list[dict]]:
+    modules = list(
+        ModulePage.objects.live()
+        .child_of(course)
+        .order_by("path")
+        .values("id", "title", "summary", "path")
+    )
+    lessons = list(
+        LessonPage.objects.live()
+        .descendant_of(course)
+        .order_by("path")
+        .values("id", "title", "url_path", "duration_minutes", "path")
+    )
+    quizzes = list(
+        QuizPage.objects.live()
+        .descendant_of(course)
+        .order_by("path")
+        .values(
+            "id",
+            "title",
+            "url_path",
+            "path",
+            "kind",
+            "required_for_completion",
+            "pass_mark",
+            "grading",
+        )
+    )
+    return modules, lessons, quizzes
 
 
 def _course_structure(course: CoursePage) -> tuple[list[dict], list[dict], list[dict]]:
     """The live modules, lessons and quizzes of a course as plain rows, in tree order. The same
     for every learner, so kept in the cache until the course's pages change."""
-    version_key, key = _structure_version_key(course.pk), f"lms:outline:{course.pk}"
-    found = cache.get_many([version_key, key])  # one round trip; the entry carries its version
-    version = found.get(version_key) or cache.get_or_set(version_key, 1, None)
-    entry = found.get(key)
-    rows = entry[1] if entry is not None and entry[0] == version else None
-    if rows is None:
-        modules = list(
-            ModulePage.objects.live()
-            .child_of(course)
-            .order_by("path")
-            .values("id", "title", "summary", "path")
-        )
-        lessons = list(
-            LessonPage.objects.live()
-            .descendant_of(course)
-            .order_by("path")
-            .values("id", "title", "url_path", "duration_minutes", "path")
-        )
-        quizzes = list(
-            QuizPage.objects.live()
-            .descendant_of(course)
-            .order_by("path")
-            .values(
-                "id",
-                "title",
-                "url_path",
-                "path",
-                "kind",
-                "required_for_completion",
-                "pass_mark",
-                "grading",
-            )
-        )
-        rows = (modules, lessons, quizzes)
-        cache.set(key, (version, rows), OUTLINE_CACHE_SECONDS)
-    return rows
+    return stamped_get(
+        [_structure_version_key(course.pk)],
+        f"lms:outline:{course.pk}",
+        lambda: _course_structure_rows(course),
+        OUTLINE_CACHE_SECONDS,
+    )
 
 
 def course_outline(

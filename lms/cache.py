@@ -27,3 +27,39 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+
+def stamped_get(stamp_keys, key: str, build, timeout: int):
+    """The value cached under `key` if it was built under the current values of `stamp_keys`,
+    else `build()`'s (stored unless None). Stamps and entry come in one round trip.
+
+    A stamp is a random token that `stamps_replace` swaps whenever what it covers changes;
+    random, not a counter, so that an evicted stamp can never make a stale entry match again,
+    and an entry built by a request that read the old stamp is never used."""
+    from django.core.cache import cache
+
+    found = cache.get_many([*stamp_keys, key])
+    stamps = tuple(found.get(k) for k in stamp_keys)
+    entry = found.get(key)
+    if entry is not None and entry[0] == stamps:
+        return entry[1]
+    value = build()
+    if value is not None:
+        cache.set(key, (stamps, value), timeout)
+    return value
+
+
+def stamps_replace(keys) -> None:
+    """Swap these stamps now and again once the current transaction commits: a request that
+    read the rows before the commit may have built its entry under the first new stamp."""
+    import secrets
+
+    from django.core.cache import cache
+    from django.db import transaction
+
+    def replace():
+        cache.set_many({key: secrets.token_hex(8) for key in keys}, timeout=None)
+
+    replace()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(replace)

@@ -12,10 +12,11 @@ import hashlib
 import secrets
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page, get_page_models
 from wagtail.signals import post_page_move
+
+from lms.cache import stamped_get, stamps_replace
 
 TREE_TOKEN_KEY = "lms:page-tree-token"  # noqa: S105 - a cache key
 CACHE_SECONDS = 300
@@ -30,33 +31,22 @@ def page_tree_token() -> str:
     return token
 
 
-def _replace_token() -> None:
-    cache.set(TREE_TOKEN_KEY, secrets.token_hex(8), None)
-
-
 def page_tree_changed(**kwargs) -> None:
-    _replace_token()
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(_replace_token)
+    stamps_replace([TREE_TOKEN_KEY])
 
 
 def _cached_page(key: str, load) -> Page | None:
     """The page under `key`, or `load()`'s (prepared with its `prepare_for_cache()`, if the
-    class has one, so that what its views ask for is stored with it). The entry carries the
-    tree token it was read under; token and entry come in one round trip."""
-    found = cache.get_many([TREE_TOKEN_KEY, key])
-    token = found.get(TREE_TOKEN_KEY) or page_tree_token()
-    entry = found.get(key)
-    if entry is not None and entry[0] == token:
-        return entry[1]
-    page = load()
-    if page is None:
-        return None
-    prepare = getattr(page, "prepare_for_cache", None)
-    if prepare is not None:
-        prepare()
-    cache.set(key, (token, page), CACHE_SECONDS)
-    return page
+    class has one, so that what its views ask for is stored with it), under the tree token."""
+
+    def build():
+        page = load()
+        prepare = getattr(page, "prepare_for_cache", None)
+        if prepare is not None:
+            prepare()
+        return page
+
+    return stamped_get([TREE_TOKEN_KEY], key, build, CACHE_SECONDS)
 
 
 def page_for_url_path(root: Page, path_components: list[str]) -> Page | None:
