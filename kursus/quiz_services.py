@@ -37,10 +37,6 @@ class AttemptClosed(QuizError):
 GRACE = timedelta(seconds=30)
 
 
-def quiz_course(quiz: QuizPage) -> CoursePage:
-    return quiz.course
-
-
 def _draw_questions(quiz: QuizPage, rng: random.Random) -> list[Question]:
     """The attempt's questions: the chosen ones and a fresh random draw per category slot."""
     slots = list(quiz.slots.all().order_by("sort_order"))
@@ -161,7 +157,7 @@ def quiz_attempt_start(*, user, quiz: QuizPage, rng: random.Random | None = None
             quiz_attempt_submit(attempt_id=open_attempt.pk, expired=True)
         else:
             return open_attempt
-    course = quiz_course(quiz)
+    course = quiz.course
     reason = quiz_locked_reason(user=user, quiz=quiz, course=course)
     if reason:
         raise QuizError(reason)
@@ -398,7 +394,7 @@ def quiz_attempt_submit(*, attempt_id: int, expired: bool = False) -> QuizAttemp
 def _complete_course_if_done(attempt: QuizAttempt) -> None:
     from .services import course_complete_if_done
 
-    course = quiz_course(attempt.quiz)
+    course = attempt.quiz.course
     enrollment = (
         Enrollment.objects.select_for_update()
         .filter(user=attempt.user_id, course=course, status=Enrollment.Status.ACTIVE)

@@ -31,7 +31,6 @@ from .quiz_services import (
     quiz_answer_save_own,
     quiz_attempt_start,
     quiz_attempt_submit,
-    quiz_course,
     quiz_locked_reason,
 )
 from .selectors import course_outline, enrollment_get, outline_with_grades
@@ -47,7 +46,7 @@ def quiz_serve(request, *, quiz: QuizPage):
     """The quiz's own page: what it is, the learner's attempts and grade, and the way in."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    course = quiz_course(quiz)
+    course = quiz.course
     outline = course_outline(
         course=course, user=request.user, root_url_path=_root_url_path(request)
     )
@@ -251,7 +250,7 @@ def attempt_result(request, attempt_id: int):
         return redirect("kursus:attempt", attempt_id=attempt.pk)
     reveal = review_level(attempt)
     quiz = attempt.quiz
-    course = quiz_course(quiz)
+    course = quiz.course
     enrollment = enrollment_get(user=request.user, course=course)
     return TemplateResponse(
         request,
