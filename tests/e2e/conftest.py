@@ -145,7 +145,8 @@ class Shooter:
 # Two animation frames: the layout for the new width is done.
 SETTLED_SCRIPT = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 
-# The elements wider than the window, innermost first: what makes a phone scroll sideways.
+# The elements wider than the window (the last eight in document order, so the deepest of a
+# nested run): what makes a phone scroll sideways.
 OVERFLOW_SCRIPT = """() => {
   const width = document.documentElement.clientWidth;
   if (document.documentElement.scrollWidth <= width + 1) return [];
