@@ -68,8 +68,21 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+RESULTS_DIR = ROOT / "var" / "bench-results"
+
+
+def last_result(scenario: str, size: str, database: str) -> dict | None:
+    """The JSON line of the last run of `scenario` at `size` on this machine's `database`
+    vendor, or None: what a large run compares itself with (its medium run)."""
+    path = RESULTS_DIR / f"{scenario}-{size}-{database}.json"
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+
+
 def emit(scenario: str, size: str, figures: dict) -> None:
-    """The one JSON line every scenario ends with."""
+    """The one JSON line every scenario ends with, also kept in var/bench-results/."""
     from django.db import connection
 
     line = {
@@ -79,4 +92,7 @@ def emit(scenario: str, size: str, figures: dict) -> None:
         "python": platform.python_version(),
         **{k: (round(v, 4) if isinstance(v, float) else v) for k, v in figures.items()},
     }
-    print(json.dumps(line, ensure_ascii=False))
+    text = json.dumps(line, ensure_ascii=False)
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    (RESULTS_DIR / f"{scenario}-{size}-{connection.vendor}.json").write_text(text + "\n")
+    print(text)

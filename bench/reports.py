@@ -18,7 +18,9 @@ service in a child process, as a worker would, with that process's peak RSS.
 
 Targets: each page's `<page>_vs_floor` below 1 at medium size; at large size each page at
 most 1.5 x its medium time; equal query counts at every size; the export of 100,000 rows under
-60 s and 300 MB.
+60 s and 300 MB. A large run reads the last medium run's line from var/bench-results/ (every
+scenario keeps its last line there) and adds `<page>_vs_medium` and `<page>_queries_as_medium`;
+run medium first, on the same machine and code.
 """
 
 import os
@@ -34,6 +36,7 @@ from .harness import ROOT, django_setup, emit, parse_args, timer
 
 SIZES = {"small": 5, "medium": 7, "large": 7}  # timed requests per page
 WRITERS = 4
+TARGET_LARGE_VS_MEDIUM = 1.5
 WRITES_PER_WRITER = {"small": 50, "medium": 300, "large": 300}
 
 
@@ -237,6 +240,33 @@ def _export(connection, year: int) -> dict:
     }
 
 
+def _targets(size: str, figures: dict, pages: list[str], vendor: str) -> dict:
+    """The issue's targets for this size. A large run compares each page with the last
+    medium run on this machine (var/bench-results/, written by that run's emit): time at
+    most 1.5 x, the same query count."""
+    from .harness import last_result
+
+    met = figures["summary_mismatches"] == 0 and figures["writer_errors"] == 0
+    met = met and figures["export_seconds"] < 60 and figures["export_peak_rss_mb"] < 300
+    out: dict = {}
+    if size == "large":
+        medium = last_result("reports", "medium", vendor)
+        out["medium_run_found"] = medium is not None
+        met = met and medium is not None
+        for name in pages:
+            if medium is None:
+                break
+            ratio = figures[f"{name}_seconds"] / medium[f"{name}_seconds"]
+            same = figures[f"{name}_queries"] == medium[f"{name}_queries"]
+            out[f"{name}_vs_medium"] = ratio
+            out[f"{name}_queries_as_medium"] = same
+            met = met and ratio <= TARGET_LARGE_VS_MEDIUM and same
+    else:
+        met = met and all(figures[f"{name}_vs_floor"] < 1 for name in pages)
+    out["target_met"] = met
+    return out
+
+
 def main() -> None:
     if len(sys.argv) == 3 and sys.argv[1] == "--export-child":
         django_setup()
@@ -311,6 +341,7 @@ def main() -> None:
         if errors:
             figures["writer_error"] = errors[0][:200]
         figures.update(_export(connection, year))
+    figures.update(_targets(args.size, figures, list(pages), connection.vendor))
     emit("reports", args.size, figures)
 
 
