@@ -168,6 +168,12 @@ def _course_structure(course: CoursePage) -> tuple[list[dict], list[dict], list[
     )
 
 
+def course_quiz_rows(course: CoursePage) -> list[dict]:
+    """The course's live quizzes as plain rows (id, title, kind, grading, pass mark, ...), in
+    tree order, from the cached structure: no query while the course is unchanged."""
+    return _course_structure(course)[2]
+
+
 def course_outline(
     *, course: CoursePage, user=None, root_url_path: str | None = None
 ) -> CourseOutline:

@@ -19,6 +19,10 @@ def certificate_list_for_user(*, user) -> QuerySet[Certificate]:
     return Certificate.objects.filter(CURRENT, user=user).order_by("-issued_on", "-pk")
 
 
+# The labels once: get_status_display() translates every choice's label on each call.
+STATUS_LABELS = dict(Certificate.Status.choices)
+
+
 def certificate_links(*, user_ids, course_ids) -> dict[tuple[int, int], dict]:
     """For a report: the certificate in force of each (user id, course id) pair, as
     {"number", "status", "status_label", "url"}, in one query. `url` is the download link
@@ -31,7 +35,7 @@ def certificate_links(*, user_ids, course_ids) -> dict[tuple[int, int], dict]:
         out[(cert.user_id, cert.course_id)] = {
             "number": cert.number,
             "status": cert.status,
-            "status_label": cert.get_status_display(),
+            "status_label": STATUS_LABELS.get(cert.status, cert.status),
             "url": cert.download_path if cert.has_file else None,
             "verify_url": cert.verification_path,
         }
