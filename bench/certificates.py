@@ -22,10 +22,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
-from .harness import ROOT, emit, parse_args
+from .harness import ROOT, emit, parse_args, throwaway_database
 
 # (floor renders, certificates for one worker, certificates for two workers)
 SIZES = {"small": (15, 30, 30), "medium": (100, 2000, 400), "large": (100, 400, 10_000)}
@@ -55,25 +54,6 @@ def setup_environment(tmp: Path) -> dict:
 
     django.setup()
     return env
-
-
-@contextmanager
-def bench_database():
-    """A database of our own (lms_cert_bench_<pid> on PostgreSQL), migrated, then dropped."""
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        connection.settings_dict["TEST"]["NAME"] = str(
-            ROOT / "var" / f"bench-cert-{os.getpid()}.sqlite3"
-        )
-    else:
-        connection.settings_dict["TEST"]["NAME"] = f"lms_cert_bench_{os.getpid()}"
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
-        yield connection
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def database_url(connection) -> str:
@@ -275,7 +255,7 @@ def main() -> None:
     settings.LMS_CERT_SIGNING_P12 = Path(env["LMS_CERT_SIGNING_P12"])
     settings.MEDIA_ROOT = env["DJANGO_MEDIA_ROOT"]
 
-    with bench_database() as connection:
+    with throwaway_database("cert_bench") as connection:
         from lms.celery import app
         from lms.organisasi.models import OrgUnit
         from sertifikat.models import Certificate

@@ -33,10 +33,14 @@ def django_setup(**env) -> None:
 
 
 @contextmanager
-def throwaway_database():
-    """Create and migrate a database of our own; drop it afterwards, whatever happens. The
-    cache is emptied first: entries of an earlier run's database (users, pages, outlines under
-    the same ids) must not answer for this one's, so give benchmarks a cache of their own."""
+def throwaway_database(name: str = "bench", keep: str = ""):
+    """Create and migrate a database of our own (lms_<name>_<pid> on PostgreSQL, or
+    var/<name>-<pid>.sqlite3); drop it afterwards, whatever happens. The cache is emptied
+    first: entries of an earlier run's database (users, pages, outlines under the same ids)
+    must not answer for this one's, so give benchmarks a cache of their own.
+
+    With `keep`, the database of that name is created if missing and never dropped, so that a
+    data set that takes most of an hour to generate is generated once and measured again."""
     from django.core.cache import cache
     from django.db import connection
 
@@ -44,16 +48,22 @@ def throwaway_database():
 
     if connection.vendor == "sqlite":
         connection.settings_dict["TEST"]["NAME"] = str(
-            ROOT / "var" / f"bench-{os.getpid()}.sqlite3"
+            ROOT / "var" / f"{name}-{keep or os.getpid()}.sqlite3"
         )
     else:
-        connection.settings_dict["TEST"]["NAME"] = f"lms_bench_{os.getpid()}"
+        connection.settings_dict["TEST"]["NAME"] = keep or f"lms_{name}_{os.getpid()}"
     old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    connection.creation.create_test_db(
+        verbosity=0, autoclobber=not keep, serialize=False, keepdb=bool(keep)
+    )
     try:
         yield connection
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        connection.close()
+        if keep:
+            connection.settings_dict["NAME"] = old_name
+        else:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 @contextmanager

@@ -733,13 +733,12 @@ def jp_rows(rows: list[dict], *, year: int) -> list[dict]:
         .order_by("completed_at")
     ):
         done.setdefault(credit.user_id, []).append(f"{credit.course.code} ({credit.jp} JP)")
-    labels = dict(Employee.EmploymentType.choices)
     target = jp_target()
     return [
         {
             **row,
             "unit": units.get(row["unit_id"], ""),
-            "employment_type_label": labels.get(row["employment_type"], ""),
+            "employment_type_label": EMPLOYMENT_TYPE_LABELS.get(row["employment_type"], ""),
             "shortfall": max(0, target - row["jp"]),
             "done": done.get(row["user_id"], []),
         }
