@@ -302,6 +302,7 @@ def generate(
                     "last_activity_at",
                     "completed_at",
                     "withdrawn_at",
+                    "unit_id",
                 ],
             ),
             "progress": _Writer(
@@ -377,6 +378,7 @@ def generate(
                         done_at if k else None,
                         done_at if complete else None,
                         None,
+                        units[i % len(units)],
                     )
                 )
                 enr_id += 1

@@ -4,6 +4,7 @@ changes nothing the second time."""
 import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -209,7 +210,8 @@ def assignment_create(
 def assignment_apply(*, assignment: MandatoryAssignment) -> int:
     """Enrol every employee the assignment covers who is not enrolled yet; mark existing
     enrolments mandatory with the due date. Returns how many enrolments were created."""
-    user_ids = set(_employees_for(assignment).values_list("user_id", flat=True))
+    units = dict(_employees_for(assignment).values_list("user_id", "unit_id"))
+    user_ids = set(units)
     existing = dict(
         Enrollment.objects.filter(course=assignment.course, user_id__in=user_ids).values_list(
             "user_id", "id"
@@ -227,11 +229,36 @@ def assignment_apply(*, assignment: MandatoryAssignment) -> int:
             course=assignment.course,
             assignment=assignment,
             due_date=assignment.due_date,
+            unit_id=units[uid],
         )
         for uid in user_ids - set(existing)
     ]
     Enrollment.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
     return len(new)
+
+
+def employee_placed(*, employee: Employee) -> int:
+    """Someone joined a unit or moved to another: their enrolments follow them into the
+    reports of the new unit, and they get its mandatory courses. Returns how many enrolments
+    the assignments created."""
+    enrollment_units_sync(user_ids=[employee.user_id])
+    return assignments_apply_for_employee(employee=employee)
+
+
+def enrollment_units_sync(*, user_ids, batch_size: int = 1000) -> int:
+    """Copy each learner's current unit onto their enrolments (see Enrollment.unit), after
+    employees were moved or created in bulk. Rows already right are not written."""
+    current = Employee.objects.filter(user_id=OuterRef("user_id")).values("unit_id")[:1]
+    ids = sorted(set(user_ids))
+    changed = 0
+    for start in range(0, len(ids), batch_size):
+        changed += (
+            Enrollment.objects.filter(user_id__in=ids[start : start + batch_size])
+            .annotate(current_unit=Subquery(current))
+            .exclude(unit_id=F("current_unit"))
+            .update(unit_id=Subquery(current))
+        )
+    return changed
 
 
 def assignments_apply_for_employee(*, employee: Employee) -> int:
@@ -250,7 +277,11 @@ def assignments_apply_for_employee(*, employee: Employee) -> int:
         _enrollment, was_created = Enrollment.objects.get_or_create(
             user_id=employee.user_id,
             course=assignment.course,
-            defaults={"assignment": assignment, "due_date": assignment.due_date},
+            defaults={
+                "assignment": assignment,
+                "due_date": assignment.due_date,
+                "unit_id": employee.unit_id,
+            },
         )
         created += was_created
     return created

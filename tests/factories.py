@@ -1,3 +1,5 @@
+import datetime
+
 import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -35,13 +37,21 @@ def make_nip(*, birth="19850312", appointed="201003", sex="1", serial=None) -> s
     return f"{birth}{appointed}{sex}{serial:03d}"
 
 
+def unique_nip() -> str:
+    """A NIP no other call in this test session gives: the three-digit serial runs 1-999,
+    then the birth date moves on a day (a serial alone repeats within a long test)."""
+    n = next(_nip_serial)
+    birth = datetime.date(1980, 1, 1) + datetime.timedelta(days=n // 999)
+    return make_nip(birth=birth.strftime("%Y%m%d"), serial=n % 999 + 1)
+
+
 class EmployeeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Employee
 
     user = factory.SubFactory(UserFactory)
     full_name = factory.Faker("name", locale="id_ID")
-    nip = factory.LazyFunction(lambda: make_nip(serial=next(_nip_serial) % 1000 or 1))
+    nip = factory.LazyFunction(unique_nip)
     employment_type = Employee.EmploymentType.PNS
     position = "Staf"
     unit = factory.LazyFunction(lambda: OrgUnit.objects.get(code="32.04"))

@@ -79,6 +79,20 @@ class Enrollment(models.Model):
         verbose_name=_("penugasan wajib"),
     )
     due_date = models.DateField(_("batas waktu"), null=True, blank=True)
+    # The learner's unit, copied from their employee record so that a course report finds the
+    # enrolments of a unit subtree through an index instead of looking up every enrolment's
+    # employee. Kept equal to Employee.unit by the services that place or move people
+    # (`enrollment_units_sync`); the report still checks the employee's current unit.
+    unit = models.ForeignKey(
+        "organisasi.OrgUnit",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=False,
+        related_name="+",
+        verbose_name=_("unit kerja peserta"),
+    )
     lessons_done = models.PositiveIntegerField(_("materi selesai"), default=0)
     progress_percent = models.PositiveSmallIntegerField(_("kemajuan (%)"), default=0)
     next_lesson = models.ForeignKey(
@@ -114,11 +128,26 @@ class Enrollment(models.Model):
                 include=["user", "id"],
                 name="kursus_enrol_course_status",
             ),
+            # A course's enrolments in a unit subtree (the course report at province level).
+            models.Index(
+                fields=["course", "unit"],
+                include=["status", "user", "id"],
+                name="kursus_enrol_course_unit",
+            ),
             models.Index(fields=["user", "status"], name="kursus_enrol_user_status"),
         ]
 
     def __str__(self):
         return f"{self.user} · {self.course_id}"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.unit_id is None:
+            from lms.organisasi.models import Employee
+
+            self.unit_id = (
+                Employee.objects.filter(user_id=self.user_id).values_list("unit_id", flat=True)
+            ).first()
+        super().save(*args, **kwargs)
 
     @property
     def is_mandatory(self) -> bool:

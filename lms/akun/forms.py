@@ -53,6 +53,6 @@ class SignupForm(forms.Form):
             position=self.cleaned_data["position"],
             unit=self.cleaned_data["unit"],
         )
-        from kursus.services import assignments_apply_for_employee
+        from kursus.services import employee_placed
 
-        assignments_apply_for_employee(employee=employee)
+        employee_placed(employee=employee)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .filters import PlainSelect
 from .models import ReportSubscription
 
 
@@ -9,4 +10,5 @@ class SubscriptionForm(forms.Form):
         label=_("Kirim ringkasan unit ini ke email saya"),
         choices=[("", _("Tidak berlangganan")), *ReportSubscription.Frequency.choices],
         required=False,
+        widget=PlainSelect,
     )

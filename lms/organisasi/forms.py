@@ -78,7 +78,7 @@ class EmployeeAdminForm(WagtailAdminModelForm):
             user.is_active = employee.is_active
             user.save(update_fields=["is_active"])
         employee.save()
-        from kursus.services import assignments_apply_for_employee
+        from kursus.services import employee_placed
 
-        assignments_apply_for_employee(employee=employee)
+        employee_placed(employee=employee)
         return employee

@@ -263,6 +263,7 @@ def employee_import_apply(rows: list[Row], *, lookups: dict) -> ImportResult:
         fields = ["full_name", "nip", "employment_type", "position", "unit_id"]
         employees = Employee.objects.in_bulk(list(updates))
         changed_employees = []
+        moved_users = []
         for emp_id, row in updates.items():
             emp = employees[emp_id]
             new_values = {
@@ -272,11 +273,14 @@ def employee_import_apply(rows: list[Row], *, lookups: dict) -> ImportResult:
                 "position": row.position,
                 "unit_id": units[row.unit_code],
             }
+            if emp.unit_id != new_values["unit_id"]:
+                moved_users.append(emp.user_id)
             if any(getattr(emp, f) != v for f, v in new_values.items()):
                 for f, v in new_values.items():
                     setattr(emp, f, v)
                 changed_employees.append(emp)
         Employee.objects.bulk_update(changed_employees, fields, batch_size=BATCH)
+        _sync_enrollment_units(user_ids=moved_users)  # their enrolments move with them
         users = User.objects.in_bulk(
             [uid for uid, email in user_updates.items() if by_email.get(email, (None,))[0] != uid]
         )
@@ -294,6 +298,7 @@ def employee_import_apply(rows: list[Row], *, lookups: dict) -> ImportResult:
     existing_users = {
         email: user_id for email, (user_id, emp_id, _nip) in by_email.items() if emp_id is None
     }
+    profiles_for_accounts = [existing_users[r.email] for r in new_rows if r.email in existing_users]
     to_create_users = [r for r in new_rows if r.email not in existing_users]
     if to_create_users:
         created_users = User.objects.bulk_create(
@@ -333,9 +338,18 @@ def employee_import_apply(rows: list[Row], *, lookups: dict) -> ImportResult:
         ],
         batch_size=BATCH,
     )
+    # A profile attached to an existing account: that account's enrolments get its unit.
+    _sync_enrollment_units(user_ids=profiles_for_accounts)
     result.created = len(new_rows)
     _apply_assignments(units=[units[r.unit_code] for r in rows])
     return result
+
+
+def _sync_enrollment_units(*, user_ids: list[int]) -> None:
+    from kursus.services import enrollment_units_sync as sync
+
+    if user_ids:
+        sync(user_ids=user_ids)
 
 
 def _apply_assignments(*, units: list[int]) -> None:
