@@ -110,7 +110,8 @@ class CourseOutline:
         return before, after
 
 
-def _relative_url(url_path: str, root_url_path: str) -> str:
+def relative_url(url_path: str, root_url_path: str) -> str:
+    """A page's URL below the site root, as {% pageurl %} writes it for a page of this site."""
     return "/" + url_path[len(root_url_path) :]
 
 
@@ -205,7 +206,7 @@ def course_outline(
         item = LessonItem(
             id=row["id"],
             title=row["title"],
-            url=_relative_url(row["url_path"], root_url_path),
+            url=relative_url(row["url_path"], root_url_path),
             duration_minutes=row["duration_minutes"],
             module_id=module.id,
             done=row["id"] in done_ids,
@@ -225,7 +226,7 @@ def course_outline(
         item = QuizItem(
             id=row["id"],
             title=row["title"],
-            url=_relative_url(row["url_path"], root_url_path),
+            url=relative_url(row["url_path"], root_url_path),
             kind=row["kind"],
             required=row["required_for_completion"],
             pass_mark=row["pass_mark"],
@@ -242,6 +243,18 @@ def enrollment_get(*, user, course: CoursePage) -> Enrollment | None:
     if not user.is_authenticated:
         return None
     return Enrollment.objects.filter(user=user, course=course).first()
+
+
+def enrollment_status(*, user, course: CoursePage) -> str | None:
+    """The status of `user`'s enrolment in `course` (None when there is none): all a lesson
+    view needs to know, without building the enrolment."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Enrollment.objects.filter(user_id=user.pk, course_id=course.pk)
+        .values_list("status", flat=True)
+        .first()
+    )
 
 
 def jp_year_summary(*, user, year: int) -> dict:

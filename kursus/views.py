@@ -19,7 +19,14 @@ from sertifikat.selectors import certificate_list_for_user
 
 from .models import CourseCategory, CoursePage, Enrollment, LessonPage
 from .quiz_selectors import course_pre_post_gain, quiz_results_for_enrollments
-from .selectors import course_outline, enrollment_get, jp_year_summary, outline_with_grades
+from .selectors import (
+    course_outline,
+    enrollment_get,
+    enrollment_status,
+    jp_year_summary,
+    outline_with_grades,
+    relative_url,
+)
 from .services import (
     EnrollmentError,
     LessonLocked,
@@ -132,8 +139,8 @@ def lesson_serve(request, *, lesson: LessonPage):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     course = lesson.course
-    enrollment = enrollment_get(user=request.user, course=course)
-    if enrollment is None or enrollment.status == Enrollment.Status.WITHDRAWN:
+    status = enrollment_status(user=request.user, course=course)
+    if status is None or status == Enrollment.Status.WITHDRAWN:
         messages.info(request, _("Daftar ke kursus ini terlebih dahulu untuk membuka materinya."))
         return redirect(course.url)
     outline = course_outline(
@@ -160,7 +167,6 @@ def lesson_serve(request, *, lesson: LessonPage):
             "item": item,
             "previous": previous,
             "following": following,
-            "enrollment": enrollment,
         },
     )
 
@@ -273,6 +279,10 @@ def dashboard(request):
     )
     today = timezone.localdate()
     quiz_results_for_enrollments(user=request.user, enrollments=enrollments)
+    root = _root_url_path(request)
+    for e in enrollments:  # what {% pageurl %} gives, without its per-link site lookups
+        e.course_url = relative_url(e.course.url_path, root)
+        e.next_lesson_url = relative_url(e.next_lesson.url_path, root) if e.next_lesson else ""
     mandatory = [e for e in enrollments if e.assignment_id]
     for e in mandatory:
         e.overdue = e.status != Enrollment.Status.COMPLETED and e.due_date and e.due_date < today
