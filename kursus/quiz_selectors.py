@@ -206,9 +206,10 @@ def quiz_attempt_counts(*, quiz: QuizPage) -> dict:
 
 
 def quiz_results_for_enrollments(*, user, enrollments) -> None:
-    """Put on each enrolment `quiz_results`: [(quiz title, kind, grade, passed)] of the quizzes
-    the learner has finished in that course. One query for all of them."""
-    by_path = {e.course.path: e for e in enrollments}
+    """Put on each of the dashboard's courses (see `dashboard_courses`) `quiz_results`:
+    [(quiz title, kind, grade, passed)] of the quizzes the learner has finished in that course.
+    One query for all of them."""
+    by_path = {e.course_path: e for e in enrollments}
     for e in enrollments:
         e.quiz_results = []
     if not by_path:

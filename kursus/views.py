@@ -21,11 +21,11 @@ from .models import CourseCategory, CoursePage, Enrollment, LessonPage
 from .quiz_selectors import course_pre_post_gain, quiz_results_for_enrollments
 from .selectors import (
     course_outline,
+    dashboard_courses,
     enrollment_get,
     enrollment_status,
     jp_year_summary,
     outline_with_grades,
-    relative_url,
 )
 from .services import (
     EnrollmentError,
@@ -242,47 +242,13 @@ def complete_lesson(request, lesson_id: int):
     return redirect(target.url if target else course.url)
 
 
-DASHBOARD_ENROLLMENT_FIELDS = (
-    "id",
-    "user_id",
-    "status",
-    "assignment_id",
-    "due_date",
-    "lessons_done",
-    "progress_percent",
-    "completed_at",
-    "enrolled_at",
-)
-
-
 @login_required
 def dashboard(request):
     """The learner's own page: courses, mandatory assignments, JP this year, certificates."""
-    year = timezone.localdate().year
-    enrollments = list(
-        Enrollment.objects.filter(user=request.user)
-        .exclude(status=Enrollment.Status.WITHDRAWN)
-        .select_related("course", "course__category", "next_lesson")
-        # Pages are wide (and a lesson carries its whole body): read only what the list shows.
-        .only(
-            *DASHBOARD_ENROLLMENT_FIELDS,
-            "course__title",
-            "course__code",
-            "course__jp",
-            "course__path",
-            "course__url_path",
-            "course__category__name",
-            "next_lesson__url_path",
-            "next_lesson__path",
-        )
-        .order_by("status", "due_date", "-enrolled_at")
-    )
     today = timezone.localdate()
+    year = today.year
+    enrollments = dashboard_courses(user=request.user, root_url_path=_root_url_path(request))
     quiz_results_for_enrollments(user=request.user, enrollments=enrollments)
-    root = _root_url_path(request)
-    for e in enrollments:  # what {% pageurl %} gives, without its per-link site lookups
-        e.course_url = relative_url(e.course.url_path, root)
-        e.next_lesson_url = relative_url(e.next_lesson.url_path, root) if e.next_lesson else ""
     mandatory = [e for e in enrollments if e.assignment_id]
     for e in mandatory:
         e.overdue = e.status != Enrollment.Status.COMPLETED and e.due_date and e.due_date < today
