@@ -17,3 +17,11 @@ def course_progress_recompute_task(course_id: int) -> int:
 
     course = CoursePage.objects.filter(pk=course_id).first()
     return course_progress_recompute(course=course) if course is not None else 0
+
+
+@shared_task(acks_late=True)
+def enrollment_units_reconcile_task() -> int:
+    """Nightly: repair enrolments whose copy of the learner's unit is missing or stale."""
+    from .services import enrollment_units_reconcile
+
+    return enrollment_units_reconcile()

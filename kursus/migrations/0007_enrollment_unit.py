@@ -11,7 +11,9 @@ def copy_units(apps, schema_editor):
     Employee = apps.get_model("organisasi", "Employee")
     Enrollment.objects.update(
         unit_id=models.Subquery(
-            Employee.objects.filter(user_id=models.OuterRef("user_id")).values("unit_id")[:1]
+            Employee.objects.filter(user_id=models.OuterRef("user_id"))
+            .order_by()
+            .values("unit_id")[:1]
         )
     )
 

@@ -145,8 +145,11 @@ class Enrollment(models.Model):
             from lms.organisasi.models import Employee
 
             self.unit_id = (
-                Employee.objects.filter(user_id=self.user_id).values_list("unit_id", flat=True)
-            ).first()
+                Employee.objects.filter(user_id=self.user_id)
+                .order_by()
+                .values_list("unit_id", flat=True)
+                .first()
+            )
         super().save(*args, **kwargs)
 
     @property

@@ -123,7 +123,7 @@ class PlainSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = next((v for v in self.format_value(value) if v is not None), "")
-        final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        final_attrs = {"name": name, **self.build_attrs(self.attrs, attrs)}
         options = format_html_join(
             "",
             '<option value="{}"{}>{}</option>',

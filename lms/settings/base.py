@@ -303,6 +303,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kursus.tasks.quiz_attempts_expire_task",
         "schedule": crontab(minute="*"),
     },
+    "kursus-reconcile-enrolment-units": {
+        "task": "kursus.tasks.enrollment_units_reconcile_task",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "laporan-refresh-summaries": {
         "task": "lms.laporan.tasks.report_summary_refresh_task",
         "schedule": crontab(minute="*/15"),

@@ -11,7 +11,9 @@ from django.utils import timezone
 from kursus.models import Enrollment
 from kursus.services import (
     assignment_create,
+    employee_placed,
     enrollment_create,
+    enrollment_units_reconcile,
     enrollment_units_sync,
 )
 from lms.organisasi.forms import EmployeeAdminForm
@@ -117,3 +119,64 @@ def test_a_stale_copy_never_shows_someone_in_the_unit_they_left(
 
     assert _report_names(client, "32", course) == []
     assert _report_names(client, "32.04", course) == []
+
+
+def test_an_enrolment_without_its_copy_is_still_reported_and_gets_it_at_night(
+    client, supervisor_jabar, make_employee, settings
+):
+    course = make_course("UNT-07")
+    ani = make_employee("32.04", full_name="Ani Lestari")
+    enrollment_create(user=ani.user, course=course)
+    Enrollment.objects.update(unit=None)  # as an old process would write it during a deploy
+    client.force_login(supervisor_jabar)
+    assert _report_names(client, "32.04", course) == ["Ani Lestari"]
+    assert _report_names(client, "32.01", course) == []
+
+    assert enrollment_units_reconcile() == 1
+    assert _units(course) == {"Ani Lestari": "32.04"}
+    assert enrollment_units_reconcile() == 0
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "kursus.tasks.enrollment_units_reconcile_task" in tasks
+
+
+def test_the_nightly_reconciliation_repairs_a_move_it_did_not_see(make_employee):
+    course = make_course("UNT-08")
+    ani = make_employee("32.04", full_name="Ani")
+    gita = make_employee("32.01", full_name="Gita")
+    for person in (ani, gita):
+        enrollment_create(user=person.user, course=course)
+    ani.unit = OrgUnit.objects.get(code="32.73")
+    ani.save()  # committed while the enrolment was written: the copy is stale
+
+    assert enrollment_units_reconcile() == 1
+    assert _units(course) == {"Ani": "32.73", "Gita": "32.01"}
+
+
+def test_a_profile_for_an_existing_account_carries_its_enrolments(org_tree):
+    from lms.akun.models import User
+
+    user = User.objects.create_user(email="ahmad@bawaslu.go.id")
+    course = make_course("UNT-09")
+    Enrollment.objects.create(user=user, course=course)  # no profile yet: no unit
+    header = "NIP,nama,email,kode unit,jabatan,jenis pegawai\n"
+    row = "198503122010031001,Ahmad Fauzi,ahmad@bawaslu.go.id,32.75,Staf,PNS\n"
+
+    employee_import_run(content=(header + row).encode(), filename="a.csv")
+
+    assert _units(course) == {"Ahmad Fauzi": "32.75"}
+
+
+def test_moving_into_a_unit_with_a_mandatory_course_enrols_with_the_new_unit(make_employee):
+    course = make_course("UNT-10")
+    assignment_create(
+        course=course,
+        unit=OrgUnit.objects.get(code="32.73"),
+        due_date=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    ani = make_employee("32.04", full_name="Ani")
+    assert _units(course) == {}
+    ani.unit = OrgUnit.objects.get(code="32.73")
+    ani.save()
+
+    assert employee_placed(employee=ani) == 1
+    assert _units(course) == {"Ani": "32.73"}
