@@ -214,6 +214,12 @@ def summary_refresh(*, years: list[int] | None = None) -> SummaryRefresh:
                             _insert_rollup(cursor, year, depth, dims, courses_only, mandatory)
             run.leaf_rows = LeafStat.objects.count()
             LeafStat.objects.all().delete()
+            if connection.vendor == "postgresql":
+                # Every row is new: without fresh statistics the planner takes a large subtree
+                # for a handful of rows and reads all of it to sort (3x slower JP lists at
+                # national scale) until autovacuum gets round to it. Analysed in the same
+                # transaction, the new rows and their statistics become visible together.
+                cursor.execute(f"ANALYZE {_t(UnitSummary)}, {_t(EmployeeYearSummary)}")
             run.summary_rows = UnitSummary.objects.count()
             run.as_of = as_of
             run.years = years

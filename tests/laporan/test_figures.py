@@ -166,3 +166,19 @@ def test_people_without_a_position_are_counted_once(report_data, make_employee):
     summary_refresh()
     report = _report("32", summary_latest())
     assert report.figures.employees == 7
+
+
+def test_the_refresh_gives_the_planner_statistics_of_the_new_rows(report_data):
+    """On PostgreSQL the summary tables are analysed before the new rows become visible: with
+    the statistics of the old (or no) rows the JP list at national scale took a plan three
+    times slower. SQLite keeps no such statistics."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        summary_refresh()
+    analysed = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("ANALYZE")]
+    if connection.vendor == "postgresql":
+        assert analysed == ['ANALYZE "laporan_unitsummary", "laporan_employeeyearsummary"']
+    else:
+        assert analysed == []
