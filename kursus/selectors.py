@@ -110,8 +110,7 @@ class CourseOutline:
         return before, after
 
 
-def relative_url(url_path: str, root_url_path: str) -> str:
-    """A page's URL below the site root, as {% pageurl %} writes it for a page of this site."""
+def _relative_url(url_path: str, root_url_path: str) -> str:
     return "/" + url_path[len(root_url_path) :]
 
 
@@ -206,7 +205,7 @@ def course_outline(
         item = LessonItem(
             id=row["id"],
             title=row["title"],
-            url=relative_url(row["url_path"], root_url_path),
+            url=_relative_url(row["url_path"], root_url_path),
             duration_minutes=row["duration_minutes"],
             module_id=module.id,
             done=row["id"] in done_ids,
@@ -226,7 +225,7 @@ def course_outline(
         item = QuizItem(
             id=row["id"],
             title=row["title"],
-            url=relative_url(row["url_path"], root_url_path),
+            url=_relative_url(row["url_path"], root_url_path),
             kind=row["kind"],
             required=row["required_for_completion"],
             pass_mark=row["pass_mark"],
@@ -312,8 +311,8 @@ def dashboard_courses(*, user, root_url_path: str) -> list[DashboardCourse]:
         courses.append(
             DashboardCourse(
                 **row,
-                course_url=relative_url(course_path, root_url_path),
-                next_lesson_url=relative_url(next_path, root_url_path) if next_path else "",
+                course_url=_relative_url(course_path, root_url_path),
+                next_lesson_url=_relative_url(next_path, root_url_path) if next_path else "",
             )
         )
     return courses

@@ -248,17 +248,11 @@ def employee_placed(*, employee: Employee) -> int:
 def enrollment_units_sync(*, user_ids, batch_size: int = 1000) -> int:
     """Copy each learner's current unit onto their enrolments (see Enrollment.unit), after
     employees were moved or created in bulk. Rows already right are not written."""
-    current = _current_unit()
     ids = sorted(set(user_ids))
-    changed = 0
-    for start in range(0, len(ids), batch_size):
-        changed += (
-            Enrollment.objects.filter(user_id__in=ids[start : start + batch_size])
-            .annotate(current_unit=current)
-            .exclude(unit_id=F("current_unit"))
-            .update(unit_id=current)
-        )
-    return changed
+    return sum(
+        _unit_copies_repair(Enrollment.objects.filter(user_id__in=ids[i : i + batch_size]))
+        for i in range(0, len(ids), batch_size)
+    )
 
 
 def enrollment_units_reconcile() -> int:
@@ -266,17 +260,20 @@ def enrollment_units_reconcile() -> int:
     current one (run nightly by beat). The services keep the copies right as people move;
     this repairs what they cannot see: an enrolment written while a move was committing, or
     by an old process during a deploy."""
-    return (
-        Enrollment.objects.annotate(current_unit=_current_unit())
-        .exclude(unit_id=F("current_unit"))
-        .exclude(current_unit=None)
-        .update(unit_id=_current_unit())
-    )
+    return _unit_copies_repair(Enrollment.objects.all())
 
 
-def _current_unit() -> Subquery:
-    return Subquery(
+def _unit_copies_repair(enrollments) -> int:
+    """Write the learner's current unit on those of `enrollments` whose copy differs (an
+    enrolment of someone without an employee record keeps what it has)."""
+    current = Subquery(
         Employee.objects.filter(user_id=OuterRef("user_id")).order_by().values("unit_id")[:1]
+    )
+    return (
+        enrollments.annotate(current_unit=current)
+        .exclude(current_unit=None)
+        .exclude(unit_id=F("current_unit"))
+        .update(unit_id=current)
     )
 
 

@@ -405,11 +405,6 @@ class LinkedValue(str):
         return value
 
 
-# Every extra cell is a LinkedValue, so that the template's `value.url` is an attribute of every
-# value (a lookup that fails on a plain str costs Django's template engine a dir() each time).
-NO_VALUE = LinkedValue("")
-
-
 def _grade_text(value) -> str:
     return "" if value is None else f"{value:.1f}".rstrip("0").rstrip(".")
 
@@ -450,12 +445,10 @@ def course_report_extras(*, course: CoursePage, enrollments: list[dict]) -> dict
         post = grades.get((user_id, QuizPage.Kind.POSTTEST))
         cert = certificates.get((user_id, course.pk))
         extras[enrollment["id"]] = {
-            "pretest": LinkedValue(_grade_text(pre)),
-            "posttest": LinkedValue(_grade_text(post)),
-            "gain": LinkedValue(
-                _grade_text(post - pre) if pre is not None and post is not None else ""
-            ),
-            "certificate": LinkedValue(cert["number"], cert["url"] or "") if cert else NO_VALUE,
+            "pretest": _grade_text(pre),
+            "posttest": _grade_text(post),
+            "gain": _grade_text(post - pre) if pre is not None and post is not None else "",
+            "certificate": LinkedValue(cert["number"], cert["url"] or "") if cert else "",
         }
     return extras
 
@@ -625,7 +618,7 @@ def course_report_row(enrollment: dict, *, today: datetime.date, extras: dict) -
         "due_date": due_date,
         "overdue": overdue,
         "extras": [
-            extras.get(enrollment["id"], {}).get(key, NO_VALUE)
+            extras.get(enrollment["id"], {}).get(key, "")
             for key, _label in COURSE_REPORT_EXTRA_COLUMNS
         ],
     }

@@ -29,9 +29,13 @@ def _count(n: int, thousands: str) -> str:
     return f"{n:,}".replace(",", thousands) if n is not None else ""
 
 
-def _rate(value: float | None, decimal: str) -> str:
+def _one_decimal(value: float | None, decimal: str) -> str:
     """A rate already rounded to one decimal (see `Figures`), as `floatformat:1` shows it."""
-    return NO_RATE if value is None else f"{value:.1f}%".replace(".", decimal)
+    return NO_RATE if value is None else f"{value:.1f}".replace(".", decimal)
+
+
+def _rate(value: float | None, decimal: str) -> str:
+    return NO_RATE if value is None else _one_decimal(value, decimal) + "%"
 
 
 @register.filter
@@ -49,7 +53,7 @@ def rate(value: float | None) -> str:
 @register.filter
 def decimal1(value: float | None) -> str:
     """A rate already rounded to one decimal, without the percent sign, or a dash."""
-    return _rate(value, _separators()[1])[:-1] if value is not None else NO_RATE
+    return _one_decimal(value, _separators()[1])
 
 
 @register.simple_tag
@@ -113,8 +117,8 @@ def course_report_cells(row: dict) -> SafeString:
         )
     ]
     for value in row["extras"]:
-        if value.url:
-            cells.append(format_html('<td><a href="{}">{}</a></td>', value.url, value))
+        if url := getattr(value, "url", ""):  # a LinkedValue: the certificate
+            cells.append(format_html('<td><a href="{}">{}</a></td>', url, value))
         else:
             cells.append(format_html("<td>{}</td>", value or "-"))
     return mark_safe("".join(cells))  # noqa: S308 - every piece is escaped by format_html
