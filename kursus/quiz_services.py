@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from lms.cache import learners_changed
+
 from .completion import FINAL_SCORE_PROVIDERS, REQUIREMENT_CHECKS
 from .grading import OptionKey, grade_fold, percent_of, score_for
 from .models import (
@@ -388,6 +390,7 @@ def quiz_attempt_submit(*, attempt_id: int, expired: bool = False) -> QuizAttemp
     attempt.save(update_fields=["status", "finished_at", "score", "percent", "passed"])
     if attempt.passed and attempt.quiz.required_for_completion:
         _complete_course_if_done(attempt)
+    learners_changed([attempt.user_id])
     return attempt
 
 

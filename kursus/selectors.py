@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, Sum
 
-from lms.cache import stamped_get, stamps_replace
+from lms.cache import learner_stamp_key, stamped_get, stamps_replace
 
 from .models import (
     CoursePage,
@@ -175,11 +175,12 @@ def course_quiz_rows(course: CoursePage) -> list[dict]:
 
 
 def course_outline(
-    *, course: CoursePage, user=None, root_url_path: str | None = None
+    *, course: CoursePage, user=None, root_url_path: str | None = None, done_ids=None
 ) -> CourseOutline:
     """Modules, live lessons and quizzes of `course` in tree order, with `user`'s progress and,
     for courses that unlock in order, which lessons are still locked. The structure comes from
-    the cache; the learner's progress is one query."""
+    the cache; the learner's progress is one query, none when the caller passes the ids of
+    the lessons they have done (`learner_course_state`)."""
     if root_url_path is None:
         site = course.get_site()
         root_url_path = site.root_page.url_path if site else "/"
@@ -189,13 +190,16 @@ def course_outline(
         row["path"]: ModuleItem(id=row["id"], title=row["title"], summary=row["summary"])
         for row in module_rows
     }
-    done_ids: set[int] = set()
-    if user is not None and user.is_authenticated:
+    if done_ids is not None:
+        done_ids = set(done_ids)
+    elif user is not None and user.is_authenticated:
         done_ids = set(
             LessonProgress.objects.filter(user=user, course=course).values_list(
                 "lesson_id", flat=True
             )
         )
+    else:
+        done_ids = set()
     lessons: list[LessonItem] = []
     blocked = False
     for row in lesson_rows:
@@ -253,6 +257,30 @@ def enrollment_status(*, user, course: CoursePage) -> str | None:
         Enrollment.objects.filter(user_id=user.pk, course_id=course.pk)
         .values_list("status", flat=True)
         .first()
+    )
+
+
+LEARNER_CACHE_SECONDS = 600
+
+
+def learner_course_state(*, user, course: CoursePage) -> tuple[str | None, tuple[int, ...]]:
+    """The status of `user`'s enrolment in `course` (None when there is none) and the ids of
+    the lessons they have done: what the lesson page needs of the learner. From the cache
+    while nothing of the learner's changed (every service that writes enrolments or progress
+    replaces their stamp); two queries when not."""
+
+    def build():
+        status = enrollment_status(user=user, course=course)
+        done = LessonProgress.objects.filter(user_id=user.pk, course_id=course.pk).values_list(
+            "lesson_id", flat=True
+        )
+        return (status, tuple(sorted(done)))
+
+    return stamped_get(
+        [learner_stamp_key(user.pk)],
+        f"lms:learner-course:{user.pk}:{course.pk}",
+        build,
+        LEARNER_CACHE_SECONDS,
     )
 
 

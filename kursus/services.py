@@ -8,6 +8,7 @@ from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms.cache import learners_changed
 from lms.organisasi.models import Employee, OrgUnit
 from sertifikat.services import certificate_request
 
@@ -75,6 +76,7 @@ def enrollment_create(*, user, course: CoursePage) -> Enrollment:
         existing.withdrawn_at = None
         existing.save(update_fields=["status", "withdrawn_at"])
         _refresh_progress(existing)
+        learners_changed([user.pk])
         return existing
     try:
         with transaction.atomic():
@@ -82,6 +84,7 @@ def enrollment_create(*, user, course: CoursePage) -> Enrollment:
     except IntegrityError:  # a concurrent click won the race: its row is ours too
         return Enrollment.objects.get(user=user, course=course)
     _refresh_progress(enrollment)
+    learners_changed([user.pk])
     return enrollment
 
 
@@ -96,6 +99,7 @@ def enrollment_withdraw(*, user, course: CoursePage) -> Enrollment | None:
     enrollment.status = Enrollment.Status.WITHDRAWN
     enrollment.withdrawn_at = timezone.now()
     enrollment.save(update_fields=["status", "withdrawn_at"])
+    learners_changed([user.pk])
     return enrollment
 
 
@@ -145,6 +149,7 @@ def lesson_complete(*, user, lesson: LessonPage, root_url_path: str | None = Non
     _refresh_progress(enrollment, outline=outline, also=["last_activity_at"])
     if outline.done == outline.total:  # else a lesson is still missing: not complete
         course_complete_if_done(enrollment=enrollment)
+    learners_changed([user.pk])
     enrollment.outline = outline  # for the caller's next step
     return enrollment
 
@@ -172,6 +177,7 @@ def course_complete_if_done(*, enrollment: Enrollment) -> bool:
     # The one entry point into certificates: the row is made in this transaction, the PDF
     # after it commits.
     certificate_request(enrollment=enrollment)
+    learners_changed([enrollment.user_id])
     return True
 
 
@@ -234,6 +240,7 @@ def assignment_apply(*, assignment: MandatoryAssignment) -> int:
         for uid in user_ids - set(existing)
     ]
     Enrollment.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
+    learners_changed(user_ids)
     return len(new)
 
 
@@ -300,6 +307,8 @@ def assignments_apply_for_employee(*, employee: Employee) -> int:
             },
         )
         created += was_created
+    if created:
+        learners_changed([employee.user_id])
     return created
 
 
@@ -339,10 +348,12 @@ def course_progress_recompute(*, course: CoursePage, batch_size: int = 1000) -> 
             Enrollment.objects.bulk_update(
                 changed, ["lessons_done", "progress_percent", "next_lesson"]
             )
+            learners_changed([e.user_id for e in changed])
             updated += len(changed)
             changed = []
     if changed:
         Enrollment.objects.bulk_update(changed, ["lessons_done", "progress_percent", "next_lesson"])
+        learners_changed([e.user_id for e in changed])
         updated += len(changed)
     # Those who now have every live lesson may have nothing left to do (a quiz may remain).
     if live_ids:

@@ -6,7 +6,9 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from .models import CoursePage, LessonPage, ModulePage, QuizPage
+from lms.beranda.page_cache import page_tree_changed
+
+from .models import CourseCategory, CoursePage, LessonPage, ModulePage, QuizPage
 from .selectors import course_structure_changed
 
 COURSE_PAGES = (LessonPage, ModulePage, QuizPage)
@@ -72,3 +74,7 @@ def connect_signals() -> None:
         page_published.connect(_lessons_published_or_not, sender=model)
         page_unpublished.connect(_lessons_published_or_not, sender=model)
     post_page_move.connect(_page_moved)
+    # A category's name is shown with the course wherever the page tree's stamp covers it
+    # (the learner's dashboard): renaming one is a change of the tree.
+    post_save.connect(page_tree_changed, sender=CourseCategory, dispatch_uid="category-save")
+    post_delete.connect(page_tree_changed, sender=CourseCategory, dispatch_uid="category-del")

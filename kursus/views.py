@@ -6,15 +6,20 @@ from django.contrib.auth.views import redirect_to_login
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
-from lms.beranda.page_cache import live_page_by_id
+from lms.beranda.page_cache import TREE_TOKEN_KEY, live_page_by_id
+from lms.beranda.site_cache import STAMP_KEY as SITE_STAMP_KEY
+from lms.cache import learner_stamp_key, stamped_get
 from sertifikat.selectors import certificate_list_for_user
 
 from .models import CourseCategory, CoursePage, Enrollment, LessonPage
@@ -23,8 +28,8 @@ from .selectors import (
     course_outline,
     dashboard_courses,
     enrollment_get,
-    enrollment_status,
     jp_year_summary,
+    learner_course_state,
     outline_with_grades,
 )
 from .services import (
@@ -139,12 +144,15 @@ def lesson_serve(request, *, lesson: LessonPage):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     course = lesson.course
-    status = enrollment_status(user=request.user, course=course)
+    status, done_ids = learner_course_state(user=request.user, course=course)
     if status is None or status == Enrollment.Status.WITHDRAWN:
         messages.info(request, _("Daftar ke kursus ini terlebih dahulu untuk membuka materinya."))
         return redirect(course.url)
     outline = course_outline(
-        course=course, user=request.user, root_url_path=_root_url_path(request)
+        course=course,
+        user=request.user,
+        root_url_path=_root_url_path(request),
+        done_ids=done_ids,
     )
     item = next((i for i in outline.lessons if i.id == lesson.id), None)
     if item is None:
@@ -245,25 +253,48 @@ def complete_lesson(request, lesson_id: int):
 @login_required
 def dashboard(request):
     """The learner's own page: courses, mandatory assignments, JP this year, certificates."""
-    today = timezone.localdate()
-    year = today.year
-    enrollments = dashboard_courses(user=request.user, root_url_path=_root_url_path(request))
-    quiz_results_for_enrollments(user=request.user, enrollments=enrollments)
-    mandatory = [e for e in enrollments if e.assignment_id]
-    for e in mandatory:
-        e.overdue = e.status != Enrollment.Status.COMPLETED and e.due_date and e.due_date < today
     return TemplateResponse(
-        request,
-        "kursus/dashboard.html",
-        {
+        request, "kursus/dashboard.html", {"content": dashboard_content(request)}
+    )
+
+
+DASHBOARD_CACHE_SECONDS = 600
+
+
+def dashboard_content(request) -> str:
+    """The dashboard's content as HTML, from the cache while nothing it shows has changed: it
+    is kept per learner, language and day (overdue dates and the JP year follow the day),
+    under the learner's stamp (their enrolments, progress, quiz results, JP and certificates:
+    see lms.cache.learners_changed), the page tree's (course and quiz titles, categories, URLs)
+    and the site's. Four queries when it is built."""
+    user = request.user
+    today = timezone.localdate()
+
+    def build():
+        enrollments = dashboard_courses(user=user, root_url_path=_root_url_path(request))
+        quiz_results_for_enrollments(user=user, enrollments=enrollments)
+        mandatory = [e for e in enrollments if e.assignment_id]
+        for e in mandatory:
+            e.overdue = (
+                e.status != Enrollment.Status.COMPLETED and e.due_date and e.due_date < today
+            )
+        context = {
             "active": [e for e in enrollments if e.status == Enrollment.Status.ACTIVE],
             "completed": [e for e in enrollments if e.status == Enrollment.Status.COMPLETED],
             "mandatory": mandatory,
-            "jp": jp_year_summary(user=request.user, year=year),
-            "certificates": certificate_list_for_user(user=request.user),
+            "jp": jp_year_summary(user=user, year=today.year),
+            "certificates": certificate_list_for_user(user=user),
             "today": today,
-        },
+        }
+        return render_to_string("kursus/includes/dashboard_content.html", context, request)
+
+    html = stamped_get(
+        [TREE_TOKEN_KEY, SITE_STAMP_KEY, learner_stamp_key(user.pk)],
+        f"lms:dashboard:{user.pk}:{get_language()}:{today.isoformat()}",
+        build,
+        DASHBOARD_CACHE_SECONDS,
     )
+    return mark_safe(html)  # noqa: S308 - rendered by the template above, escaped there
 
 
 @login_required

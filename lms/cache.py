@@ -63,3 +63,20 @@ def stamps_replace(keys) -> None:
     replace()
     if transaction.get_connection().in_atomic_block:
         transaction.on_commit(replace)
+
+
+LEARNER_STAMP_BATCH = 1000
+
+
+def learner_stamp_key(user_id) -> str:
+    """The stamp of what a learner sees of their own learning: their enrolments, lesson
+    progress, quiz results, JP credits and certificates."""
+    return f"lms:learner:{int(user_id)}"
+
+
+def learners_changed(user_ids) -> None:
+    """Call after writing any of those for these learners: the entries cached from them (the
+    lesson page's progress, the dashboard) are not used again."""
+    keys = sorted({learner_stamp_key(pk) for pk in user_ids})
+    for i in range(0, len(keys), LEARNER_STAMP_BATCH):
+        stamps_replace(keys[i : i + LEARNER_STAMP_BATCH])

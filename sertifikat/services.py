@@ -15,6 +15,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from lms.cache import learners_changed
+
 from .models import Certificate, CertificateCounter, CertificateTemplate, format_number
 
 log = logging.getLogger(__name__)
@@ -152,7 +154,7 @@ def _certificate_create(
     now = timezone.localtime()
     serial = serial_allocate(year=now.year)
     snapshot = template_snapshot(template)
-    return Certificate.objects.create(
+    cert = Certificate.objects.create(
         user=user,
         course=course,
         number=format_number(
@@ -177,6 +179,8 @@ def _certificate_create(
         render_requested_at=timezone.now(),
         **person,
     )
+    learners_changed([cert.user_id])
+    return cert
 
 
 def certificate_get_current(*, user, course) -> Certificate | None:
@@ -284,6 +288,7 @@ def certificate_render(*, certificate_id: int, generation: int) -> Certificate |
         stored = default_storage.save(name, ContentFile(pdf))
         if stored != name:
             Certificate.objects.filter(pk=certificate_id).update(pdf=stored)
+        learners_changed([cert.user_id])
     cert.pdf.name = stored
     cert.sha256 = digest
     cert.status = Certificate.Status.ISSUED
@@ -331,9 +336,12 @@ def _notify_after_issue(cert: Certificate) -> None:
 def certificate_mark_failed(*, certificate_id: int, generation: int, error: BaseException) -> None:
     """Record why rendering failed, for Admin LMS to read and retry."""
     text = "".join(traceback.format_exception_only(type(error), error)).strip()
-    Certificate.objects.filter(
+    failed = Certificate.objects.filter(
         pk=certificate_id, status=Certificate.Status.PENDING, generation=generation
     ).update(status=Certificate.Status.FAILED, error=text[:4000])
+    if failed:
+        owner = Certificate.objects.filter(pk=certificate_id).values_list("user_id", flat=True)
+        learners_changed(list(owner))
 
 
 def certificate_notify(*, certificate_id: int) -> bool:
@@ -414,6 +422,7 @@ def certificate_regenerate(*, certificates: QuerySet[Certificate]) -> int:
                     "render_requested_at",
                 ]
             )
+            learners_changed([cert.user_id])
             render_enqueue_on_commit(cert)
         count += 1
     return count
@@ -436,6 +445,7 @@ def certificate_revoke(*, certificate: Certificate, reason: str, by) -> Certific
     cert.revoked_reason = reason
     cert.revoked_by = by
     cert.save(update_fields=["status", "revoked_at", "revoked_reason", "revoked_by"])
+    learners_changed([cert.user_id])
     return cert
 
 
