@@ -93,3 +93,22 @@ def test_mark_done_queries_do_not_grow_with_data(client, learner):
     large = post(lessons[2])
 
     assert large == small == MARK_DONE_QUERIES
+
+
+def test_mark_done_updates_no_indexed_column():
+    """The progress columns that "mark done" writes are in no index, so that on PostgreSQL
+    the update stays a heap-only (HOT) one; and neither table carries an index that another
+    one already covers (each costs every insert)."""
+    from kursus.models import Enrollment, LessonProgress
+
+    written = {"lessons_done", "progress_percent", "next_lesson_id", "last_activity_at"}
+    with connection.cursor() as cursor:
+        enrollment = connection.introspection.get_constraints(cursor, Enrollment._meta.db_table)
+        progress = connection.introspection.get_constraints(cursor, LessonProgress._meta.db_table)
+    for name, info in enrollment.items():
+        if info["index"] or info["unique"]:
+            assert not written & set(info["columns"]), name
+    single = [tuple(i["columns"]) for i in enrollment.values() if i["index"] or i["unique"]]
+    assert ("user_id",) not in single and ("course_id",) not in single
+    single = [tuple(i["columns"]) for i in progress.values() if i["index"] or i["unique"]]
+    assert ("user_id",) not in single
