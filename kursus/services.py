@@ -3,7 +3,7 @@ changes nothing the second time."""
 
 import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -125,18 +125,16 @@ def lesson_complete(*, user, lesson: LessonPage, root_url_path: str | None = Non
     when this was the last requirement. Doing it twice records nothing twice: the enrolment
     row is locked first, so a second request waits and then finds the lesson done."""
     course = lesson.course
-    enrollment = Enrollment.objects.select_for_update().filter(user=user, course=course).first()
+    enrollment, done_ids = _enrollment_lock_with_progress(user=user, course=course)
     if enrollment is None or enrollment.status == Enrollment.Status.WITHDRAWN:
         raise EnrollmentError(_("Anda belum terdaftar di kursus ini."))
-    outline = course_outline(course=course, user=user, root_url_path=root_url_path)
+    outline = course_outline(
+        course=course, user=user, root_url_path=root_url_path, done_ids=done_ids
+    )
     item = next((i for i in outline.lessons if i.id == lesson.id), None)
     if item is None or item.locked:
         raise LessonLocked
-    if not item.done:
-        # The unique (user, lesson) constraint still guards against any other writer.
-        LessonProgress.objects.bulk_create(
-            [LessonProgress(user=user, lesson=lesson, course=course)], ignore_conflicts=True
-        )
+    newly_done = not item.done
     # The outline read above is otherwise current: mark the lesson and unlock what follows
     # instead of reading it again.
     item.done = True
@@ -146,12 +144,80 @@ def lesson_complete(*, user, lesson: LessonPage, root_url_path: str | None = Non
         blocked = blocked or not other.done
     enrollment.course = course
     enrollment.last_activity_at = timezone.now()
-    _refresh_progress(enrollment, outline=outline, also=["last_activity_at"])
+    next_item = outline.next_lesson
+    enrollment.lessons_done = outline.done
+    enrollment.progress_percent = outline.percent
+    enrollment.next_lesson_id = next_item.id if next_item else None
+    _progress_write(enrollment, lesson_id=lesson.pk if newly_done else None)
     if outline.done == outline.total:  # else a lesson is still missing: not complete
         course_complete_if_done(enrollment=enrollment)
     learners_changed([user.pk])
     enrollment.outline = outline  # for the caller's next step
     return enrollment
+
+
+def _enrollment_lock_with_progress(*, user, course: CoursePage):
+    """`user`'s enrolment in `course`, locked until the transaction ends (None when there is
+    none), and the ids of the lessons they have done: one statement instead of two."""
+    qn = connection.ops.quote_name
+    enrol, progress = Enrollment._meta, LessonProgress._meta
+    lock = " FOR UPDATE OF e" if connection.features.has_select_for_update_of else ""
+    rows = Enrollment.objects.raw(
+        f"SELECT e.*, p.{qn(progress.get_field('lesson').column)} AS done_lesson_id "  # noqa: S608 - names quoted, values bound
+        f"FROM {qn(enrol.db_table)} e LEFT JOIN {qn(progress.db_table)} p "
+        f"ON p.{qn(progress.get_field('user').column)} = e.{qn(enrol.get_field('user').column)} "
+        f"AND p.{qn(progress.get_field('course').column)} = "
+        f"e.{qn(enrol.get_field('course').column)} "
+        f"WHERE e.{qn(enrol.get_field('user').column)} = %s "
+        f"AND e.{qn(enrol.get_field('course').column)} = %s{lock}",
+        [user.pk, course.pk],
+    )
+    enrollment, done_ids = None, set()
+    for row in rows:
+        enrollment = row
+        if row.done_lesson_id is not None:
+            done_ids.add(row.done_lesson_id)
+    if enrollment is not None:
+        enrollment.user, enrollment.course = user, course
+    return enrollment, done_ids
+
+
+def _progress_write(enrollment: Enrollment, *, lesson_id: int | None) -> None:
+    """The writes of "mark done" as two plain statements: the progress row of `lesson_id`
+    (none when it is None; the unique (user, lesson) constraint turns a repeat into nothing)
+    and the enrolment's progress figures. The ORM takes longer to build these than the
+    database takes to run them, on the request a whole class sends at once."""
+    qn = connection.ops.quote_name
+    now = connection.ops.adapt_datetimefield_value(enrollment.last_activity_at)
+
+    def columns(model, *names):
+        return [qn(model._meta.get_field(name).column) for name in names]
+
+    with connection.cursor() as cursor:
+        if lesson_id is not None:
+            user_col, lesson_col, course_col, at_col = columns(
+                LessonProgress, "user", "lesson", "course", "completed_at"
+            )
+            cursor.execute(
+                f"INSERT INTO {qn(LessonProgress._meta.db_table)} "  # noqa: S608 - names quoted, values bound
+                f"({user_col}, {lesson_col}, {course_col}, {at_col}) VALUES (%s, %s, %s, %s) "
+                "ON CONFLICT DO NOTHING",
+                [enrollment.user_id, lesson_id, enrollment.course_id, now],
+            )
+        done_col, percent_col, next_col, activity_col, pk_col = columns(
+            Enrollment, "lessons_done", "progress_percent", "next_lesson", "last_activity_at", "id"
+        )
+        cursor.execute(
+            f"UPDATE {qn(Enrollment._meta.db_table)} SET {done_col} = %s, {percent_col} = %s, "  # noqa: S608 - names quoted, values bound
+            f"{next_col} = %s, {activity_col} = %s WHERE {pk_col} = %s",
+            [
+                enrollment.lessons_done,
+                enrollment.progress_percent,
+                enrollment.next_lesson_id,
+                now,
+                enrollment.pk,
+            ],
+        )
 
 
 def course_complete_if_done(*, enrollment: Enrollment) -> bool:

@@ -1,4 +1,5 @@
 import datetime
+import threading
 
 import pytest
 from django.urls import reverse
@@ -105,6 +106,50 @@ def test_double_click_on_mark_done_records_once(client, learner):
     lesson_complete(user=learner, lesson=lesson)
     enrollment.refresh_from_db()
     assert enrollment.completed_at == first_completion
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_mark_done_of_the_last_lesson_completes_once(learner, monkeypatch):
+    """Real transactions in threads, each with its connection: the enrolment row lock makes
+    the requests of a double click (or of two tabs) wait for each other."""
+    from django.db import connection
+
+    from sertifikat.models import Certificate
+    from sertifikat.tasks import certificate_render_task
+
+    monkeypatch.setattr(certificate_render_task, "delay", lambda *a, **k: None)
+    course = make_course("CON-01", modules=(2,), jp=3)
+    first, last = course_lessons(course)
+    enrollment_create(user=learner, course=course)
+    lesson_complete(user=learner, lesson=first)
+    errors = []
+    barrier = threading.Barrier(4)
+
+    def mark():
+        try:
+            barrier.wait(timeout=10)
+            lesson_complete(user=learner, lesson=last)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=mark) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+
+    assert not errors, errors
+    assert LessonProgress.objects.filter(user=learner).count() == 2
+    assert JPCredit.objects.filter(user=learner, course=course).count() == 1
+    assert Certificate.objects.filter(user=learner, course=course).count() == 1
+    enrollment = Enrollment.objects.get(user=learner, course=course)
+    assert (enrollment.status, enrollment.lessons_done, enrollment.progress_percent) == (
+        Enrollment.Status.COMPLETED,
+        2,
+        100,
+    )
 
 
 def test_double_enrol_creates_one_enrolment(client, learner):

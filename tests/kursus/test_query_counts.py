@@ -68,9 +68,9 @@ def test_page_queries_do_not_grow_with_data(client, learner, measured, page):
     assert large_warm == small_warm == WARM[page]
 
 
-# The transaction (a savepoint here), the enrolment locked, the progress read, one insert and
-# one update; the lesson and its course come from the page cache.
-MARK_DONE_QUERIES = 6
+# The transaction (a savepoint here), the enrolment locked with the progress read in the same
+# statement, one insert and one update; the lesson and its course come from the page cache.
+MARK_DONE_QUERIES = 5
 
 
 def test_mark_done_queries_do_not_grow_with_data(client, learner):
