@@ -8,31 +8,29 @@ function whatever else a course comes to require.
 from collections.abc import Callable
 from decimal import Decimal
 
-from .models import CoursePage, LessonPage, LessonProgress
+from .models import CoursePage
 
-# Each check answers "what is still missing?" for (user, course): an empty list means met.
+# Each check answers "what is still missing?" for (user, course, the course's outline with the
+# user's progress): an empty list means met.
 RequirementCheck = Callable[..., list[str]]
 REQUIREMENT_CHECKS: list[RequirementCheck] = []
 
 
-def lessons_missing(*, user, course: CoursePage) -> list[str]:
-    live_ids = set(LessonPage.objects.live().descendant_of(course).values_list("id", flat=True))
-    done_ids = set(
-        LessonProgress.objects.filter(user=user, lesson_id__in=live_ids).values_list(
-            "lesson_id", flat=True
-        )
-    )
-    missing = live_ids - done_ids
-    if not live_ids:
+def lessons_missing(*, user, course: CoursePage, outline) -> list[str]:
+    if not outline.lessons:
         return ["course has no lessons"]
-    return [f"lesson:{pk}" for pk in sorted(missing)]
+    return [f"lesson:{item.id}" for item in outline.lessons if not item.done]
 
 
 def course_requirements_missing(*, user, course: CoursePage) -> list[str]:
-    """Everything `user` still has to do to complete `course`."""
-    missing = lessons_missing(user=user, course=course)
+    """Everything `user` still has to do to complete `course`: read from the course's outline
+    (its live lessons and quizzes, from the cache) with the user's progress (one query)."""
+    from .selectors import course_outline
+
+    outline = course_outline(course=course, user=user, root_url_path="/")
+    missing = lessons_missing(user=user, course=course, outline=outline)
     for check in REQUIREMENT_CHECKS:
-        missing.extend(check(user=user, course=course))
+        missing.extend(check(user=user, course=course, outline=outline))
     return missing
 
 

@@ -3,6 +3,7 @@ rule is enforced here, on the server, whatever the browser shows."""
 
 import html
 import random
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
@@ -197,10 +198,10 @@ def attempt_is_overdue(attempt: QuizAttempt, now=None) -> bool:
     return attempt.deadline is not None and now > attempt.deadline + GRACE
 
 
-def _clean_response(row: AttemptQuestion, response):
-    """Keep only what could be an answer to this frozen question; anything else is refused."""
-    kind = row.question.kind
-    allowed = set(row.option_order)
+def _clean_response(kind: str, option_order, choice_order, response):
+    """Keep only what could be an answer to this frozen question (its kind and the options
+    and choices it was shown); anything else is refused."""
+    allowed = set(option_order)
     if response in (None, "", [], {}):
         return None
     if kind in (Question.Kind.SINGLE, Question.Kind.TRUE_FALSE):
@@ -227,7 +228,7 @@ def _clean_response(row: AttemptQuestion, response):
     if kind == Question.Kind.MATCHING:
         if not isinstance(response, dict):
             raise QuizError(_("Jawaban tidak dikenali."))
-        choices = set(row.choice_order)
+        choices = set(choice_order)
         cleaned = {}
         for prompt, chosen in response.items():
             try:
@@ -256,22 +257,93 @@ def quiz_answer_save(*, attempt: QuizAttempt, position: int, response) -> Attemp
     return _answer_store(row, response)
 
 
-def quiz_answer_save_own(*, user, attempt_id: int, position: int, response) -> AttemptQuestion:
-    """`quiz_answer_save` for the learner's autosave request: the question and its attempt
-    (which must be `user`'s) in one read, then one write. Raises QuizAttempt.DoesNotExist when
-    the attempt is not theirs."""
-    row = (
-        _answer_rows()
-        .select_related("attempt")
-        .only(*ANSWER_ROW_FIELDS, "attempt__user_id", "attempt__status", "attempt__deadline")
-        .filter(attempt_id=attempt_id, attempt__user=user, position=position)
-        .first()
-    )
+def quiz_answer_save_own(*, user, attempt_id: int, position: int, response):
+    """`quiz_answer_save` for the learner's autosave request, which a whole class sends at
+    once: the attempt's frozen layout comes from the cache and the answer is written by one
+    statement that checks the attempt is still open. Returns the time it was saved. Raises
+    QuizAttempt.DoesNotExist when the attempt is not `user`'s."""
+    layout = attempt_layout(attempt_id)
+    if layout is None or layout.user_id != user.pk:
+        raise QuizAttempt.DoesNotExist
+    row = layout.rows.get(position)
     if row is None:
-        QuizAttempt.objects.only("id").get(pk=attempt_id, user=user)  # not theirs: DoesNotExist
         raise QuizError(_("Soal tidak ditemukan."))
-    _answer_check_open(row.attempt)
-    return _answer_store(row, response)
+    row_id, kind, option_order, choice_order = row
+    if layout.deadline is not None and timezone.now() > layout.deadline + GRACE:
+        quiz_attempt_submit(attempt_id=attempt_id, expired=True)
+        raise AttemptClosed(_("Waktu mengerjakan sudah habis; jawaban terakhir tidak disimpan."))
+    cleaned = _clean_response(kind, option_order, choice_order, response)
+    now = timezone.now()
+    if not _answer_write(attempt_id=attempt_id, row_id=row_id, response=cleaned, now=now):
+        raise AttemptClosed(_("Percobaan ini sudah selesai; jawaban tidak dapat diubah."))
+    return now
+
+
+@dataclass(frozen=True)
+class AttemptLayout:
+    """What an autosave needs of an attempt; none of it changes once the attempt started."""
+
+    user_id: int
+    deadline: object
+    rows: dict  # position -> (row id, question kind, option order, choice order)
+
+
+ATTEMPT_LAYOUT_SECONDS = 24 * 60 * 60
+
+
+def attempt_layout(attempt_id: int) -> AttemptLayout | None:
+    """The frozen layout of an attempt (None when there is no such attempt with questions),
+    from the cache: it is fixed when the attempt starts, so it is never stale. One query when
+    it is not cached."""
+    from django.core.cache import cache
+
+    key = f"lms:attempt-layout:{int(attempt_id)}"
+    layout = cache.get(key)
+    if layout is None:
+        rows = list(
+            AttemptQuestion.objects.filter(attempt_id=attempt_id).values_list(
+                "position",
+                "id",
+                "question__kind",
+                "option_order",
+                "choice_order",
+                "attempt__user_id",
+                "attempt__deadline",
+            )
+        )
+        if not rows:
+            return None
+        layout = AttemptLayout(
+            user_id=rows[0][5],
+            deadline=rows[0][6],
+            rows={row[0]: tuple(row[1:5]) for row in rows},
+        )
+        cache.set(key, layout, ATTEMPT_LAYOUT_SECONDS)
+    return layout
+
+
+def _answer_write(*, attempt_id: int, row_id: int, response, now) -> bool:
+    """Store an answer if its attempt is still in progress (so that a save racing a submit
+    cannot land after the grading), as one plain statement. False when the attempt is closed."""
+    qn = connection.ops.quote_name
+    answer, attempt = AttemptQuestion._meta, QuizAttempt._meta
+    response_field = answer.get_field("response")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {qn(answer.db_table)} SET {qn(response_field.column)} = %s, "  # noqa: S608 - names quoted, values bound
+            f"{qn(answer.get_field('saved_at').column)} = %s "
+            f"WHERE {qn(answer.pk.column)} = %s AND EXISTS (SELECT 1 FROM {qn(attempt.db_table)} "
+            f"WHERE {qn(attempt.pk.column)} = %s "
+            f"AND {qn(attempt.get_field('status').column)} = %s)",
+            [
+                response_field.get_db_prep_save(response, connection),
+                connection.ops.adapt_datetimefield_value(now),
+                row_id,
+                attempt_id,
+                QuizAttempt.Status.IN_PROGRESS,
+            ],
+        )
+        return cursor.rowcount == 1
 
 
 ANSWER_ROW_FIELDS = ("id", "attempt_id", "option_order", "choice_order", "question__kind")
@@ -291,7 +363,7 @@ def _answer_check_open(attempt: QuizAttempt) -> None:
 
 def _answer_store(row: AttemptQuestion, response) -> AttemptQuestion:
     now = timezone.now()
-    cleaned = _clean_response(row, response)
+    cleaned = _clean_response(row.question.kind, row.option_order, row.choice_order, response)
     # Conditional on the attempt still being open, so a save racing a submit cannot land after
     # the grading.
     updated = AttemptQuestion.objects.filter(
@@ -307,15 +379,23 @@ def attempt_last_saved(attempt: QuizAttempt):
     return attempt.questions.aggregate(last=Max("saved_at"))["last"]
 
 
-def _option_keys(options) -> list[OptionKey]:
+# Only these kinds read an option's text when grading (the accepted answers of a short answer,
+# which of a matching question's options are prompts): stripping the markup of every option of
+# every question would cost more than the rest of the grading.
+KINDS_GRADED_ON_TEXT = {Question.Kind.SHORT, Question.Kind.MATCHING}
+
+
+def _option_keys(kind: str, options) -> list[OptionKey]:
+    """OptionKeys from (id, fraction, text, match) rows."""
+    on_text = kind in KINDS_GRADED_ON_TEXT
     return [
         OptionKey(
-            id=o.id,
-            fraction=o.fraction,
-            text=html.unescape(strip_tags(o.text)),
-            match=o.match,
+            id=pk,
+            fraction=fraction,
+            text=html.unescape(strip_tags(text)) if on_text else "",
+            match=match,
         )
-        for o in options
+        for pk, fraction, text, match in options
     ]
 
 
@@ -323,21 +403,21 @@ ATTEMPT_FIELDS = ("id", "user_id", "quiz_id", "number", "status", "deadline", "m
 QUIZ_FIELDS_FOR_GRADING = ("id", "path", "depth", "pass_mark", "required_for_completion", "review")
 
 
-def _scores_store(rows: list[AttemptQuestion]) -> None:
-    """Each graded row's score in one UPDATE ... CASE. The same statement as
+def _scores_store(scores: dict[int, Decimal]) -> None:
+    """Each graded row's score ({row id: score}) in one UPDATE ... CASE. The same statement as
     `bulk_update(rows, ["score"])`, written directly: the ORM takes several milliseconds to
     build its CASE expression for twenty rows, on the request a whole class sends at once."""
-    if not rows:
+    if not scores:
         return
     field = AttemptQuestion._meta.get_field("score")
     qn = connection.ops.quote_name
     pk = qn(AttemptQuestion._meta.pk.column)
     params: list = []
-    for row in rows:
-        params += [row.pk, field.get_db_prep_save(row.score, connection)]
-    params += [row.pk for row in rows]
-    whens = " ".join(["WHEN %s THEN %s"] * len(rows))
-    marks = ", ".join(["%s"] * len(rows))
+    for row_id, score in scores.items():
+        params += [row_id, field.get_db_prep_save(score, connection)]
+    params += list(scores)
+    whens = " ".join(["WHEN %s THEN %s"] * len(scores))
+    marks = ", ".join(["%s"] * len(scores))
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {qn(AttemptQuestion._meta.db_table)} SET {qn(field.column)} = "  # noqa: S608 - names quoted, values bound
@@ -347,38 +427,35 @@ def _scores_store(rows: list[AttemptQuestion]) -> None:
 
 
 @transaction.atomic
-def quiz_attempt_submit(*, attempt_id: int, expired: bool = False) -> QuizAttempt:
+def quiz_attempt_submit(*, attempt_id: int, expired: bool = False, user=None) -> QuizAttempt:
     """Grade an attempt once. A double click, a retried request, or the expiry job racing the
-    learner finds it graded and changes nothing."""
+    learner finds it graded and changes nothing. With `user`, only their own attempt
+    (QuizAttempt.DoesNotExist otherwise)."""
+    mine = {"user_id": user.pk} if user is not None else {}
     attempt = (
         QuizAttempt.objects.select_for_update(of=("self",))
         .select_related("quiz")
         .only(*ATTEMPT_FIELDS, *(f"quiz__{name}" for name in QUIZ_FIELDS_FOR_GRADING))
-        .get(pk=attempt_id)
+        .get(pk=attempt_id, **mine)
     )
     if not attempt.is_open:
         return attempt
     now = timezone.now()
+    # Plain rows, not model instances: twenty questions and a hundred options each time.
     rows = list(
-        attempt.questions.select_related("question").only(
-            "id", "attempt_id", "points", "response", "question_id", "question__kind"
-        )
+        attempt.questions.values_list("id", "points", "response", "question_id", "question__kind")
     )
     options: dict[int, list] = {}
-    for option in QuestionOption.objects.filter(question_id__in={r.question_id for r in rows}).only(
-        "id", "question_id", "fraction", "text", "match"
-    ):
-        options.setdefault(option.question_id, []).append(option)
-    total = Decimal(0)
-    for row in rows:
-        row.score = score_for(
-            row.question.kind,
-            _option_keys(options.get(row.question_id, [])),
-            row.response,
-            row.points,
-        )
-        total += row.score
-    _scores_store(rows)
+    for question_id, *option in QuestionOption.objects.filter(
+        question_id__in={row[3] for row in rows}
+    ).values_list("question_id", "id", "fraction", "text", "match"):
+        options.setdefault(question_id, []).append(option)
+    scores = {
+        row_id: score_for(kind, _option_keys(kind, options.get(question_id, [])), response, points)
+        for row_id, points, response, question_id, kind in rows
+    }
+    total = sum(scores.values(), Decimal(0))
+    _scores_store(scores)
     overdue = attempt_is_overdue(attempt, now)
     attempt.status = (
         QuizAttempt.Status.EXPIRED if (expired or overdue) else QuizAttempt.Status.SUBMITTED
@@ -440,13 +517,9 @@ def quiz_grades(*, user, quizzes) -> dict[int, Decimal]:
     return grades
 
 
-def quizzes_missing(*, user, course: CoursePage) -> list[str]:
-    required = list(
-        QuizPage.objects.live()
-        .descendant_of(course)
-        .filter(required_for_completion=True)
-        .only("id", "pass_mark", "grading")
-    )
+def quizzes_missing(*, user, course: CoursePage, outline) -> list[str]:
+    """The required quizzes of the course's outline that `user` has not passed."""
+    required = [quiz for quiz in outline.quizzes if quiz.required]
     if not required:
         return []
     grades = quiz_grades(user=user, quizzes=required)
@@ -458,16 +531,23 @@ def quizzes_missing(*, user, course: CoursePage) -> list[str]:
 
 
 def posttest_score(*, user, course: CoursePage) -> Decimal | None:
-    posttest = (
-        QuizPage.objects.live()
-        .descendant_of(course)
-        .filter(kind=QuizPage.Kind.POSTTEST)
-        .only("id", "grading")
-        .first()
+    from .selectors import course_quiz_rows
+
+    posttest = next(
+        (row for row in course_quiz_rows(course) if row["kind"] == QuizPage.Kind.POSTTEST), None
     )
     if posttest is None:
         return None
-    return quiz_grades(user=user, quizzes=[posttest]).get(posttest.id)
+    quiz = QuizRef(id=posttest["id"], grading=posttest["grading"])
+    return quiz_grades(user=user, quizzes=[quiz]).get(quiz.id)
+
+
+@dataclass(frozen=True)
+class QuizRef:
+    """What `quiz_grades` reads of a quiz."""
+
+    id: int
+    grading: str
 
 
 def register_completion_rules() -> None:

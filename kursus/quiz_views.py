@@ -106,15 +106,6 @@ def _own_attempt(request, attempt_id: int) -> QuizAttempt:
     )
 
 
-def _own_attempt_state(request, attempt_id: int) -> QuizAttempt:
-    """Just what an autosave needs to know of the attempt: whose, open, and until when."""
-    return get_object_or_404(
-        QuizAttempt.objects.only("id", "user_id", "status", "deadline"),
-        pk=attempt_id,
-        user=request.user,
-    )
-
-
 def _close_if_overdue(attempt: QuizAttempt) -> QuizAttempt:
     if attempt.is_open and attempt_is_overdue(attempt):
         return quiz_attempt_submit(attempt_id=attempt.pk, expired=True)
@@ -170,7 +161,7 @@ def attempt_answer(request, attempt_id: int):
         get_object_or_404(QuizAttempt.objects.only("id"), pk=attempt_id, user=request.user)
         return JsonResponse({"ok": False, "error": _("Permintaan tidak valid.")}, status=400)
     try:
-        row = quiz_answer_save_own(
+        saved_at = quiz_answer_save_own(
             user=request.user, attempt_id=attempt_id, position=position, response=response
         )
     except QuizAttempt.DoesNotExist as exc:
@@ -187,9 +178,7 @@ def attempt_answer(request, attempt_id: int):
         )
     except QuizError as exc:
         return JsonResponse({"ok": False, "error": str(exc)}, status=400)
-    return JsonResponse(
-        {"ok": True, "saved_at": timezone.localtime(row.saved_at).strftime("%H:%M:%S")}
-    )
+    return JsonResponse({"ok": True, "saved_at": timezone.localtime(saved_at).strftime("%H:%M:%S")})
 
 
 @login_required
@@ -238,9 +227,11 @@ def attempt_summary(request, attempt_id: int):
 @login_required
 @require_POST
 def attempt_submit(request, attempt_id: int):
-    attempt = _own_attempt_state(request, attempt_id)
-    quiz_attempt_submit(attempt_id=attempt.pk)
-    return redirect("kursus:attempt_result", attempt_id=attempt.pk)
+    try:
+        quiz_attempt_submit(attempt_id=attempt_id, user=request.user)
+    except QuizAttempt.DoesNotExist as exc:  # not theirs
+        raise Http404 from exc
+    return redirect("kursus:attempt_result", attempt_id=attempt_id)
 
 
 @login_required

@@ -149,9 +149,9 @@ def lesson_complete(*, user, lesson: LessonPage, root_url_path: str | None = Non
     enrollment.progress_percent = outline.percent
     enrollment.next_lesson_id = next_item.id if next_item else None
     _progress_write(enrollment, lesson_id=lesson.pk if newly_done else None)
+    learners_changed([user.pk])  # and again on commit
     if outline.done == outline.total:  # else a lesson is still missing: not complete
         course_complete_if_done(enrollment=enrollment)
-    learners_changed([user.pk])
     enrollment.outline = outline  # for the caller's next step
     return enrollment
 
@@ -231,19 +231,23 @@ def course_complete_if_done(*, enrollment: Enrollment) -> bool:
     enrollment.status = Enrollment.Status.COMPLETED
     enrollment.completed_at = now
     enrollment.save(update_fields=["status", "completed_at"])
-    JPCredit.objects.get_or_create(
-        user=enrollment.user,
-        course=enrollment.course,
-        defaults={
-            "year": timezone.localtime(now).year,
-            "jp": enrollment.course.jp,
-            "completed_at": now,
-        },
+    # One statement; the unique (user, course) constraint makes a second credit nothing.
+    JPCredit.objects.bulk_create(
+        [
+            JPCredit(
+                user=enrollment.user,
+                course=enrollment.course,
+                year=timezone.localtime(now).year,
+                jp=enrollment.course.jp,
+                completed_at=now,
+            )
+        ],
+        ignore_conflicts=True,
     )
+    learners_changed([enrollment.user_id])  # and again on commit
     # The one entry point into certificates: the row is made in this transaction, the PDF
-    # after it commits.
+    # after it commits. Last, as it queues on the year's certificate counter.
     certificate_request(enrollment=enrollment)
-    learners_changed([enrollment.user_id])
     return True
 
 

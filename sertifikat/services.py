@@ -152,8 +152,11 @@ def _certificate_create(
     *, user, course, completed_at, final_score: Decimal | None, person: dict, template
 ) -> Certificate:
     now = timezone.localtime()
-    serial = serial_allocate(year=now.year)
     snapshot = template_snapshot(template)
+    # The learner's stamp is replaced again when this commits; doing it before the serial keeps
+    # the counter row (which every issue of the year queues on) locked for as short as can be.
+    learners_changed([user.pk])
+    serial = serial_allocate(year=now.year)
     cert = Certificate.objects.create(
         user=user,
         course=course,
@@ -179,7 +182,6 @@ def _certificate_create(
         render_requested_at=timezone.now(),
         **person,
     )
-    learners_changed([cert.user_id])
     return cert
 
 

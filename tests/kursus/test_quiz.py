@@ -188,6 +188,18 @@ def test_double_clicked_submit_over_http_counts_once(client, learner, course, ca
     assert attempt.finished_at == finished
 
 
+def test_nobody_submits_someone_elses_attempt(client, learner, course, category, make_employee):
+    quiz = make_quiz(course, questions=[make_question(category)], kind="pretest")
+    attempt = quiz_attempt_start(user=learner, quiz=quiz)
+    client.force_login(make_employee("32.04").user)
+
+    response = client.post(reverse("kursus:attempt_submit", args=[attempt.pk]))
+
+    assert response.status_code == 404
+    attempt.refresh_from_db()
+    assert attempt.status == QuizAttempt.Status.IN_PROGRESS
+
+
 # Time on the server
 
 
@@ -275,7 +287,10 @@ def test_autosave_over_http_unknown_question_and_query_count(client, learner, co
 
     assert reply.status_code == 200
     assert attempt.questions.get().response == "b"
-    assert saves[1] == 2  # the question with its attempt (theirs, open), then the write
+    # The first save also reads the attempt's frozen layout (whose, its deadline, its
+    # questions); later ones find it in the cache and only write, conditionally on the
+    # attempt still being open.
+    assert saves[1] == 1
     assert missing.status_code == 400
     assert "Soal tidak ditemukan" in missing.json()["error"]
 
