@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from lms.beranda.page_cache import live_page_by_id
 from lms.cache import learners_changed
 
 from .completion import FINAL_SCORE_PROVIDERS, REQUIREMENT_CHECKS
@@ -400,7 +401,6 @@ def _option_keys(kind: str, options) -> list[OptionKey]:
 
 
 ATTEMPT_FIELDS = ("id", "user_id", "quiz_id", "number", "status", "deadline", "max_score")
-QUIZ_FIELDS_FOR_GRADING = ("id", "path", "depth", "pass_mark", "required_for_completion", "review")
 
 
 def _scores_store(scores: dict[int, Decimal]) -> None:
@@ -433,13 +433,15 @@ def quiz_attempt_submit(*, attempt_id: int, expired: bool = False, user=None) ->
     (QuizAttempt.DoesNotExist otherwise)."""
     mine = {"user_id": user.pk} if user is not None else {}
     attempt = (
-        QuizAttempt.objects.select_for_update(of=("self",))
-        .select_related("quiz")
-        .only(*ATTEMPT_FIELDS, *(f"quiz__{name}" for name in QUIZ_FIELDS_FOR_GRADING))
-        .get(pk=attempt_id, **mine)
+        QuizAttempt.objects.select_for_update().only(*ATTEMPT_FIELDS).get(pk=attempt_id, **mine)
     )
     if not attempt.is_open:
         return attempt
+    # The quiz and its course from the page cache when the quiz is live (as it is while people
+    # take it), else from the database.
+    attempt.quiz = live_page_by_id(QuizPage, attempt.quiz_id) or QuizPage.objects.get(
+        pk=attempt.quiz_id
+    )
     now = timezone.now()
     # Plain rows, not model instances: twenty questions and a hundred options each time.
     rows = list(
@@ -478,10 +480,11 @@ def _complete_course_if_done(attempt: QuizAttempt) -> None:
     enrollment = (
         Enrollment.objects.select_for_update()
         .filter(user=attempt.user_id, course=course, status=Enrollment.Status.ACTIVE)
-        .select_related("course", "user")
+        .only("id", "user_id", "course_id", "status", "completed_at")
         .first()
     )
     if enrollment is not None:
+        enrollment.course = course
         course_complete_if_done(enrollment=enrollment)
 
 
