@@ -443,18 +443,28 @@ def quiz_attempt_submit(*, attempt_id: int, expired: bool = False, user=None) ->
         pk=attempt.quiz_id
     )
     now = timezone.now()
-    # Plain rows, not model instances: twenty questions and a hundred options each time.
-    rows = list(
-        attempt.questions.values_list("id", "points", "response", "question_id", "question__kind")
-    )
+    # The questions with their options in one read, as plain rows (one per option), not
+    # model instances: twenty questions and a hundred options each time.
+    rows: dict[int, tuple] = {}
     options: dict[int, list] = {}
-    for question_id, *option in QuestionOption.objects.filter(
-        question_id__in={row[3] for row in rows}
-    ).values_list("question_id", "id", "fraction", "text", "match"):
-        options.setdefault(question_id, []).append(option)
+    for row_id, points, response, kind, *option in attempt.questions.order_by(
+        "position", "question__options__sort_order", "question__options__id"
+    ).values_list(
+        "id",
+        "points",
+        "response",
+        "question__kind",
+        "question__options__id",
+        "question__options__fraction",
+        "question__options__text",
+        "question__options__match",
+    ):
+        rows.setdefault(row_id, (points, response, kind))
+        if option[0] is not None:
+            options.setdefault(row_id, []).append(option)
     scores = {
-        row_id: score_for(kind, _option_keys(kind, options.get(question_id, [])), response, points)
-        for row_id, points, response, question_id, kind in rows
+        row_id: score_for(kind, _option_keys(kind, options.get(row_id, [])), response, points)
+        for row_id, (points, response, kind) in rows.items()
     }
     total = sum(scores.values(), Decimal(0))
     _scores_store(scores)
@@ -468,24 +478,22 @@ def quiz_attempt_submit(*, attempt_id: int, expired: bool = False, user=None) ->
     attempt.passed = attempt.percent >= attempt.quiz.pass_mark
     attempt.save(update_fields=["status", "finished_at", "score", "percent", "passed"])
     if attempt.passed and attempt.quiz.required_for_completion:
-        _complete_course_if_done(attempt)
+        _complete_course_if_done(attempt, user=user)
     learners_changed([attempt.user_id])
     return attempt
 
 
-def _complete_course_if_done(attempt: QuizAttempt) -> None:
-    from .services import course_complete_if_done
+def _complete_course_if_done(attempt: QuizAttempt, *, user=None) -> None:
+    from .services import course_complete_if_done, enrollment_lock_with_progress
 
     course = attempt.quiz.course
-    enrollment = (
-        Enrollment.objects.select_for_update()
-        .filter(user=attempt.user_id, course=course, status=Enrollment.Status.ACTIVE)
-        .only("id", "user_id", "course_id", "status", "completed_at")
-        .first()
-    )
-    if enrollment is not None:
-        enrollment.course = course
-        course_complete_if_done(enrollment=enrollment)
+    if user is not None:
+        lock = enrollment_lock_with_progress(user=user, course=course)
+    else:  # the expiry job
+        lock = enrollment_lock_with_progress(user_id=attempt.user_id, course=course)
+    enrollment, done_ids = lock
+    if enrollment is not None and enrollment.status == Enrollment.Status.ACTIVE:
+        course_complete_if_done(enrollment=enrollment, done_ids=done_ids)
 
 
 def quiz_attempts_expire(*, now=None) -> int:

@@ -125,7 +125,7 @@ def lesson_complete(*, user, lesson: LessonPage, root_url_path: str | None = Non
     when this was the last requirement. Doing it twice records nothing twice: the enrolment
     row is locked first, so a second request waits and then finds the lesson done."""
     course = lesson.course
-    enrollment, done_ids = _enrollment_lock_with_progress(user=user, course=course)
+    enrollment, done_ids = enrollment_lock_with_progress(user=user, course=course)
     if enrollment is None or enrollment.status == Enrollment.Status.WITHDRAWN:
         raise EnrollmentError(_("Anda belum terdaftar di kursus ini."))
     outline = course_outline(
@@ -151,14 +151,17 @@ def lesson_complete(*, user, lesson: LessonPage, root_url_path: str | None = Non
     _progress_write(enrollment, lesson_id=lesson.pk if newly_done else None)
     learners_changed([user.pk])  # and again on commit
     if outline.done == outline.total:  # else a lesson is still missing: not complete
-        course_complete_if_done(enrollment=enrollment)
+        course_complete_if_done(enrollment=enrollment, done_ids={i.id for i in outline.lessons})
     enrollment.outline = outline  # for the caller's next step
     return enrollment
 
 
-def _enrollment_lock_with_progress(*, user, course: CoursePage):
-    """`user`'s enrolment in `course`, locked until the transaction ends (None when there is
-    none), and the ids of the lessons they have done: one statement instead of two."""
+def enrollment_lock_with_progress(*, course: CoursePage, user=None, user_id=None):
+    """The enrolment of `user` (or of `user_id`) in `course`, locked until the transaction
+    ends (None when there is none), and the ids of the lessons they have done: one statement
+    instead of two."""
+    if user_id is None:
+        user_id = user.pk
     qn = connection.ops.quote_name
     enrol, progress = Enrollment._meta, LessonProgress._meta
     lock = " FOR UPDATE OF e" if connection.features.has_select_for_update_of else ""
@@ -170,7 +173,7 @@ def _enrollment_lock_with_progress(*, user, course: CoursePage):
         f"e.{qn(enrol.get_field('course').column)} "
         f"WHERE e.{qn(enrol.get_field('user').column)} = %s "
         f"AND e.{qn(enrol.get_field('course').column)} = %s{lock}",
-        [user.pk, course.pk],
+        [user_id, course.pk],
     )
     enrollment, done_ids = None, set()
     for row in rows:
@@ -178,7 +181,9 @@ def _enrollment_lock_with_progress(*, user, course: CoursePage):
         if row.done_lesson_id is not None:
             done_ids.add(row.done_lesson_id)
     if enrollment is not None:
-        enrollment.user, enrollment.course = user, course
+        enrollment.course = course
+        if user is not None:
+            enrollment.user = user
     return enrollment, done_ids
 
 
@@ -220,12 +225,15 @@ def _progress_write(enrollment: Enrollment, *, lesson_id: int | None) -> None:
         )
 
 
-def course_complete_if_done(*, enrollment: Enrollment) -> bool:
+def course_complete_if_done(*, enrollment: Enrollment, done_ids=None) -> bool:
     """Apply the completion rule; on the first completion record the time and credit the JP
-    to the calendar year of completion. Must run inside the caller's transaction."""
+    to the calendar year of completion. Must run inside the caller's transaction, with the
+    enrolment locked (and `done_ids`, when given, read under that lock)."""
     if enrollment.status == Enrollment.Status.COMPLETED:
         return False
-    if not course_is_completed_by(user=enrollment.user, course=enrollment.course):
+    if not course_is_completed_by(
+        user=enrollment.user, course=enrollment.course, done_ids=done_ids
+    ):
         return False
     now = timezone.now()
     enrollment.status = Enrollment.Status.COMPLETED

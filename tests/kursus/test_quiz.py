@@ -448,7 +448,7 @@ def test_start_autosave_submit_queries_do_not_grow_with_the_bank(
 
 # Measured once (the quiz knows its course after the first attempt); the parametrised test
 # above holds them for both bank sizes.
-EXPECTED_QUERIES = (12, 2, 7)
+EXPECTED_QUERIES = (12, 2, 6)
 
 
 def test_submit_stores_each_question_score_exactly(learner, course, category):
