@@ -426,15 +426,48 @@ def _scores_store(scores: dict[int, Decimal]) -> None:
         )
 
 
+def _attempt_lock(attempt_id: int, *, user_id: int | None) -> QuizAttempt:
+    """The attempt (only ATTEMPT_FIELDS), locked until the transaction ends; with `user_id`,
+    only if it is theirs. Raises QuizAttempt.DoesNotExist. A plain statement: a double click's
+    second request is little more than this."""
+    qn = connection.ops.quote_name
+    meta = QuizAttempt._meta
+    columns = ", ".join(qn(meta.get_field(name).column) for name in ATTEMPT_FIELDS)
+    sql = f"SELECT {columns} FROM {qn(meta.db_table)} WHERE {qn(meta.pk.column)} = %s"  # noqa: S608 - names quoted, values bound
+    params = [attempt_id]
+    if user_id is not None:
+        sql += f" AND {qn(meta.get_field('user').column)} = %s"
+        params.append(user_id)
+    if connection.features.has_select_for_update:
+        sql += " FOR UPDATE"
+    for attempt in QuizAttempt.objects.raw(sql, params):
+        return attempt
+    raise QuizAttempt.DoesNotExist
+
+
+def _fields_store(instance, names: list[str]) -> None:
+    """`instance.save(update_fields=names)` as one plain UPDATE (nothing listens to these
+    models' signals): for the grading a whole class sends at once."""
+    qn = connection.ops.quote_name
+    meta = instance._meta
+    fields = [meta.get_field(name) for name in names]
+    assignments = ", ".join(f"{qn(field.column)} = %s" for field in fields)
+    params = [
+        field.get_db_prep_save(getattr(instance, field.attname), connection) for field in fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {qn(meta.db_table)} SET {assignments} WHERE {qn(meta.pk.column)} = %s",  # noqa: S608 - names quoted, values bound
+            [*params, instance.pk],
+        )
+
+
 @transaction.atomic
 def quiz_attempt_submit(*, attempt_id: int, expired: bool = False, user=None) -> QuizAttempt:
     """Grade an attempt once. A double click, a retried request, or the expiry job racing the
     learner finds it graded and changes nothing. With `user`, only their own attempt
     (QuizAttempt.DoesNotExist otherwise)."""
-    mine = {"user_id": user.pk} if user is not None else {}
-    attempt = (
-        QuizAttempt.objects.select_for_update().only(*ATTEMPT_FIELDS).get(pk=attempt_id, **mine)
-    )
+    attempt = _attempt_lock(attempt_id, user_id=user.pk if user is not None else None)
     if not attempt.is_open:
         return attempt
     # The quiz and its course from the page cache when the quiz is live (as it is while people
@@ -476,7 +509,7 @@ def quiz_attempt_submit(*, attempt_id: int, expired: bool = False, user=None) ->
     attempt.score = total
     attempt.percent = percent_of(total, attempt.max_score)
     attempt.passed = attempt.percent >= attempt.quiz.pass_mark
-    attempt.save(update_fields=["status", "finished_at", "score", "percent", "passed"])
+    _fields_store(attempt, ["status", "finished_at", "score", "percent", "passed"])
     if attempt.passed and attempt.quiz.required_for_completion:
         _complete_course_if_done(attempt, user=user)
     learners_changed([attempt.user_id])
