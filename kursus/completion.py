@@ -37,7 +37,14 @@ def course_requirements_missing(*, user, course: CoursePage, done_ids=None) -> l
 
 
 def course_is_completed_by(*, user, course: CoursePage, done_ids=None) -> bool:
-    return not course_requirements_missing(user=user, course=course, done_ids=done_ids)
+    """The same rule as `course_requirements_missing`, stopping at the first requirement that
+    is not met (a quiz passed before the lessons are done asks for no quiz grades)."""
+    from .selectors import course_outline
+
+    outline = course_outline(course=course, user=user, root_url_path="/", done_ids=done_ids)
+    if lessons_missing(user=user, course=course, outline=outline):
+        return False
+    return not any(check(user=user, course=course, outline=outline) for check in REQUIREMENT_CHECKS)
 
 
 # The score a course reports as its result (on certificates, in reports): the graded post-test.
