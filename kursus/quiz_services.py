@@ -324,18 +324,21 @@ def attempt_layout(attempt_id: int) -> AttemptLayout | None:
 
 
 def _answer_write(*, attempt_id: int, row_id: int, response, now) -> bool:
-    """Store an answer if its attempt is still in progress (so that a save racing a submit
-    cannot land after the grading), as one plain statement. False when the attempt is closed."""
+    """Store an answer if its attempt is still in progress, as one plain statement. False
+    when the attempt is closed. The check shares a lock on the attempt's row (PostgreSQL) with
+    submit's: a save racing a submit either lands before the grading reads the answers, or
+    waits for it and finds the attempt closed; never between the two."""
     qn = connection.ops.quote_name
     answer, attempt = AttemptQuestion._meta, QuizAttempt._meta
     response_field = answer.get_field("response")
+    lock = " FOR KEY SHARE" if connection.features.has_select_for_no_key_update else ""
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {qn(answer.db_table)} SET {qn(response_field.column)} = %s, "  # noqa: S608 - names quoted, values bound
             f"{qn(answer.get_field('saved_at').column)} = %s "
             f"WHERE {qn(answer.pk.column)} = %s AND EXISTS (SELECT 1 FROM {qn(attempt.db_table)} "
             f"WHERE {qn(attempt.pk.column)} = %s "
-            f"AND {qn(attempt.get_field('status').column)} = %s)",
+            f"AND {qn(attempt.get_field('status').column)} = %s{lock})",
             [
                 response_field.get_db_prep_save(response, connection),
                 connection.ops.adapt_datetimefield_value(now),

@@ -17,6 +17,7 @@ from kursus.quiz_services import (
     AttemptClosed,
     QuizError,
     quiz_answer_save,
+    quiz_answer_save_own,
     quiz_attempt_start,
     quiz_attempt_submit,
     quiz_attempts_expire,
@@ -198,6 +199,60 @@ def test_nobody_submits_someone_elses_attempt(client, learner, course, category,
     assert response.status_code == 404
     attempt.refresh_from_db()
     assert attempt.status == QuizAttempt.Status.IN_PROGRESS
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_autosave_racing_the_submit_waits_and_is_refused(learner, course, category):
+    """Real transactions on their own connections: while the submit holds the attempt, a save
+    of an answer waits for it, then finds the attempt graded, so no answer is saved that the
+    grading did not see."""
+    if not connection.features.has_select_for_no_key_update:
+        pytest.skip("row locks: PostgreSQL (SQLite's write lock already serialises the two)")
+    import threading
+
+    from django.db import transaction
+
+    question = make_question(category)
+    quiz = make_quiz(course, questions=[question], kind="pretest")
+    attempt = quiz_attempt_start(user=learner, quiz=quiz)
+    right = question.options.get(fraction=1).pk
+    locked, release = threading.Event(), threading.Event()
+    outcome = {}
+
+    def submit_slowly():
+        try:
+            with transaction.atomic():
+                QuizAttempt.objects.select_for_update().get(pk=attempt.pk)
+                locked.set()
+                release.wait(10)
+                QuizAttempt.objects.filter(pk=attempt.pk).update(
+                    status=QuizAttempt.Status.SUBMITTED, finished_at=timezone.now()
+                )
+        finally:
+            connection.close()
+
+    def save():
+        try:
+            quiz_answer_save_own(user=learner, attempt_id=attempt.pk, position=1, response=right)
+            outcome["saved"] = True
+        except AttemptClosed:
+            outcome["closed"] = True
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=submit_slowly)
+    holder.start()
+    assert locked.wait(10)
+    saver = threading.Thread(target=save)
+    saver.start()
+    saver.join(0.5)
+    assert saver.is_alive()  # waiting for the submit
+    release.set()
+    holder.join(10)
+    saver.join(10)
+
+    assert outcome == {"closed": True}
+    assert attempt.questions.get().response is None
 
 
 # Time on the server
