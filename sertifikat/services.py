@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
@@ -116,22 +116,39 @@ def serial_allocate(*, year: int) -> int:
     a rolled-back issue rolls its number back too."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("serial_allocate must run inside a transaction")
-    updated = CertificateCounter.objects.filter(year=year).update(last_serial=F("last_serial") + 1)
-    if not updated:
+    serial = _counter_increment(year)
+    if serial is None:
         try:
             with transaction.atomic():
                 CertificateCounter.objects.create(year=year, last_serial=1)
             return 1
         except IntegrityError:  # another issuer created the year's row first
-            CertificateCounter.objects.filter(year=year).update(last_serial=F("last_serial") + 1)
-    return CertificateCounter.objects.get(year=year).last_serial
+            serial = _counter_increment(year)
+    return serial
+
+
+def _counter_increment(year: int) -> int | None:
+    """Add one to the year's counter and return it (None when the year has no row yet), in
+    one statement: the row stays locked from here to the commit, so the less after, the
+    better."""
+    meta = CertificateCounter._meta
+    qn = connection.ops.quote_name
+    last, key = qn(meta.get_field("last_serial").column), qn(meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {qn(meta.db_table)} SET {last} = {last} + 1 WHERE {key} = %s RETURNING {last}",  # noqa: S608 - names quoted, values bound
+            [year],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def person_snapshot(user) -> dict:
-    employee = getattr(user, "employee", None) if hasattr(user, "employee") else None
-    if employee is None:
-        from lms.organisasi.models import Employee
+    from lms.organisasi.models import Employee
 
+    # The employee with their unit in one query (unless the caller already holds both).
+    employee = user._state.fields_cache.get("employee")
+    if employee is None or "unit" not in employee._state.fields_cache:
         employee = Employee.objects.select_related("unit").filter(user=user).first()
     if employee is None:
         return {
