@@ -19,9 +19,9 @@ rounds, and every round's own figures are in the line as well: a round's submit 
 about a second, too short to stand alone.
 
 Afterwards the database is checked: every answer a 200 acknowledged must be there
-(`lost_answers`), and every learner must have exactly one graded attempt per round, each scored with the grade of
-its saved answers (`double_graded` counts learners with another number of graded attempts or a
-score that differs from a fresh grading).
+(`lost_answers`), and every learner must have exactly one graded attempt per round, each
+scored with the grade of its saved answers (`double_graded` counts learners with another
+number of graded attempts or a score that differs from a fresh grading).
 
 Targets: autosave and submit throughput >= 0.4 x the baseline's, p95 <= 3 x the baseline's,
 no lost answers, no double grading.
