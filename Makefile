@@ -33,6 +33,8 @@ demo: migrate
 
 ## Serve the site on http://127.0.0.1:8000 with a Celery worker (and beat) beside it.
 run: demo
+	@# The default cache (a folder) may hold entries of an earlier database under the same ids.
+	@rm -rf var/cache
 	@echo "Starting the Celery worker and the site on http://$(HOST):$(PORT)/ (Ctrl+C stops both)"
 	@$(BIN)/celery -A lms worker -B -Q default,pdf --concurrency 2 --loglevel INFO \
 		--schedule var/celerybeat-schedule & \
@@ -53,7 +55,10 @@ test: install-dev
 ## Screenshots go to var/e2e-screenshots/.
 test-e2e: install-dev
 	@[ -f var/e2e/node_modules/axe-core/axe.min.js ] || npm install --prefix var/e2e --no-save --no-audit --no-fund --no-package-lock axe-core@4.14.1
-	LMS_E2E=1 DJANGO_SETTINGS_MODULE=lms.settings.test $(BIN)/pytest tests/e2e -p no:cacheprovider $(PYTEST_ARGS)
+	rm -rf var/e2e-cache
+	LMS_E2E=1 DJANGO_SETTINGS_MODULE=lms.settings.test \
+		DJANGO_CACHE_URL=$${DJANGO_CACHE_URL:-filecache://$(CURDIR)/var/e2e-cache} \
+		$(BIN)/pytest tests/e2e -p no:cacheprovider $(PYTEST_ARGS)
 
 ## Two web nodes and two workers sharing PostgreSQL, Redis and media (set DATABASE_URL and
 ## CELERY_BROKER_URL).

@@ -115,7 +115,14 @@ else:
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("DJANGO_CACHE_URL", default="locmemcache://lms")}
+# Redis in production (DJANGO_CACHE_URL). Without it, files under var/cache: the web process
+# and the Celery worker must share one cache, since what the worker writes (a certificate it
+# issued) replaces stamps that the web process's entries are checked against.
+CACHES = {
+    "default": env.cache("DJANGO_CACHE_URL", default=f"filecache://{BASE_DIR / 'var' / 'cache'}")
+}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache":
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # The same backend, reusing its Redis client instead of building one per call.
     CACHES["default"]["BACKEND"] = "lms.cache.RedisCache"

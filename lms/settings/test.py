@@ -20,6 +20,12 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         Path(env("CELERY_FILESYSTEM_BROKER_DIR", default=str(BASE_DIR / "var" / "test-broker")))
     )
 
+# Unit tests keep the cache in memory; the browser journeys, whose server and worker are
+# processes of their own, share one (see the Makefile's test-e2e).
+CACHES = {"default": env.cache("DJANGO_CACHE_URL", default="locmemcache://lms-test")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "lms.cache.RedisCache"
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a worker process started by a test sees the same rows.
     # LMS_TEST_DB_NAME lets two test runs on one checkout keep apart.
