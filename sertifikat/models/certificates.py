@@ -26,6 +26,10 @@ class Certificate(models.Model):
     """One certificate of one person for one course. What is printed is frozen here when the
     row is created; the PDF is rendered once from these fields and stored."""
 
+    # A record, not content: Wagtail's reference index ("where is this used") would gain a row
+    # per certificate for its course and template, written inside every course completion.
+    wagtail_reference_index_ignore = True
+
     class Status(models.TextChoices):
         PENDING = "pending", _("Sedang dibuat")
         ISSUED = "issued", _("Terbit")
@@ -155,6 +159,8 @@ class Certificate(models.Model):
 
 class VerificationLog(models.Model):
     """Every verification check, for Admin LMS: who asked about which code, and the answer."""
+
+    wagtail_reference_index_ignore = True  # a record, written on every public check
 
     class Result(models.TextChoices):
         VALID = "valid", _("Sah")
