@@ -304,6 +304,10 @@ def assignment_apply(*, assignment: MandatoryAssignment) -> int:
     Enrollment.objects.filter(pk__in=existing.values(), assignment__isnull=True).update(
         assignment=assignment, due_date=assignment.due_date
     )
+    # An edited assignment moves the due date of the enrolments it made too.
+    Enrollment.objects.filter(assignment=assignment).exclude(due_date=assignment.due_date).update(
+        due_date=assignment.due_date
+    )
     Enrollment.objects.filter(pk__in=existing.values(), status=Enrollment.Status.WITHDRAWN).update(
         status=Enrollment.Status.ACTIVE, withdrawn_at=None
     )

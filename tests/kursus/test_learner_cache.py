@@ -65,6 +65,26 @@ def test_the_dashboard_shows_a_new_mandatory_assignment(signed_in, learner):
     assert "CCH-02" in dashboard(signed_in)
 
 
+def test_a_new_due_date_of_an_assignment_reaches_its_enrolments_and_dashboards(signed_in, learner):
+    from kursus.services import assignment_apply
+
+    assignment = assignment_create(
+        course=make_course("CCH-11"), unit=learner.employee.unit, due_date=datetime.date(2031, 8, 4)
+    )
+    assert "4 Agu 2031" in dashboard(signed_in)
+
+    assignment.due_date = datetime.date(2031, 9, 15)
+    assignment.save()
+    assignment_apply(assignment=assignment)  # as the admin form does on save
+
+    assert Enrollment.objects.get(user=learner, assignment=assignment).due_date == (
+        datetime.date(2031, 9, 15)
+    )
+    page = dashboard(signed_in)
+    assert "15 Sep 2031" in page
+    assert "4 Agu 2031" not in page
+
+
 def test_an_assignment_becomes_overdue_the_next_day(signed_in, learner, monkeypatch):
     today = timezone.localdate()
     assignment_create(course=make_course("CCH-03"), unit=learner.employee.unit, due_date=today)
