@@ -22,29 +22,32 @@ def lessons_missing(*, user, course: CoursePage, outline) -> list[str]:
     return [f"lesson:{item.id}" for item in outline.lessons if not item.done]
 
 
-def course_requirements_missing(*, user, course: CoursePage, done_ids=None) -> list[str]:
-    """Everything `user` still has to do to complete `course`: read from the course's outline
-    (its live lessons and quizzes, from the cache) with the user's progress (one query, none
-    when the caller holds the ids of the lessons they have done, read under the lock of their
-    enrolment)."""
+def _requirements_missing(*, user, course: CoursePage, done_ids=None):
+    """What is missing of each requirement in turn (lessons first), read from the course's
+    outline (its live lessons and quizzes, from the cache) with the user's progress: one
+    query, none when the caller holds the ids of the lessons they have done, read under the
+    lock of their enrolment."""
     from .selectors import course_outline
 
     outline = course_outline(course=course, user=user, root_url_path="/", done_ids=done_ids)
-    missing = lessons_missing(user=user, course=course, outline=outline)
+    yield lessons_missing(user=user, course=course, outline=outline)
     for check in REQUIREMENT_CHECKS:
-        missing.extend(check(user=user, course=course, outline=outline))
-    return missing
+        yield check(user=user, course=course, outline=outline)
+
+
+def course_requirements_missing(*, user, course: CoursePage, done_ids=None) -> list[str]:
+    """Everything `user` still has to do to complete `course`."""
+    return [
+        item
+        for missing in _requirements_missing(user=user, course=course, done_ids=done_ids)
+        for item in missing
+    ]
 
 
 def course_is_completed_by(*, user, course: CoursePage, done_ids=None) -> bool:
-    """The same rule as `course_requirements_missing`, stopping at the first requirement that
-    is not met (a quiz passed before the lessons are done asks for no quiz grades)."""
-    from .selectors import course_outline
-
-    outline = course_outline(course=course, user=user, root_url_path="/", done_ids=done_ids)
-    if lessons_missing(user=user, course=course, outline=outline):
-        return False
-    return not any(check(user=user, course=course, outline=outline) for check in REQUIREMENT_CHECKS)
+    """The same rule, stopping at the first requirement that is not met (a quiz passed before
+    the lessons are done asks for no quiz grades)."""
+    return not any(_requirements_missing(user=user, course=course, done_ids=done_ids))
 
 
 # The score a course reports as its result (on certificates, in reports): the graded post-test.

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from lms.beranda.page_cache import live_page_by_id
 from lms.cache import learners_changed
+from lms.sql import column, row_update, table
 
 from .completion import FINAL_SCORE_PROVIDERS, REQUIREMENT_CHECKS
 from .grading import OptionKey, grade_fold, percent_of, score_for
@@ -328,17 +329,15 @@ def _answer_write(*, attempt_id: int, row_id: int, response, now) -> bool:
     when the attempt is closed. The check shares a lock on the attempt's row (PostgreSQL) with
     submit's: a save racing a submit either lands before the grading reads the answers, or
     waits for it and finds the attempt closed; never between the two."""
-    qn = connection.ops.quote_name
-    answer, attempt = AttemptQuestion._meta, QuizAttempt._meta
-    response_field = answer.get_field("response")
+    response_field = AttemptQuestion._meta.get_field("response")
     lock = " FOR KEY SHARE" if connection.features.has_select_for_no_key_update else ""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {qn(answer.db_table)} SET {qn(response_field.column)} = %s, "  # noqa: S608 - names quoted, values bound
-            f"{qn(answer.get_field('saved_at').column)} = %s "
-            f"WHERE {qn(answer.pk.column)} = %s AND EXISTS (SELECT 1 FROM {qn(attempt.db_table)} "
-            f"WHERE {qn(attempt.pk.column)} = %s "
-            f"AND {qn(attempt.get_field('status').column)} = %s{lock})",
+            f"UPDATE {table(AttemptQuestion)} SET {column(AttemptQuestion, 'response')} = %s, "  # noqa: S608 - names quoted, values bound
+            f"{column(AttemptQuestion, 'saved_at')} = %s "
+            f"WHERE {column(AttemptQuestion, 'pk')} = %s AND EXISTS (SELECT 1 "
+            f"FROM {table(QuizAttempt)} WHERE {column(QuizAttempt, 'pk')} = %s "
+            f"AND {column(QuizAttempt, 'status')} = %s{lock})",
             [
                 response_field.get_db_prep_save(response, connection),
                 connection.ops.adapt_datetimefield_value(now),
@@ -413,8 +412,7 @@ def _scores_store(scores: dict[int, Decimal]) -> None:
     if not scores:
         return
     field = AttemptQuestion._meta.get_field("score")
-    qn = connection.ops.quote_name
-    pk = qn(AttemptQuestion._meta.pk.column)
+    pk = column(AttemptQuestion, "pk")
     params: list = []
     for row_id, score in scores.items():
         params += [row_id, field.get_db_prep_save(score, connection)]
@@ -423,7 +421,7 @@ def _scores_store(scores: dict[int, Decimal]) -> None:
     marks = ", ".join(["%s"] * len(scores))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {qn(AttemptQuestion._meta.db_table)} SET {qn(field.column)} = "  # noqa: S608 - names quoted, values bound
+            f"UPDATE {table(AttemptQuestion)} SET {column(AttemptQuestion, 'score')} = "  # noqa: S608 - names quoted, values bound
             f"CASE {pk} {whens} END WHERE {pk} IN ({marks})",
             params,
         )
@@ -434,27 +432,23 @@ def _questions_with_options(attempt_id: int) -> tuple[dict, dict]:
     {row id: [(id, fraction, text, match)]}, in one plain statement: twenty questions and a
     hundred options on every submit, which the ORM would spend longer building than the
     database reading."""
-    qn = connection.ops.quote_name
-    answer, question, option = AttemptQuestion._meta, Question._meta, QuestionOption._meta
-
-    def col(meta, name):
-        return qn(meta.get_field(name).column)
-
+    answer, question, option = AttemptQuestion, Question, QuestionOption
     sql = (
-        f"SELECT a.{qn(answer.pk.column)}, a.{col(answer, 'points')}, "  # noqa: S608 - names quoted, values bound
-        f"a.{col(answer, 'response')}, q.{col(question, 'kind')}, o.{qn(option.pk.column)}, "
-        f"o.{col(option, 'fraction')}, o.{col(option, 'text')}, o.{col(option, 'match')} "
-        f"FROM {qn(answer.db_table)} a "
-        f"JOIN {qn(question.db_table)} q "
-        f"ON q.{qn(question.pk.column)} = a.{col(answer, 'question')} "
-        f"LEFT JOIN {qn(option.db_table)} o "
-        f"ON o.{col(option, 'question')} = a.{col(answer, 'question')} "
-        f"WHERE a.{col(answer, 'attempt')} = %s "
-        f"ORDER BY a.{col(answer, 'position')}, o.{col(option, 'sort_order')}, "
-        f"o.{qn(option.pk.column)}"
+        f"SELECT a.{column(answer, 'pk')}, a.{column(answer, 'points')}, "  # noqa: S608 - names quoted, values bound
+        f"a.{column(answer, 'response')}, q.{column(question, 'kind')}, "
+        f"o.{column(option, 'pk')}, o.{column(option, 'fraction')}, o.{column(option, 'text')}, "
+        f"o.{column(option, 'match')} "
+        f"FROM {table(answer)} a "
+        f"JOIN {table(question)} q ON q.{column(question, 'pk')} = a.{column(answer, 'question')} "
+        f"LEFT JOIN {table(option)} o "
+        f"ON o.{column(option, 'question')} = a.{column(answer, 'question')} "
+        f"WHERE a.{column(answer, 'attempt')} = %s "
+        f"ORDER BY a.{column(answer, 'position')}, o.{column(option, 'sort_order')}, "
+        f"o.{column(option, 'pk')}"
     )
-    points_field, response_field = answer.get_field("points"), answer.get_field("response")
-    fraction_field = option.get_field("fraction")
+    points_field = AttemptQuestion._meta.get_field("points")
+    response_field = AttemptQuestion._meta.get_field("response")
+    fraction_field = QuestionOption._meta.get_field("fraction")
     rows: dict[int, tuple] = {}
     options: dict[int, list] = {}
     with connection.cursor() as cursor:
@@ -477,36 +471,17 @@ def _attempt_lock(attempt_id: int, *, user_id: int | None) -> QuizAttempt:
     """The attempt (only ATTEMPT_FIELDS), locked until the transaction ends; with `user_id`,
     only if it is theirs. Raises QuizAttempt.DoesNotExist. A plain statement: a double click's
     second request is little more than this."""
-    qn = connection.ops.quote_name
-    meta = QuizAttempt._meta
-    columns = ", ".join(qn(meta.get_field(name).column) for name in ATTEMPT_FIELDS)
-    sql = f"SELECT {columns} FROM {qn(meta.db_table)} WHERE {qn(meta.pk.column)} = %s"  # noqa: S608 - names quoted, values bound
+    columns = ", ".join(column(QuizAttempt, name) for name in ATTEMPT_FIELDS)
+    sql = f"SELECT {columns} FROM {table(QuizAttempt)} WHERE {column(QuizAttempt, 'pk')} = %s"  # noqa: S608 - names quoted, values bound
     params = [attempt_id]
     if user_id is not None:
-        sql += f" AND {qn(meta.get_field('user').column)} = %s"
+        sql += f" AND {column(QuizAttempt, 'user')} = %s"
         params.append(user_id)
     if connection.features.has_select_for_update:
         sql += " FOR UPDATE"
     for attempt in QuizAttempt.objects.raw(sql, params):
         return attempt
     raise QuizAttempt.DoesNotExist
-
-
-def _fields_store(instance, names: list[str]) -> None:
-    """`instance.save(update_fields=names)` as one plain UPDATE (nothing listens to these
-    models' signals): for the grading a whole class sends at once."""
-    qn = connection.ops.quote_name
-    meta = instance._meta
-    fields = [meta.get_field(name) for name in names]
-    assignments = ", ".join(f"{qn(field.column)} = %s" for field in fields)
-    params = [
-        field.get_db_prep_save(getattr(instance, field.attname), connection) for field in fields
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {qn(meta.db_table)} SET {assignments} WHERE {qn(meta.pk.column)} = %s",  # noqa: S608 - names quoted, values bound
-            [*params, instance.pk],
-        )
 
 
 @transaction.atomic
@@ -538,7 +513,7 @@ def quiz_attempt_submit(*, attempt_id: int, expired: bool = False, user=None) ->
     attempt.score = total
     attempt.percent = percent_of(total, attempt.max_score)
     attempt.passed = attempt.percent >= attempt.quiz.pass_mark
-    _fields_store(attempt, ["status", "finished_at", "score", "percent", "passed"])
+    row_update(attempt, ["status", "finished_at", "score", "percent", "passed"])
     if attempt.passed and attempt.quiz.required_for_completion:
         _complete_course_if_done(attempt, user=user)
     learners_changed([attempt.user_id])
@@ -548,12 +523,9 @@ def quiz_attempt_submit(*, attempt_id: int, expired: bool = False, user=None) ->
 def _complete_course_if_done(attempt: QuizAttempt, *, user=None) -> None:
     from .services import course_complete_if_done, enrollment_lock_with_progress
 
-    course = attempt.quiz.course
-    if user is not None:
-        lock = enrollment_lock_with_progress(user=user, course=course)
-    else:  # the expiry job
-        lock = enrollment_lock_with_progress(user_id=attempt.user_id, course=course)
-    enrollment, done_ids = lock
+    enrollment, done_ids = enrollment_lock_with_progress(
+        course=attempt.quiz.course, user_id=attempt.user_id, user=user
+    )
     if enrollment is not None and enrollment.status == Enrollment.Status.ACTIVE:
         course_complete_if_done(enrollment=enrollment, done_ids=done_ids)
 

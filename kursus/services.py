@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from lms.cache import learners_changed
 from lms.organisasi.models import Employee, OrgUnit
+from lms.sql import column, row_update, table
 from sertifikat.services import certificate_request
 
 from .completion import course_is_completed_by
@@ -103,16 +104,18 @@ def enrollment_withdraw(*, user, course: CoursePage) -> Enrollment | None:
     return enrollment
 
 
-def _refresh_progress(enrollment: Enrollment, *, outline=None, also=()) -> None:
-    """Store the enrolment's progress figures (and the fields in `also`) in one write, from
-    `outline` when the caller has one."""
-    if outline is None:
-        outline = course_outline(course=enrollment.course, user=enrollment.user)
+def _progress_figures(enrollment: Enrollment, outline) -> None:
+    """Put the outline's progress figures on the enrolment (not saved)."""
     next_item = outline.next_lesson
     enrollment.lessons_done = outline.done
     enrollment.progress_percent = outline.percent
     enrollment.next_lesson_id = next_item.id if next_item else None
-    enrollment.save(update_fields=["lessons_done", "progress_percent", "next_lesson", *also])
+
+
+def _refresh_progress(enrollment: Enrollment) -> None:
+    """Store the enrolment's progress figures, read from its course's outline."""
+    _progress_figures(enrollment, course_outline(course=enrollment.course, user=enrollment.user))
+    enrollment.save(update_fields=["lessons_done", "progress_percent", "next_lesson"])
 
 
 class LessonLocked(Exception):
@@ -125,7 +128,7 @@ def lesson_complete(*, user, lesson: LessonPage, root_url_path: str | None = Non
     when this was the last requirement. Doing it twice records nothing twice: the enrolment
     row is locked first, so a second request waits and then finds the lesson done."""
     course = lesson.course
-    enrollment, done_ids = enrollment_lock_with_progress(user=user, course=course)
+    enrollment, done_ids = enrollment_lock_with_progress(course=course, user_id=user.pk, user=user)
     if enrollment is None or enrollment.status == Enrollment.Status.WITHDRAWN:
         raise EnrollmentError(_("Anda belum terdaftar di kursus ini."))
     outline = course_outline(
@@ -144,10 +147,7 @@ def lesson_complete(*, user, lesson: LessonPage, root_url_path: str | None = Non
         blocked = blocked or not other.done
     enrollment.course = course
     enrollment.last_activity_at = timezone.now()
-    next_item = outline.next_lesson
-    enrollment.lessons_done = outline.done
-    enrollment.progress_percent = outline.percent
-    enrollment.next_lesson_id = next_item.id if next_item else None
+    _progress_figures(enrollment, outline)
     _progress_write(enrollment, lesson_id=lesson.pk if newly_done else None)
     learners_changed([user.pk])  # and again on commit
     if outline.done == outline.total:  # else a lesson is still missing: not complete
@@ -156,23 +156,18 @@ def lesson_complete(*, user, lesson: LessonPage, root_url_path: str | None = Non
     return enrollment
 
 
-def enrollment_lock_with_progress(*, course: CoursePage, user=None, user_id=None):
-    """The enrolment of `user` (or of `user_id`) in `course`, locked until the transaction
-    ends (None when there is none), and the ids of the lessons they have done: one statement
-    instead of two."""
-    if user_id is None:
-        user_id = user.pk
-    qn = connection.ops.quote_name
-    enrol, progress = Enrollment._meta, LessonProgress._meta
+def enrollment_lock_with_progress(*, course: CoursePage, user_id: int, user=None):
+    """The enrolment of `user_id` in `course`, locked until the transaction ends (None when
+    there is none), and the ids of the lessons they have done: one statement instead of two.
+    `user`, when the caller has it, is put on the enrolment so that nothing loads it again."""
     lock = " FOR UPDATE OF e" if connection.features.has_select_for_update_of else ""
     rows = Enrollment.objects.raw(
-        f"SELECT e.*, p.{qn(progress.get_field('lesson').column)} AS done_lesson_id "  # noqa: S608 - names quoted, values bound
-        f"FROM {qn(enrol.db_table)} e LEFT JOIN {qn(progress.db_table)} p "
-        f"ON p.{qn(progress.get_field('user').column)} = e.{qn(enrol.get_field('user').column)} "
-        f"AND p.{qn(progress.get_field('course').column)} = "
-        f"e.{qn(enrol.get_field('course').column)} "
-        f"WHERE e.{qn(enrol.get_field('user').column)} = %s "
-        f"AND e.{qn(enrol.get_field('course').column)} = %s{lock}",
+        f"SELECT e.*, p.{column(LessonProgress, 'lesson')} AS done_lesson_id "  # noqa: S608 - names quoted, values bound
+        f"FROM {table(Enrollment)} e LEFT JOIN {table(LessonProgress)} p "
+        f"ON p.{column(LessonProgress, 'user')} = e.{column(Enrollment, 'user')} "
+        f"AND p.{column(LessonProgress, 'course')} = e.{column(Enrollment, 'course')} "
+        f"WHERE e.{column(Enrollment, 'user')} = %s "
+        f"AND e.{column(Enrollment, 'course')} = %s{lock}",
         [user_id, course.pk],
     )
     enrollment, done_ids = None, set()
@@ -190,39 +185,23 @@ def enrollment_lock_with_progress(*, course: CoursePage, user=None, user_id=None
 def _progress_write(enrollment: Enrollment, *, lesson_id: int | None) -> None:
     """The writes of "mark done" as two plain statements: the progress row of `lesson_id`
     (none when it is None; the unique (user, lesson) constraint turns a repeat into nothing)
-    and the enrolment's progress figures. The ORM takes longer to build these than the
-    database takes to run them, on the request a whole class sends at once."""
-    qn = connection.ops.quote_name
-    now = connection.ops.adapt_datetimefield_value(enrollment.last_activity_at)
-
-    def columns(model, *names):
-        return [qn(model._meta.get_field(name).column) for name in names]
-
-    with connection.cursor() as cursor:
-        if lesson_id is not None:
-            user_col, lesson_col, course_col, at_col = columns(
-                LessonProgress, "user", "lesson", "course", "completed_at"
-            )
+    and the enrolment's progress figures."""
+    if lesson_id is not None:
+        names = ", ".join(
+            column(LessonProgress, name) for name in ("user", "lesson", "course", "completed_at")
+        )
+        with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {qn(LessonProgress._meta.db_table)} "  # noqa: S608 - names quoted, values bound
-                f"({user_col}, {lesson_col}, {course_col}, {at_col}) VALUES (%s, %s, %s, %s) "
+                f"INSERT INTO {table(LessonProgress)} ({names}) VALUES (%s, %s, %s, %s) "  # noqa: S608 - names quoted, values bound
                 "ON CONFLICT DO NOTHING",
-                [enrollment.user_id, lesson_id, enrollment.course_id, now],
+                [
+                    enrollment.user_id,
+                    lesson_id,
+                    enrollment.course_id,
+                    connection.ops.adapt_datetimefield_value(enrollment.last_activity_at),
+                ],
             )
-        done_col, percent_col, next_col, activity_col, pk_col = columns(
-            Enrollment, "lessons_done", "progress_percent", "next_lesson", "last_activity_at", "id"
-        )
-        cursor.execute(
-            f"UPDATE {qn(Enrollment._meta.db_table)} SET {done_col} = %s, {percent_col} = %s, "  # noqa: S608 - names quoted, values bound
-            f"{next_col} = %s, {activity_col} = %s WHERE {pk_col} = %s",
-            [
-                enrollment.lessons_done,
-                enrollment.progress_percent,
-                enrollment.next_lesson_id,
-                now,
-                enrollment.pk,
-            ],
-        )
+    row_update(enrollment, ["lessons_done", "progress_percent", "next_lesson", "last_activity_at"])
 
 
 def course_complete_if_done(*, enrollment: Enrollment, done_ids=None) -> bool:

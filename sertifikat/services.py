@@ -16,6 +16,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from lms.cache import learners_changed
+from lms.sql import column, table
 
 from .models import Certificate, CertificateCounter, CertificateTemplate, format_number
 
@@ -131,12 +132,11 @@ def _counter_increment(year: int) -> int | None:
     """Add one to the year's counter and return it (None when the year has no row yet), in
     one statement: the row stays locked from here to the commit, so the less after, the
     better."""
-    meta = CertificateCounter._meta
-    qn = connection.ops.quote_name
-    last, key = qn(meta.get_field("last_serial").column), qn(meta.pk.column)
+    last, key = column(CertificateCounter, "last_serial"), column(CertificateCounter, "pk")
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {qn(meta.db_table)} SET {last} = {last} + 1 WHERE {key} = %s RETURNING {last}",  # noqa: S608 - names quoted, values bound
+            f"UPDATE {table(CertificateCounter)} SET {last} = {last} + 1 "  # noqa: S608 - names quoted, values bound
+            f"WHERE {key} = %s RETURNING {last}",
             [year],
         )
         row = cursor.fetchone()
