@@ -195,7 +195,9 @@ def quiz_attempt_start(*, user, quiz: QuizPage, rng: random.Random | None = None
     return attempt
 
 
-def attempt_is_overdue(attempt: QuizAttempt, now=None) -> bool:
+def attempt_is_overdue(attempt, now=None) -> bool:
+    """Past the deadline and its grace (`attempt`: anything with a deadline, an attempt or
+    its layout)."""
     now = now or timezone.now()
     return attempt.deadline is not None and now > attempt.deadline + GRACE
 
@@ -248,30 +250,31 @@ def _clean_response(kind: str, option_order, choice_order, response):
     raise QuizError(_("Jawaban tidak dikenali."))
 
 
-def quiz_answer_save(*, attempt: QuizAttempt, position: int, response) -> AttemptQuestion:
-    """Autosave one answer. Refused once the attempt is closed or past its deadline and grace;
-    an overdue attempt is graded there and then on what was saved before. One read and one
-    write: this is the request a whole class sends at once."""
-    _answer_check_open(attempt)
-    row = _answer_rows().filter(attempt=attempt, position=position).first()
-    if row is None:
-        raise QuizError(_("Soal tidak ditemukan."))
-    return _answer_store(row, response)
+def quiz_answer_save(*, attempt: QuizAttempt, position: int, response):
+    """Save one answer. Refused once the attempt is closed or past its deadline and grace;
+    an overdue attempt is graded there and then on what was saved before. Returns the time it
+    was saved."""
+    return _answer_save(attempt_layout(attempt.pk), attempt, attempt.pk, position, response)
 
 
 def quiz_answer_save_own(*, user, attempt_id: int, position: int, response):
     """`quiz_answer_save` for the learner's autosave request, which a whole class sends at
-    once: the attempt's frozen layout comes from the cache and the answer is written by one
-    statement that checks the attempt is still open. Returns the time it was saved. Raises
-    QuizAttempt.DoesNotExist when the attempt is not `user`'s."""
+    once. Raises QuizAttempt.DoesNotExist when the attempt is not `user`'s."""
     layout = attempt_layout(attempt_id)
     if layout is None or layout.user_id != user.pk:
         raise QuizAttempt.DoesNotExist
-    row = layout.rows.get(position)
+    return _answer_save(layout, layout, attempt_id, position, response)
+
+
+def _answer_save(layout, timed, attempt_id: int, position: int, response):
+    """The attempt's frozen layout comes from the cache, its deadline from `timed` (the
+    attempt when the caller holds it, else the layout), and the answer is written by one
+    statement that checks the attempt is still open."""
+    row = layout.rows.get(position) if layout is not None else None
     if row is None:
         raise QuizError(_("Soal tidak ditemukan."))
     row_id, kind, option_order, choice_order = row
-    if layout.deadline is not None and timezone.now() > layout.deadline + GRACE:
+    if attempt_is_overdue(timed):
         quiz_attempt_submit(attempt_id=attempt_id, expired=True)
         raise AttemptClosed(_("Waktu mengerjakan sudah habis; jawaban terakhir tidak disimpan."))
     cleaned = _clean_response(kind, option_order, choice_order, response)
@@ -347,35 +350,6 @@ def _answer_write(*, attempt_id: int, row_id: int, response, now) -> bool:
             ],
         )
         return cursor.rowcount == 1
-
-
-ANSWER_ROW_FIELDS = ("id", "attempt_id", "option_order", "choice_order", "question__kind")
-
-
-def _answer_rows():
-    return AttemptQuestion.objects.select_related("question").only(*ANSWER_ROW_FIELDS)
-
-
-def _answer_check_open(attempt: QuizAttempt) -> None:
-    if not attempt.is_open:
-        raise AttemptClosed(_("Percobaan ini sudah selesai; jawaban tidak dapat diubah."))
-    if attempt_is_overdue(attempt):
-        quiz_attempt_submit(attempt_id=attempt.pk, expired=True)
-        raise AttemptClosed(_("Waktu mengerjakan sudah habis; jawaban terakhir tidak disimpan."))
-
-
-def _answer_store(row: AttemptQuestion, response) -> AttemptQuestion:
-    now = timezone.now()
-    cleaned = _clean_response(row.question.kind, row.option_order, row.choice_order, response)
-    # Conditional on the attempt still being open, so a save racing a submit cannot land after
-    # the grading.
-    updated = AttemptQuestion.objects.filter(
-        pk=row.pk, attempt__status=QuizAttempt.Status.IN_PROGRESS
-    ).update(response=cleaned, saved_at=now)
-    if not updated:
-        raise AttemptClosed(_("Percobaan ini sudah selesai; jawaban tidak dapat diubah."))
-    row.response, row.saved_at = cleaned, now
-    return row
 
 
 def attempt_last_saved(attempt: QuizAttempt):
