@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from lms.cache import learners_changed
 from lms.organisasi.models import Employee, OrgUnit
-from lms.sql import column, row_update, table
+from lms.sql import column, row_instance, row_select, row_update_statement, statements_run, table
 from sertifikat.services import certificate_request
 
 from .completion import course_is_completed_by
@@ -158,40 +158,49 @@ def lesson_complete(*, user, lesson: LessonPage, root_url_path: str | None = Non
 
 def enrollment_lock_with_progress(*, course: CoursePage, user_id: int, user=None):
     """The enrolment of `user_id` in `course`, locked until the transaction ends (None when
-    there is none), and the ids of the lessons they have done: one statement instead of two.
-    `user`, when the caller has it, is put on the enrolment so that nothing loads it again."""
-    lock = " FOR UPDATE OF e" if connection.features.has_select_for_update_of else ""
-    rows = Enrollment.objects.raw(
-        f"SELECT e.*, p.{column(LessonProgress, 'lesson')} AS done_lesson_id "  # noqa: S608 - names quoted, values bound
-        f"FROM {table(Enrollment)} e LEFT JOIN {table(LessonProgress)} p "
-        f"ON p.{column(LessonProgress, 'user')} = e.{column(Enrollment, 'user')} "
-        f"AND p.{column(LessonProgress, 'course')} = e.{column(Enrollment, 'course')} "
-        f"WHERE e.{column(Enrollment, 'user')} = %s "
-        f"AND e.{column(Enrollment, 'course')} = %s{lock}",
-        [user_id, course.pk],
+    there is none), and the ids of the lessons they have done, read once the lock is held:
+    a mark done that another request committed while this one waited is in them. One round
+    trip on PostgreSQL. `user`, when the caller has it, is put on the enrolment so that
+    nothing loads it again."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    where = f"{column(LessonProgress, 'user')} = %s AND {column(LessonProgress, 'course')} = %s"
+    enrollment_rows, progress_rows = statements_run(
+        [
+            (
+                row_select(
+                    Enrollment,
+                    f"{column(Enrollment, 'user')} = %s AND {column(Enrollment, 'course')} = %s"
+                    + lock,
+                ),
+                [user_id, course.pk],
+            ),
+            (
+                f"SELECT {column(LessonProgress, 'lesson')} FROM {table(LessonProgress)} "  # noqa: S608 - names quoted, values bound
+                f"WHERE {where}",
+                [user_id, course.pk],
+            ),
+        ]
     )
-    enrollment, done_ids = None, set()
-    for row in rows:
-        enrollment = row
-        if row.done_lesson_id is not None:
-            done_ids.add(row.done_lesson_id)
-    if enrollment is not None:
-        enrollment.course = course
-        if user is not None:
-            enrollment.user = user
-    return enrollment, done_ids
+    if not enrollment_rows:
+        return None, set()
+    enrollment = row_instance(Enrollment, enrollment_rows[0])
+    enrollment.course = course
+    if user is not None:
+        enrollment.user = user
+    return enrollment, {lesson_id for (lesson_id,) in progress_rows}
 
 
 def _progress_write(enrollment: Enrollment, *, lesson_id: int | None) -> None:
-    """The writes of "mark done" as two plain statements: the progress row of `lesson_id`
-    (none when it is None; the unique (user, lesson) constraint turns a repeat into nothing)
-    and the enrolment's progress figures."""
+    """The writes of "mark done", in one round trip on PostgreSQL: the progress row of
+    `lesson_id` (none when it is None; the unique (user, lesson) constraint turns a repeat
+    into nothing) and the enrolment's progress figures."""
+    statements = []
     if lesson_id is not None:
         names = ", ".join(
             column(LessonProgress, name) for name in ("user", "lesson", "course", "completed_at")
         )
-        with connection.cursor() as cursor:
-            cursor.execute(
+        statements.append(
+            (
                 f"INSERT INTO {table(LessonProgress)} ({names}) VALUES (%s, %s, %s, %s) "  # noqa: S608 - names quoted, values bound
                 "ON CONFLICT DO NOTHING",
                 [
@@ -201,7 +210,13 @@ def _progress_write(enrollment: Enrollment, *, lesson_id: int | None) -> None:
                     connection.ops.adapt_datetimefield_value(enrollment.last_activity_at),
                 ],
             )
-    row_update(enrollment, ["lessons_done", "progress_percent", "next_lesson", "last_activity_at"])
+        )
+    statements.append(
+        row_update_statement(
+            enrollment, ["lessons_done", "progress_percent", "next_lesson", "last_activity_at"]
+        )
+    )
+    statements_run(statements)
 
 
 def course_complete_if_done(*, enrollment: Enrollment, done_ids=None) -> bool:

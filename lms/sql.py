@@ -1,30 +1,127 @@
 """Quoted names for the few statements written by hand (on the requests a whole class sends at
-once, where the ORM spends longer building a statement than the database running it), and
-the one such statement that several of them share."""
+once, where the ORM spends longer building a statement than the database running it), the
+statements that several of them share, and a way to send several statements at once.
 
-from django.db import connection
+What depends only on the model and the database vendor (quoted names, the select list, the
+converters of each column) is worked out once per process: on these requests even reaching
+the connection's `ops` through `django.db.connection` costs more than the statement's text."""
+
+from functools import cache
+
+from django.db import DEFAULT_DB_ALIAS, connections
+
+
+def _db():
+    return connections[DEFAULT_DB_ALIAS]
+
+
+@cache
+def _names(model, vendor: str) -> tuple[str, dict[str, str]]:
+    """The quoted table and {field name or attname or "pk": quoted column} of `model`."""
+    quote = _db().ops.quote_name
+    columns = {"pk": quote(model._meta.pk.column)}
+    for field in model._meta.concrete_fields:
+        columns[field.name] = columns[field.attname] = quote(field.column)
+    return quote(model._meta.db_table), columns
 
 
 def table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
+    return _names(model, _db().vendor)[0]
 
 
 def column(model, name: str) -> str:
     """The quoted column of field `name` ("pk" for the primary key)."""
-    meta = model._meta
-    field = meta.pk if name == "pk" else meta.get_field(name)
-    return connection.ops.quote_name(field.column)
+    return _names(model, _db().vendor)[1][name]
+
+
+@cache
+def _row_reading(model, vendor: str) -> tuple[str, list[str], list[tuple[int, list, object]]]:
+    """The select list of every column of `model` in field order, the attnames, and for each
+    column that needs them the converters the ORM would apply."""
+    db = _db()
+    quoted_table, columns = _names(model, vendor)
+    fields = model._meta.concrete_fields
+    conversions = []
+    for i, field in enumerate(fields):
+        col = field.get_col(model._meta.db_table)
+        converters = [*db.ops.get_db_converters(col), *field.get_db_converters(db)]
+        if converters:
+            conversions.append((i, converters, col))
+    select = f"SELECT {', '.join(columns[f.name] for f in fields)} FROM {quoted_table}"  # noqa: S608 - names quoted
+    return select, [f.attname for f in fields], conversions
+
+
+def row_select(model, where: str) -> str:
+    """A SELECT of every column of `model`, in field order, for `row_instance`; `where` is
+    the rest of the statement (quoted names, bound values)."""
+    return f"{_row_reading(model, _db().vendor)[0]} WHERE {where}"
+
+
+def row_instance(model, row):
+    """The instance of `model` that a row of `row_select` holds, its values converted as the
+    ORM converts them (SQLite's dates and times, say): what a queryset would have built,
+    without the queryset."""
+    db = _db()
+    _select, attnames, conversions = _row_reading(model, db.vendor)
+    values = list(row)
+    for i, converters, col in conversions:
+        value = values[i]
+        if value is not None:
+            for converter in converters:
+                value = converter(value, col, db)
+            values[i] = value
+    return model.from_db(db.alias, attnames, values)
+
+
+def row_update_statement(instance, names: list[str]) -> tuple[str, list]:
+    """`instance.save(update_fields=names)` as one plain UPDATE (statement and values),
+    without save()'s signals (which nothing listens to for the models that use this)."""
+    db = _db()
+    model = type(instance)
+    quoted_table, columns = _names(model, db.vendor)
+    fields = [model._meta.get_field(name) for name in names]
+    assignments = ", ".join(f"{columns[f.name]} = %s" for f in fields)
+    values = [f.get_db_prep_save(getattr(instance, f.attname), db) for f in fields]
+    return (
+        f"UPDATE {quoted_table} SET {assignments} WHERE {columns['pk']} = %s",  # noqa: S608 - names quoted, values bound
+        [*values, instance.pk],
+    )
 
 
 def row_update(instance, names: list[str]) -> None:
-    """`instance.save(update_fields=names)` as one plain UPDATE, without save()'s signals
-    (which nothing listens to for the models that use this)."""
-    fields = [instance._meta.get_field(name) for name in names]
-    assignments = ", ".join(f"{column(type(instance), f.name)} = %s" for f in fields)
-    params = [f.get_db_prep_save(getattr(instance, f.attname), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table(type(instance))} SET {assignments} "  # noqa: S608 - names quoted, values bound
-            f"WHERE {column(type(instance), 'pk')} = %s",
-            [*params, instance.pk],
-        )
+    statements_run([row_update_statement(instance, names)])
+
+
+def statements_run(statements: list[tuple[str, list]]) -> list[list[tuple]]:
+    """Run `statements` ([(sql, values), ...]) in order and return the rows of each ([] for
+    one that returns none). On PostgreSQL they travel as one query, in one round trip (the
+    psycopg cursor Django uses binds the values on the client); each statement still takes a
+    snapshot of its own when it starts, so it sees what committed while an earlier one waited
+    for a lock. Elsewhere they run one by one."""
+    db = _db()
+    together = (
+        len(statements) > 1
+        and db.vendor == "postgresql"
+        and db.Database.__name__ == "psycopg"
+        and not db.settings_dict["OPTIONS"].get("server_side_binding")
+    )
+    results = []
+    with db.cursor() as cursor:
+        if together:
+            cursor.execute(
+                "; ".join(sql for sql, _ in statements),
+                [value for _, values in statements for value in values],
+            )
+            from psycopg.pq import ExecStatus
+
+            while True:  # each result's status says whether it has rows (cheaper than its
+                # description, which psycopg builds column by column)
+                has_rows = cursor.pgresult.status == ExecStatus.TUPLES_OK
+                results.append(cursor.fetchall() if has_rows else [])
+                if not cursor.nextset():
+                    break
+        else:
+            for sql, values in statements:
+                cursor.execute(sql, values)
+                results.append(cursor.fetchall() if cursor.description is not None else [])
+    return results

@@ -152,6 +152,71 @@ def test_concurrent_mark_done_of_the_last_lesson_completes_once(learner, monkeyp
     )
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_mark_done_that_waited_for_the_lock_sees_what_the_holder_committed(
+    learner, monkeypatch
+):
+    """The two last lessons of a free-order course marked at once (two tabs): the second
+    request waits for the first's enrolment lock and must then count the first's lesson, or
+    the course would stay incomplete with every lesson done."""
+    from django.db import connection, transaction
+
+    from sertifikat.tasks import certificate_render_task
+
+    if not connection.features.has_select_for_update:
+        pytest.skip("row locks: PostgreSQL (SQLite's write lock already serialises the two)")
+    monkeypatch.setattr(certificate_render_task, "delay", lambda *a, **k: None)
+    course = make_course("CON-02", modules=(2,), sequential=False, jp=2)
+    first, last = course_lessons(course)
+    enrollment = enrollment_create(user=learner, course=course)
+    locked, release = threading.Event(), threading.Event()
+    errors = []
+
+    def mark_first_slowly():
+        # what lesson_complete of the first lesson does, holding the lock a while
+        try:
+            with transaction.atomic():
+                Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+                locked.set()
+                release.wait(10)
+                LessonProgress.objects.create(user=learner, lesson=first, course=course)
+                Enrollment.objects.filter(pk=enrollment.pk).update(
+                    lessons_done=1, progress_percent=50, next_lesson=last
+                )
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def mark_last():
+        try:
+            lesson_complete(user=learner, lesson=last)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=mark_first_slowly)
+    holder.start()
+    assert locked.wait(10)
+    marker = threading.Thread(target=mark_last)
+    marker.start()
+    marker.join(0.5)
+    assert marker.is_alive()  # waiting for the lock
+    release.set()
+    holder.join(10)
+    marker.join(10)
+
+    assert not errors, errors
+    enrollment.refresh_from_db()
+    assert (enrollment.status, enrollment.lessons_done, enrollment.progress_percent) == (
+        Enrollment.Status.COMPLETED,
+        2,
+        100,
+    )
+    assert JPCredit.objects.filter(user=learner, course=course).count() == 1
+
+
 def test_double_enrol_creates_one_enrolment(client, learner):
     course = make_course()
     client.force_login(learner)

@@ -68,9 +68,11 @@ def test_page_queries_do_not_grow_with_data(client, learner, measured, page):
     assert large_warm == small_warm == WARM[page]
 
 
-# The transaction (a savepoint here), the enrolment locked with the progress read in the same
-# statement, one insert and one update; the lesson and its course come from the page cache.
-MARK_DONE_QUERIES = 5
+# The transaction (a savepoint here); the enrolment locked, then the lessons done read; the
+# progress row inserted and the enrolment's figures updated: on PostgreSQL each pair is one
+# round trip. The lesson and its course come from the page cache.
+def mark_done_queries() -> int:
+    return 4 if connection.vendor == "postgresql" else 6
 
 
 def test_mark_done_queries_do_not_grow_with_data(client, learner):
@@ -92,7 +94,7 @@ def test_mark_done_queries_do_not_grow_with_data(client, learner):
     grow(learner, 4)
     large = post(lessons[2])
 
-    assert large == small == MARK_DONE_QUERIES
+    assert large == small == mark_done_queries()
 
 
 def test_mark_done_updates_no_indexed_column():
