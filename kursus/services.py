@@ -10,7 +10,15 @@ from django.utils.translation import gettext as _
 
 from lms.cache import learners_changed
 from lms.organisasi.models import Employee, OrgUnit
-from lms.sql import column, row_instance, row_select, row_update_statement, statements_run, table
+from lms.sql import (
+    column,
+    row_insert_statement,
+    row_instance,
+    row_select,
+    row_update_statement,
+    statements_run,
+    table,
+)
 from sertifikat.services import certificate_request
 
 from .completion import course_is_completed_by
@@ -149,9 +157,9 @@ def lesson_complete(*, user, lesson: LessonPage, root_url_path: str | None = Non
     enrollment.last_activity_at = timezone.now()
     _progress_figures(enrollment, outline)
     _progress_write(enrollment, lesson_id=lesson.pk if newly_done else None)
-    learners_changed([user.pk])  # and again on commit
     if outline.done == outline.total:  # else a lesson is still missing: not complete
         course_complete_if_done(enrollment=enrollment, done_ids={i.id for i in outline.lessons})
+    learners_changed([user.pk])  # and again on commit
     enrollment.outline = outline  # for the caller's next step
     return enrollment
 
@@ -222,7 +230,8 @@ def _progress_write(enrollment: Enrollment, *, lesson_id: int | None) -> None:
 def course_complete_if_done(*, enrollment: Enrollment, done_ids=None) -> bool:
     """Apply the completion rule; on the first completion record the time and credit the JP
     to the calendar year of completion. Must run inside the caller's transaction, with the
-    enrolment locked (and `done_ids`, when given, read under that lock)."""
+    enrolment locked (and `done_ids`, when given, read under that lock). The caller replaces
+    the learner's stamp (`learners_changed`), as it does for its own writes."""
     if enrollment.status == Enrollment.Status.COMPLETED:
         return False
     if not course_is_completed_by(
@@ -232,21 +241,21 @@ def course_complete_if_done(*, enrollment: Enrollment, done_ids=None) -> bool:
     now = timezone.now()
     enrollment.status = Enrollment.Status.COMPLETED
     enrollment.completed_at = now
-    enrollment.save(update_fields=["status", "completed_at"])
-    # One statement; the unique (user, course) constraint makes a second credit nothing.
-    JPCredit.objects.bulk_create(
-        [
-            JPCredit(
-                user=enrollment.user,
-                course=enrollment.course,
-                year=timezone.localtime(now).year,
-                jp=enrollment.course.jp,
-                completed_at=now,
-            )
-        ],
-        ignore_conflicts=True,
+    credit = JPCredit(
+        user_id=enrollment.user_id,
+        course_id=enrollment.course_id,
+        year=timezone.localtime(now).year,
+        jp=enrollment.course.jp,
+        completed_at=now,
     )
-    learners_changed([enrollment.user_id])  # and again on commit
+    # One round trip on PostgreSQL; the unique (user, course) constraint makes a second
+    # credit nothing.
+    statements_run(
+        [
+            row_update_statement(enrollment, ["status", "completed_at"]),
+            row_insert_statement(credit, ignore_conflicts=True),
+        ]
+    )
     # The one entry point into certificates: the row is made in this transaction, the PDF
     # after it commits. Last, as it queues on the year's certificate counter.
     certificate_request(enrollment=enrollment)
@@ -443,5 +452,6 @@ def course_progress_recompute(*, course: CoursePage, batch_size: int = 1000) -> 
                     .select_related("course", "user")
                     .get(pk=pk)
                 )
-                course_complete_if_done(enrollment=enrollment)
+                if course_complete_if_done(enrollment=enrollment):
+                    learners_changed([enrollment.user_id])
     return updated

@@ -88,6 +88,22 @@ def row_update_statement(instance, names: list[str]) -> tuple[str, list]:
     )
 
 
+def row_insert_statement(instance, *, ignore_conflicts: bool = False) -> tuple[str, list]:
+    """`instance.save()` of a new row as one plain INSERT (statement and values), without
+    save()'s signals; with `ignore_conflicts`, a row that a unique constraint already holds
+    is left as it is and nothing is inserted. The primary key is not read back."""
+    db = _db()
+    model = type(instance)
+    quoted_table, columns = _names(model, db.vendor)
+    fields = [f for f in model._meta.concrete_fields if f is not model._meta.auto_field]
+    values = [f.get_db_prep_save(f.pre_save(instance, True), db) for f in fields]
+    sql = (
+        f"INSERT INTO {quoted_table} ({', '.join(columns[f.name] for f in fields)}) "  # noqa: S608 - names quoted, values bound
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    return (sql + " ON CONFLICT DO NOTHING" if ignore_conflicts else sql), values
+
+
 def row_update(instance, names: list[str]) -> None:
     statements_run([row_update_statement(instance, names)])
 

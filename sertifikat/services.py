@@ -16,7 +16,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from lms.cache import learners_changed
-from lms.sql import column, table
+from lms.sql import column, statements_run, table
 
 from .models import Certificate, CertificateCounter, CertificateTemplate, format_number
 
@@ -144,37 +144,46 @@ def _counter_increment(year: int) -> int | None:
 
 
 def person_snapshot(user) -> dict:
-    from lms.organisasi.models import Employee
+    """The name, NIP, position and unit a certificate prints, as they are now: from the
+    employee the caller holds with their unit, else in one plain statement."""
+    from lms.organisasi.models import Employee, OrgUnit
 
-    # The employee with their unit in one query (unless the caller already holds both).
     employee = user._state.fields_cache.get("employee")
-    if employee is None or "unit" not in employee._state.fields_cache:
-        employee = Employee.objects.select_related("unit").filter(user=user).first()
-    if employee is None:
+    if employee is not None and "unit" in employee._state.fields_cache:
+        row = (employee.full_name, employee.nip, employee.position, employee.unit.name)
+    else:
+        names = ", ".join(f"e.{column(Employee, n)}" for n in ("full_name", "nip", "position"))
+        unit_key, employee_unit = column(OrgUnit, "pk"), column(Employee, "unit")
+        (rows,) = statements_run(
+            [
+                (
+                    f"SELECT {names}, u.{column(OrgUnit, 'name')} FROM {table(Employee)} e "  # noqa: S608 - names quoted, values bound
+                    f"JOIN {table(OrgUnit)} u ON u.{unit_key} = e.{employee_unit} "
+                    f"WHERE e.{column(Employee, 'user')} = %s",
+                    [user.pk],
+                )
+            ]
+        )
+        row = rows[0] if rows else None
+    if row is None:
         return {
             "full_name": user.get_full_name() or user.email,
             "nip": "",
             "position": "",
             "unit_name": "",
         }
-    return {
-        "full_name": employee.full_name,
-        "nip": employee.nip or "",
-        "position": employee.position,
-        "unit_name": employee.unit.name,
-    }
+    full_name, nip, position, unit_name = row
+    return {"full_name": full_name, "nip": nip or "", "position": position, "unit_name": unit_name}
 
 
 def _certificate_create(
     *, user, course, completed_at, final_score: Decimal | None, person: dict, template
 ) -> Certificate:
+    """The certificate row, numbered (the caller replaces the learner's stamp)."""
     now = timezone.localtime()
     snapshot = template_snapshot(template)
-    # The learner's stamp is replaced again when this commits; doing it before the serial keeps
-    # the counter row (which every issue of the year queues on) locked for as short as can be.
-    learners_changed([user.pk])
     serial = serial_allocate(year=now.year)
-    cert = Certificate.objects.create(
+    return Certificate.objects.create(
         user=user,
         course=course,
         number=format_number(
@@ -199,15 +208,22 @@ def _certificate_create(
         render_requested_at=timezone.now(),
         **person,
     )
-    return cert
 
 
-def certificate_get_current(*, user, course) -> Certificate | None:
-    return (
-        Certificate.objects.filter(user=user, course=course)
-        .exclude(status=Certificate.Status.REPLACED)
-        .first()
+def certificate_current_id(*, user_id: int, course_id: int) -> int | None:
+    """The id of the person's current certificate of the course (any but a replaced one), in
+    one plain statement: every course completion asks."""
+    user, course, status = (column(Certificate, name) for name in ("user", "course", "status"))
+    (rows,) = statements_run(
+        [
+            (
+                f"SELECT {column(Certificate, 'pk')} FROM {table(Certificate)} "  # noqa: S608 - names quoted, values bound
+                f"WHERE {user} = %s AND {course} = %s AND {status} <> %s LIMIT 1",
+                [user_id, course_id, Certificate.Status.REPLACED],
+            )
+        ]
     )
+    return rows[0][0] if rows else None
 
 
 def certificate_request(*, enrollment) -> Certificate:
@@ -217,9 +233,9 @@ def certificate_request(*, enrollment) -> Certificate:
     from kursus.completion import course_final_score
 
     user, course = enrollment.user, enrollment.course
-    existing = certificate_get_current(user=user, course=course)
+    existing = certificate_current_id(user_id=user.pk, course_id=course.pk)
     if existing is not None:
-        return existing
+        return Certificate.objects.get(pk=existing)
     try:
         with transaction.atomic():
             cert = _certificate_create(
@@ -501,5 +517,6 @@ def certificate_reissue(
     new.save(update_fields=["course_code", "course_title", "jp"])
     old.replaced_by = new
     old.save(update_fields=["replaced_by"])
+    learners_changed([new.user_id])
     render_enqueue_on_commit(new)
     return new
