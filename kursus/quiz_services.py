@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from lms.beranda.page_cache import live_page_by_id
 from lms.cache import learners_changed
-from lms.sql import column, row_update, table
+from lms.sql import column, row_instance, row_select, row_update_statement, statements_run, table
 
 from .completion import FINAL_SCORE_PROVIDERS, REQUIREMENT_CHECKS
 from .grading import OptionKey, grade_fold, percent_of, score_for
@@ -379,12 +379,11 @@ def _option_keys(kind: str, options) -> list[OptionKey]:
 ATTEMPT_FIELDS = ("id", "user_id", "quiz_id", "number", "status", "deadline", "max_score")
 
 
-def _scores_store(scores: dict[int, Decimal]) -> None:
-    """Each graded row's score ({row id: score}) in one UPDATE ... CASE. The same statement as
-    `bulk_update(rows, ["score"])`, written directly: the ORM takes several milliseconds to
-    build its CASE expression for twenty rows, on the request a whole class sends at once."""
-    if not scores:
-        return
+def _scores_statement(scores: dict[int, Decimal]) -> tuple[str, list]:
+    """Each graded row's score ({row id: score}, not empty) in one UPDATE ... CASE. The same
+    statement as `bulk_update(rows, ["score"])`, written directly: the ORM takes several
+    milliseconds to build its CASE expression for twenty rows, on the request a whole class
+    sends at once."""
     field = AttemptQuestion._meta.get_field("score")
     pk = column(AttemptQuestion, "pk")
     params: list = []
@@ -393,21 +392,26 @@ def _scores_store(scores: dict[int, Decimal]) -> None:
     params += list(scores)
     whens = " ".join(["WHEN %s THEN %s"] * len(scores))
     marks = ", ".join(["%s"] * len(scores))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table(AttemptQuestion)} SET {column(AttemptQuestion, 'score')} = "  # noqa: S608 - names quoted, values bound
-            f"CASE {pk} {whens} END WHERE {pk} IN ({marks})",
-            params,
-        )
+    return (
+        f"UPDATE {table(AttemptQuestion)} SET {column(AttemptQuestion, 'score')} = "  # noqa: S608 - names quoted, values bound
+        f"CASE {pk} {whens} END WHERE {pk} IN ({marks})",
+        params,
+    )
 
 
-def _questions_with_options(attempt_id: int) -> tuple[dict, dict]:
-    """The attempt's questions, {row id: (points, response, kind)}, and their options,
-    {row id: [(id, fraction, text, match)]}, in one plain statement: twenty questions and a
-    hundred options on every submit, which the ORM would spend longer building than the
-    database reading."""
+def _attempt_lock_with_questions(attempt_id: int, *, user_id: int | None):
+    """The attempt (only ATTEMPT_FIELDS), locked until the transaction ends, with user_id
+    only if it is theirs (raises QuizAttempt.DoesNotExist); and, while it is still open, the
+    rows of its questions with their options (for `_questions_parse`), read once the lock is
+    held, so that an answer saved while this waited is graded. Two plain statements, one
+    round trip on PostgreSQL; a double click's second request finds the attempt graded and
+    reads no questions."""
     answer, question, option = AttemptQuestion, Question, QuestionOption
-    sql = (
+    owner = f" AND {column(QuizAttempt, 'user')} = %s" if user_id is not None else ""
+    owner_values = [user_id] if user_id is not None else []
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    attempts, key = table(QuizAttempt), column(QuizAttempt, "pk")
+    questions = (
         f"SELECT a.{column(answer, 'pk')}, a.{column(answer, 'points')}, "  # noqa: S608 - names quoted, values bound
         f"a.{column(answer, 'response')}, q.{column(question, 'kind')}, "
         f"o.{column(option, 'pk')}, o.{column(option, 'fraction')}, o.{column(option, 'text')}, "
@@ -416,46 +420,50 @@ def _questions_with_options(attempt_id: int) -> tuple[dict, dict]:
         f"JOIN {table(question)} q ON q.{column(question, 'pk')} = a.{column(answer, 'question')} "
         f"LEFT JOIN {table(option)} o "
         f"ON o.{column(option, 'question')} = a.{column(answer, 'question')} "
-        f"WHERE a.{column(answer, 'attempt')} = %s "
+        f"WHERE a.{column(answer, 'attempt')} = %s AND EXISTS (SELECT 1 FROM {attempts} "
+        f"WHERE {key} = %s AND {column(QuizAttempt, 'status')} = %s{owner}) "
         f"ORDER BY a.{column(answer, 'position')}, o.{column(option, 'sort_order')}, "
         f"o.{column(option, 'pk')}"
     )
+    attempt_rows, question_rows = statements_run(
+        [
+            (
+                row_select(QuizAttempt, f"{key} = %s{owner}{lock}", ATTEMPT_FIELDS),
+                [attempt_id, *owner_values],
+            ),
+            (
+                questions,
+                [attempt_id, attempt_id, QuizAttempt.Status.IN_PROGRESS, *owner_values],
+            ),
+        ]
+    )
+    if not attempt_rows:
+        raise QuizAttempt.DoesNotExist
+    return row_instance(QuizAttempt, attempt_rows[0], ATTEMPT_FIELDS), question_rows
+
+
+def _questions_parse(question_rows) -> tuple[dict, dict]:
+    """The attempt's questions, {row id: (points, response, kind)}, and their options,
+    {row id: [(id, fraction, text, match)]}, from the rows `_attempt_lock_with_questions`
+    read: twenty questions and a hundred options on every submit, which the ORM would spend
+    longer building than the database reading."""
     points_field = AttemptQuestion._meta.get_field("points")
     response_field = AttemptQuestion._meta.get_field("response")
     fraction_field = QuestionOption._meta.get_field("fraction")
     rows: dict[int, tuple] = {}
     options: dict[int, list] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [attempt_id])
-        for row_id, points, response, kind, option_id, fraction, text, match in cursor:
-            if row_id not in rows:
-                rows[row_id] = (
-                    points_field.to_python(points),
-                    response_field.from_db_value(response, None, connection),
-                    kind,
-                )
-            if option_id is not None:
-                options.setdefault(row_id, []).append(
-                    (option_id, fraction_field.to_python(fraction), text, match)
-                )
+    for row_id, points, response, kind, option_id, fraction, text, match in question_rows:
+        if row_id not in rows:
+            rows[row_id] = (
+                points_field.to_python(points),
+                response_field.from_db_value(response, None, connection),
+                kind,
+            )
+        if option_id is not None:
+            options.setdefault(row_id, []).append(
+                (option_id, fraction_field.to_python(fraction), text, match)
+            )
     return rows, options
-
-
-def _attempt_lock(attempt_id: int, *, user_id: int | None) -> QuizAttempt:
-    """The attempt (only ATTEMPT_FIELDS), locked until the transaction ends; with `user_id`,
-    only if it is theirs. Raises QuizAttempt.DoesNotExist. A plain statement: a double click's
-    second request is little more than this."""
-    columns = ", ".join(column(QuizAttempt, name) for name in ATTEMPT_FIELDS)
-    sql = f"SELECT {columns} FROM {table(QuizAttempt)} WHERE {column(QuizAttempt, 'pk')} = %s"  # noqa: S608 - names quoted, values bound
-    params = [attempt_id]
-    if user_id is not None:
-        sql += f" AND {column(QuizAttempt, 'user')} = %s"
-        params.append(user_id)
-    if connection.features.has_select_for_update:
-        sql += " FOR UPDATE"
-    for attempt in QuizAttempt.objects.raw(sql, params):
-        return attempt
-    raise QuizAttempt.DoesNotExist
 
 
 @transaction.atomic
@@ -463,7 +471,9 @@ def quiz_attempt_submit(*, attempt_id: int, expired: bool = False, user=None) ->
     """Grade an attempt once. A double click, a retried request, or the expiry job racing the
     learner finds it graded and changes nothing. With `user`, only their own attempt
     (QuizAttempt.DoesNotExist otherwise)."""
-    attempt = _attempt_lock(attempt_id, user_id=user.pk if user is not None else None)
+    attempt, question_rows = _attempt_lock_with_questions(
+        attempt_id, user_id=user.pk if user is not None else None
+    )
     if not attempt.is_open:
         return attempt
     # The quiz and its course from the page cache when the quiz is live (as it is while people
@@ -472,13 +482,12 @@ def quiz_attempt_submit(*, attempt_id: int, expired: bool = False, user=None) ->
         pk=attempt.quiz_id
     )
     now = timezone.now()
-    rows, options = _questions_with_options(attempt.pk)
+    rows, options = _questions_parse(question_rows)
     scores = {
         row_id: score_for(kind, _option_keys(kind, options.get(row_id, [])), response, points)
         for row_id, (points, response, kind) in rows.items()
     }
     total = sum(scores.values(), Decimal(0))
-    _scores_store(scores)
     overdue = attempt_is_overdue(attempt, now)
     attempt.status = (
         QuizAttempt.Status.EXPIRED if (expired or overdue) else QuizAttempt.Status.SUBMITTED
@@ -487,7 +496,13 @@ def quiz_attempt_submit(*, attempt_id: int, expired: bool = False, user=None) ->
     attempt.score = total
     attempt.percent = percent_of(total, attempt.max_score)
     attempt.passed = attempt.percent >= attempt.quiz.pass_mark
-    row_update(attempt, ["status", "finished_at", "score", "percent", "passed"])
+    # The scores and the attempt's grade: one round trip on PostgreSQL.
+    statements_run(
+        [
+            *([_scores_statement(scores)] if scores else []),
+            row_update_statement(attempt, ["status", "finished_at", "score", "percent", "passed"]),
+        ]
+    )
     if attempt.passed and attempt.quiz.required_for_completion:
         _complete_course_if_done(attempt, user=user)
     learners_changed([attempt.user_id])

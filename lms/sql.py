@@ -35,12 +35,18 @@ def column(model, name: str) -> str:
 
 
 @cache
-def _row_reading(model, vendor: str) -> tuple[str, list[str], list[tuple[int, list, object]]]:
-    """The select list of every column of `model` in field order, the attnames, and for each
-    column that needs them the converters the ORM would apply."""
+def _row_reading(
+    model, vendor: str, attnames: tuple[str, ...] | None
+) -> tuple[str, list[str], list[tuple[int, list, object]]]:
+    """The select list of the columns of `model` (all, in field order, or those of
+    `attnames`), their attnames, and for each column that needs them the converters the ORM
+    would apply."""
     db = _db()
     quoted_table, columns = _names(model, vendor)
     fields = model._meta.concrete_fields
+    if attnames is not None:
+        by_attname = {f.attname: f for f in fields}
+        fields = [by_attname[name] for name in attnames]
     conversions = []
     for i, field in enumerate(fields):
         col = field.get_col(model._meta.db_table)
@@ -51,18 +57,18 @@ def _row_reading(model, vendor: str) -> tuple[str, list[str], list[tuple[int, li
     return select, [f.attname for f in fields], conversions
 
 
-def row_select(model, where: str) -> str:
-    """A SELECT of every column of `model`, in field order, for `row_instance`; `where` is
-    the rest of the statement (quoted names, bound values)."""
-    return f"{_row_reading(model, _db().vendor)[0]} WHERE {where}"
+def row_select(model, where: str, attnames: tuple[str, ...] | None = None) -> str:
+    """A SELECT of the columns of `model` (all, or those of `attnames`) for `row_instance`;
+    `where` is the rest of the statement (quoted names, bound values)."""
+    return f"{_row_reading(model, _db().vendor, attnames)[0]} WHERE {where}"
 
 
-def row_instance(model, row):
-    """The instance of `model` that a row of `row_select` holds, its values converted as the
-    ORM converts them (SQLite's dates and times, say): what a queryset would have built,
-    without the queryset."""
+def row_instance(model, row, attnames: tuple[str, ...] | None = None):
+    """The instance of `model` that a row of `row_select` holds (with the same `attnames`;
+    the other fields deferred), its values converted as the ORM converts them (SQLite's
+    dates and times, say): what a queryset would have built, without the queryset."""
     db = _db()
-    _select, attnames, conversions = _row_reading(model, db.vendor)
+    _select, names, conversions = _row_reading(model, db.vendor, attnames)
     values = list(row)
     for i, converters, col in conversions:
         value = values[i]
@@ -70,7 +76,7 @@ def row_instance(model, row):
             for converter in converters:
                 value = converter(value, col, db)
             values[i] = value
-    return model.from_db(db.alias, attnames, values)
+    return model.from_db(db.alias, names, values)
 
 
 def row_update_statement(instance, names: list[str]) -> tuple[str, list]:

@@ -153,9 +153,7 @@ def test_concurrent_mark_done_of_the_last_lesson_completes_once(learner, monkeyp
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_mark_done_that_waited_for_the_lock_sees_what_the_holder_committed(
-    learner, monkeypatch
-):
+def test_a_mark_done_that_waited_for_the_lock_sees_what_the_holder_committed(learner, monkeypatch):
     """The two last lessons of a free-order course marked at once (two tabs): the second
     request waits for the first's enrolment lock and must then count the first's lesson, or
     the course would stay incomplete with every lesson done."""
