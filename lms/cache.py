@@ -38,9 +38,11 @@ class RedisCache(DjangoRedisCache):
         self._class = RedisCacheClient
 
 
-def stamped_get(stamp_keys, key: str, build, timeout: int):
+def stamped_get(stamp_keys, key: str, build, timeout: int, *, build_more=None):
     """The value cached under `key` if it was built under the current values of `stamp_keys`,
     else `build()`'s (stored unless None). Stamps and entry come in one round trip.
+    `build_more(value)`, when given, returns more entries ({key: value}) under the same
+    stamps, stored with it: what the next requests will ask for, built in one go.
 
     A stamp is a random token that `stamps_replace` swaps whenever what it covers changes;
     random, not a counter, so that an evicted stamp can never make a stale entry match again,
@@ -54,7 +56,12 @@ def stamped_get(stamp_keys, key: str, build, timeout: int):
         return entry[1]
     value = build()
     if value is not None:
-        cache.set(key, (stamps, value), timeout)
+        more = build_more(value) if build_more is not None else {}
+        if more:
+            entries = {k: (stamps, v) for k, v in more.items()}
+            cache.set_many({**entries, key: (stamps, value)}, timeout)
+        else:
+            cache.set(key, (stamps, value), timeout)
     return value
 
 

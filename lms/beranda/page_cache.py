@@ -35,18 +35,20 @@ def page_tree_changed(**kwargs) -> None:
     stamps_replace([TREE_TOKEN_KEY])
 
 
-def _cached_page(key: str, load) -> Page | None:
+def _prepared(page):
+    prepare = getattr(page, "prepare_for_cache", None)
+    if prepare is not None:
+        prepare()
+    return page
+
+
+def _cached_page(key: str, load, build_more=None) -> Page | None:
     """The page under `key`, or `load()`'s (prepared with its `prepare_for_cache()`, if the
-    class has one, so that what its views ask for is stored with it), under the tree token."""
-
-    def build():
-        page = load()
-        prepare = getattr(page, "prepare_for_cache", None)
-        if prepare is not None:
-            prepare()
-        return page
-
-    return stamped_get([TREE_TOKEN_KEY], key, build, CACHE_SECONDS)
+    class has one, so that what its views ask for is stored with it), under the tree token;
+    `build_more` as for `stamped_get`."""
+    return stamped_get(
+        [TREE_TOKEN_KEY], key, lambda: _prepared(load()), CACHE_SECONDS, build_more=build_more
+    )
 
 
 def page_for_url_path(root: Page, path_components: list[str]) -> Page | None:
@@ -69,12 +71,23 @@ def page_for_url_path(root: Page, path_components: list[str]) -> Page | None:
     )
 
 
-def live_page_by_id(model: type[Page], pk: int) -> Page | None:
+def _page_key(model: type[Page], pk: int) -> str:
+    return f"lms:page:{model._meta.label_lower}:{int(pk)}"
+
+
+def live_page_by_id(model: type[Page], pk: int, *, related=None) -> Page | None:
     """The live `model` page with this id (None when there is none), from the cache when it
-    is there."""
+    is there. `related(page)`, when given, returns other live `model` pages that the next
+    requests will ask for (a lesson's siblings, say), each prepared for the cache: when this
+    page is not cached they are stored with it, all built in one go instead of one by one."""
+
+    def build_more(page):
+        return {_page_key(model, other.pk): _prepared(other) for other in related(page)}
+
     return _cached_page(
-        f"lms:page:{model._meta.label_lower}:{int(pk)}",
+        _page_key(model, pk),
         lambda: model.objects.live().filter(pk=pk).first(),
+        build_more if related is not None else None,
     )
 
 
