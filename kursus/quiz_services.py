@@ -6,6 +6,7 @@ import random
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
@@ -362,6 +363,13 @@ def attempt_last_saved(attempt: QuizAttempt):
 KINDS_GRADED_ON_TEXT = {Question.Kind.SHORT, Question.Kind.MATCHING}
 
 
+@lru_cache(maxsize=4096)
+def _option_plain_text(text: str) -> str:
+    """An option's text without its markup: the same few hundred texts of a bank come back
+    on every submit, and Django's strip_tags parses the HTML each time."""
+    return html.unescape(strip_tags(text))
+
+
 def _option_keys(kind: str, options) -> list[OptionKey]:
     """OptionKeys from (id, fraction, text, match) rows."""
     on_text = kind in KINDS_GRADED_ON_TEXT
@@ -369,7 +377,7 @@ def _option_keys(kind: str, options) -> list[OptionKey]:
         OptionKey(
             id=pk,
             fraction=fraction,
-            text=html.unescape(strip_tags(text)) if on_text else "",
+            text=_option_plain_text(text) if on_text else "",
             match=match,
         )
         for pk, fraction, text, match in options
