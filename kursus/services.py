@@ -204,21 +204,10 @@ def _progress_write(enrollment: Enrollment, *, lesson_id: int | None) -> None:
     into nothing) and the enrolment's progress figures."""
     statements = []
     if lesson_id is not None:
-        names = ", ".join(
-            column(LessonProgress, name) for name in ("user", "lesson", "course", "completed_at")
+        progress = LessonProgress(
+            user_id=enrollment.user_id, lesson_id=lesson_id, course_id=enrollment.course_id
         )
-        statements.append(
-            (
-                f"INSERT INTO {table(LessonProgress)} ({names}) VALUES (%s, %s, %s, %s) "  # noqa: S608 - names quoted, values bound
-                "ON CONFLICT DO NOTHING",
-                [
-                    enrollment.user_id,
-                    lesson_id,
-                    enrollment.course_id,
-                    connection.ops.adapt_datetimefield_value(enrollment.last_activity_at),
-                ],
-            )
-        )
+        statements.append(row_insert_statement(progress, ignore_conflicts=True))
     statements.append(
         row_update_statement(
             enrollment, ["lessons_done", "progress_percent", "next_lesson", "last_activity_at"]
