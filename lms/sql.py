@@ -110,10 +110,6 @@ def row_insert_statement(instance, *, ignore_conflicts: bool = False) -> tuple[s
     return (sql + " ON CONFLICT DO NOTHING" if ignore_conflicts else sql), values
 
 
-def row_update(instance, names: list[str]) -> None:
-    statements_run([row_update_statement(instance, names)])
-
-
 def statements_run(statements: list[tuple[str, list]]) -> list[list[tuple]]:
     """Run `statements` ([(sql, values), ...]) in order and return the rows of each ([] for
     one that returns none). On PostgreSQL they travel as one query, in one round trip (the

@@ -8,6 +8,7 @@ from django.utils import timezone
 from kursus.models import Enrollment, JPCredit, LessonProgress
 from kursus.services import EnrollmentError, enrollment_create, lesson_complete
 
+from ..concurrency import run_while_locked
 from ..factories import course_lessons, make_course
 
 pytestmark = pytest.mark.django_db
@@ -157,7 +158,7 @@ def test_a_mark_done_that_waited_for_the_lock_sees_what_the_holder_committed(lea
     """The two last lessons of a free-order course marked at once (two tabs): the second
     request waits for the first's enrolment lock and must then count the first's lesson, or
     the course would stay incomplete with every lesson done."""
-    from django.db import connection, transaction
+    from django.db import connection
 
     from sertifikat.tasks import certificate_render_task
 
@@ -167,45 +168,19 @@ def test_a_mark_done_that_waited_for_the_lock_sees_what_the_holder_committed(lea
     course = make_course("CON-02", modules=(2,), sequential=False, jp=2)
     first, last = course_lessons(course)
     enrollment = enrollment_create(user=learner, course=course)
-    locked, release = threading.Event(), threading.Event()
-    errors = []
 
-    def mark_first_slowly():
-        # what lesson_complete of the first lesson does, holding the lock a while
-        try:
-            with transaction.atomic():
-                Enrollment.objects.select_for_update().get(pk=enrollment.pk)
-                locked.set()
-                release.wait(10)
-                LessonProgress.objects.create(user=learner, lesson=first, course=course)
-                Enrollment.objects.filter(pk=enrollment.pk).update(
-                    lessons_done=1, progress_percent=50, next_lesson=last
-                )
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+    def mark_first():  # what lesson_complete of the first lesson writes
+        LessonProgress.objects.create(user=learner, lesson=first, course=course)
+        Enrollment.objects.filter(pk=enrollment.pk).update(
+            lessons_done=1, progress_percent=50, next_lesson=last
+        )
 
-    def mark_last():
-        try:
-            lesson_complete(user=learner, lesson=last)
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+    run_while_locked(
+        lock=lambda: Enrollment.objects.select_for_update().get(pk=enrollment.pk),
+        then=mark_first,
+        waiter=lambda: lesson_complete(user=learner, lesson=last),
+    )
 
-    holder = threading.Thread(target=mark_first_slowly)
-    holder.start()
-    assert locked.wait(10)
-    marker = threading.Thread(target=mark_last)
-    marker.start()
-    marker.join(0.5)
-    assert marker.is_alive()  # waiting for the lock
-    release.set()
-    holder.join(10)
-    marker.join(10)
-
-    assert not errors, errors
     enrollment.refresh_from_db()
     assert (enrollment.status, enrollment.lessons_done, enrollment.progress_percent) == (
         Enrollment.Status.COMPLETED,

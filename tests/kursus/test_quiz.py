@@ -25,6 +25,7 @@ from kursus.quiz_services import (
 from kursus.services import enrollment_create, lesson_complete
 from kursus.tasks import quiz_attempts_expire_task
 
+from ..concurrency import run_while_locked
 from ..factories import course_lessons, make_course, make_question, make_quiz
 
 pytestmark = pytest.mark.django_db
@@ -201,6 +202,14 @@ def test_nobody_submits_someone_elses_attempt(client, learner, course, category,
     assert attempt.status == QuizAttempt.Status.IN_PROGRESS
 
 
+def _one_question_attempt(learner, course, category):
+    """A started attempt of a one-question quiz, and the id of the right option."""
+    question = make_question(category)
+    quiz = make_quiz(course, questions=[question], kind="pretest")
+    attempt = quiz_attempt_start(user=learner, quiz=quiz)
+    return attempt, question.options.get(fraction=1).pk
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_autosave_racing_the_submit_waits_and_is_refused(learner, course, category):
     """Real transactions on their own connections: while the submit holds the attempt, a save
@@ -208,28 +217,8 @@ def test_an_autosave_racing_the_submit_waits_and_is_refused(learner, course, cat
     grading did not see."""
     if not connection.features.has_select_for_no_key_update:
         pytest.skip("row locks: PostgreSQL (SQLite's write lock already serialises the two)")
-    import threading
-
-    from django.db import transaction
-
-    question = make_question(category)
-    quiz = make_quiz(course, questions=[question], kind="pretest")
-    attempt = quiz_attempt_start(user=learner, quiz=quiz)
-    right = question.options.get(fraction=1).pk
-    locked, release = threading.Event(), threading.Event()
+    attempt, right = _one_question_attempt(learner, course, category)
     outcome = {}
-
-    def submit_slowly():
-        try:
-            with transaction.atomic():
-                QuizAttempt.objects.select_for_update().get(pk=attempt.pk)
-                locked.set()
-                release.wait(10)
-                QuizAttempt.objects.filter(pk=attempt.pk).update(
-                    status=QuizAttempt.Status.SUBMITTED, finished_at=timezone.now()
-                )
-        finally:
-            connection.close()
 
     def save():
         try:
@@ -237,19 +226,14 @@ def test_an_autosave_racing_the_submit_waits_and_is_refused(learner, course, cat
             outcome["saved"] = True
         except AttemptClosed:
             outcome["closed"] = True
-        finally:
-            connection.close()
 
-    holder = threading.Thread(target=submit_slowly)
-    holder.start()
-    assert locked.wait(10)
-    saver = threading.Thread(target=save)
-    saver.start()
-    saver.join(0.5)
-    assert saver.is_alive()  # waiting for the submit
-    release.set()
-    holder.join(10)
-    saver.join(10)
+    run_while_locked(
+        lock=lambda: QuizAttempt.objects.select_for_update().get(pk=attempt.pk),
+        then=lambda: QuizAttempt.objects.filter(pk=attempt.pk).update(
+            status=QuizAttempt.Status.SUBMITTED, finished_at=timezone.now()
+        ),
+        waiter=save,
+    )
 
     assert outcome == {"closed": True}
     assert attempt.questions.get().response is None
@@ -262,49 +246,26 @@ def test_a_submit_that_waited_for_a_save_grades_the_saved_answer(learner, course
     answer saved just before it counts."""
     if not connection.features.has_select_for_no_key_update:
         pytest.skip("row locks: PostgreSQL (SQLite's write lock already serialises the two)")
-    import threading
-
-    from django.db import transaction
-
-    question = make_question(category)
-    quiz = make_quiz(course, questions=[question], kind="pretest")
-    attempt = quiz_attempt_start(user=learner, quiz=quiz)
-    right = question.options.get(fraction=1).pk
-    locked, release = threading.Event(), threading.Event()
+    attempt, right = _one_question_attempt(learner, course, category)
     outcome = {}
 
-    def save_slowly():
-        try:
-            with transaction.atomic():
-                with connection.cursor() as cursor:  # the share the save takes (_answer_write)
-                    cursor.execute(
-                        f"SELECT 1 FROM {QuizAttempt._meta.db_table} WHERE id = %s FOR KEY SHARE",  # noqa: S608 - a table name
-                        [attempt.pk],
-                    )
-                locked.set()
-                release.wait(10)
-                quiz_answer_save_own(
-                    user=learner, attempt_id=attempt.pk, position=1, response=right
-                )
-        finally:
-            connection.close()
+    def share_lock():  # the share of the attempt's row lock that a save takes (_answer_write)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT 1 FROM {QuizAttempt._meta.db_table} WHERE id = %s FOR KEY SHARE",  # noqa: S608 - a table name
+                [attempt.pk],
+            )
 
     def submit():
-        try:
-            outcome["attempt"] = quiz_attempt_submit(attempt_id=attempt.pk, user=learner)
-        finally:
-            connection.close()
+        outcome["attempt"] = quiz_attempt_submit(attempt_id=attempt.pk, user=learner)
 
-    holder = threading.Thread(target=save_slowly)
-    holder.start()
-    assert locked.wait(10)
-    submitter = threading.Thread(target=submit)
-    submitter.start()
-    submitter.join(0.5)
-    assert submitter.is_alive()  # waiting for the save
-    release.set()
-    holder.join(10)
-    submitter.join(10)
+    run_while_locked(
+        lock=share_lock,
+        then=lambda: quiz_answer_save_own(
+            user=learner, attempt_id=attempt.pk, position=1, response=right
+        ),
+        waiter=submit,
+    )
 
     graded = outcome["attempt"]
     assert graded.status == QuizAttempt.Status.SUBMITTED

@@ -1,0 +1,45 @@
+"""Two real transactions on their own connections, one waiting for the other's row lock: what
+the tests of double clicks, two tabs and a save racing a submit are made of."""
+
+import threading
+
+from django.db import connection, transaction
+
+
+def run_while_locked(*, lock, then, waiter) -> None:
+    """In one thread, inside a transaction, `lock()` takes a row lock; `waiter()` then runs in
+    another thread and must be seen waiting for it; `then()` finishes the first transaction,
+    which commits and lets the waiter go on. An exception in either thread is raised here."""
+    locked, release = threading.Event(), threading.Event()
+    errors = []
+
+    def in_thread(work):
+        def run():
+            try:
+                work()
+            except Exception as exc:  # pragma: no cover - raised below
+                errors.append(exc)
+            finally:
+                connection.close()
+
+        return threading.Thread(target=run)
+
+    def holding():
+        with transaction.atomic():
+            lock()
+            locked.set()
+            release.wait(10)
+            then()
+
+    holder = in_thread(holding)
+    holder.start()
+    assert locked.wait(10)
+    waiting = in_thread(waiter)
+    waiting.start()
+    waiting.join(0.5)
+    assert waiting.is_alive()  # waiting for the lock
+    release.set()
+    holder.join(10)
+    waiting.join(10)
+    if errors:
+        raise errors[0]
