@@ -29,6 +29,7 @@ from .models import (
     QuizAttempt,
     QuizPage,
 )
+from .services import course_complete_if_done, enrollment_lock_rows, enrollment_lock_statements
 
 
 class QuizError(Exception):
@@ -388,22 +389,31 @@ ATTEMPT_FIELDS = ("id", "user_id", "quiz_id", "number", "status", "deadline", "m
 
 
 def _scores_statement(scores: dict[int, Decimal]) -> tuple[str, list]:
-    """Each graded row's score ({row id: score}, not empty) in one UPDATE ... CASE. The same
-    statement as `bulk_update(rows, ["score"])`, written directly: the ORM takes several
-    milliseconds to build its CASE expression for twenty rows, on the request a whole class
-    sends at once."""
+    """Each graded row's score ({row id: score}, not empty) in one UPDATE. The ORM takes
+    several milliseconds to build `bulk_update`'s CASE expression for twenty rows, on the
+    request a whole class sends at once. On PostgreSQL the ids and scores go as two arrays,
+    so that the statement's text and its two values stay the same whatever the number of
+    questions (psycopg keeps the parse of such a statement; of one with more than fifty
+    values it parses the text again on every call)."""
     field = AttemptQuestion._meta.get_field("score")
-    pk = column(AttemptQuestion, "pk")
+    pk, score = column(AttemptQuestion, "pk"), column(AttemptQuestion, "score")
+    values = [field.get_db_prep_save(value, connection) for value in scores.values()]
+    if connection.vendor == "postgresql":
+        return (
+            f"UPDATE {table(AttemptQuestion)} SET {score} = v.score "  # noqa: S608 - names quoted, values bound
+            "FROM unnest(%s::bigint[], %s::numeric[]) AS v(id, score) "
+            f"WHERE {table(AttemptQuestion)}.{pk} = v.id",
+            [list(scores), values],
+        )
     params: list = []
-    for row_id, score in scores.items():
-        params += [row_id, field.get_db_prep_save(score, connection)]
-    params += list(scores)
+    for row_id, value in zip(scores, values, strict=True):
+        params += [row_id, value]
     whens = " ".join(["WHEN %s THEN %s"] * len(scores))
     marks = ", ".join(["%s"] * len(scores))
     return (
-        f"UPDATE {table(AttemptQuestion)} SET {column(AttemptQuestion, 'score')} = "  # noqa: S608 - names quoted, values bound
+        f"UPDATE {table(AttemptQuestion)} SET {score} = "  # noqa: S608 - names quoted, values bound
         f"CASE {pk} {whens} END WHERE {pk} IN ({marks})",
-        params,
+        [*params, *scores],
     )
 
 
@@ -504,27 +514,24 @@ def quiz_attempt_submit(*, attempt_id: int, expired: bool = False, user=None) ->
     attempt.score = total
     attempt.percent = percent_of(total, attempt.max_score)
     attempt.passed = attempt.percent >= attempt.quiz.pass_mark
-    # The scores and the attempt's grade: one round trip on PostgreSQL.
-    statements_run(
-        [
-            *([_scores_statement(scores)] if scores else []),
-            row_update_statement(attempt, ["status", "finished_at", "score", "percent", "passed"]),
-        ]
-    )
-    if attempt.passed and attempt.quiz.required_for_completion:
-        _complete_course_if_done(attempt, user=user)
+    statements = [
+        *([_scores_statement(scores)] if scores else []),
+        row_update_statement(attempt, ["status", "finished_at", "score", "percent", "passed"]),
+    ]
+    # A pass of a required quiz may complete the course: its enrolment is locked, and the
+    # lessons done read, with the grade.
+    completes = attempt.passed and attempt.quiz.required_for_completion
+    if completes:
+        course = attempt.quiz.course
+        statements += enrollment_lock_statements(course_id=course.pk, user_id=attempt.user_id)
+    # One round trip on PostgreSQL.
+    rows = statements_run(statements)
+    if completes:
+        enrollment, done_ids = enrollment_lock_rows(rows[-2:], course=course, user=user)
+        if enrollment is not None and enrollment.status == Enrollment.Status.ACTIVE:
+            course_complete_if_done(enrollment=enrollment, done_ids=done_ids)
     learners_changed([attempt.user_id])
     return attempt
-
-
-def _complete_course_if_done(attempt: QuizAttempt, *, user=None) -> None:
-    from .services import course_complete_if_done, enrollment_lock_with_progress
-
-    enrollment, done_ids = enrollment_lock_with_progress(
-        course=attempt.quiz.course, user_id=attempt.user_id, user=user
-    )
-    if enrollment is not None and enrollment.status == Enrollment.Status.ACTIVE:
-        course_complete_if_done(enrollment=enrollment, done_ids=done_ids)
 
 
 def quiz_attempts_expire(*, now=None) -> int:

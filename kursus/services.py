@@ -170,25 +170,37 @@ def enrollment_lock_with_progress(*, course: CoursePage, user_id: int, user=None
     a mark done that another request committed while this one waited is in them. One round
     trip on PostgreSQL. `user`, when the caller has it, is put on the enrolment so that
     nothing loads it again."""
+    rows = statements_run(enrollment_lock_statements(course_id=course.pk, user_id=user_id))
+    return enrollment_lock_rows(rows, course=course, user=user)
+
+
+def enrollment_lock_statements(*, course_id: int, user_id: int) -> list[tuple[str, list]]:
+    """The two statements of `enrollment_lock_with_progress`, for a caller that sends them
+    with statements of its own (`lms.sql.statements_run`); their rows go to
+    `enrollment_lock_rows`. Two statements, not one join: the second takes its snapshot
+    once the first holds the lock."""
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     where = f"{column(LessonProgress, 'user')} = %s AND {column(LessonProgress, 'course')} = %s"
-    enrollment_rows, progress_rows = statements_run(
-        [
-            (
-                row_select(
-                    Enrollment,
-                    f"{column(Enrollment, 'user')} = %s AND {column(Enrollment, 'course')} = %s"
-                    + lock,
-                ),
-                [user_id, course.pk],
+    return [
+        (
+            row_select(
+                Enrollment,
+                f"{column(Enrollment, 'user')} = %s AND {column(Enrollment, 'course')} = %s" + lock,
             ),
-            (
-                f"SELECT {column(LessonProgress, 'lesson')} FROM {table(LessonProgress)} "  # noqa: S608 - names quoted, values bound
-                f"WHERE {where}",
-                [user_id, course.pk],
-            ),
-        ]
-    )
+            [user_id, course_id],
+        ),
+        (
+            f"SELECT {column(LessonProgress, 'lesson')} FROM {table(LessonProgress)} "  # noqa: S608 - names quoted, values bound
+            f"WHERE {where}",
+            [user_id, course_id],
+        ),
+    ]
+
+
+def enrollment_lock_rows(rows, *, course: CoursePage, user=None):
+    """(enrolment or None, ids of the lessons done) from the rows of
+    `enrollment_lock_statements`."""
+    enrollment_rows, progress_rows = rows
     if not enrollment_rows:
         return None, set()
     enrollment = row_instance(Enrollment, enrollment_rows[0])
