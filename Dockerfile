@@ -50,4 +50,5 @@ USER lms
 EXPOSE 8000
 
 # The web node, exactly as the README's "Deploying to production" says.
-CMD ["gunicorn", "lms.wsgi", "--workers", "4", "--bind", "0.0.0.0:8000"]
+# Workers: 2 x CPUs + 1 (lms/gunicorn.py), or WEB_CONCURRENCY.
+CMD ["gunicorn", "-c", "python:lms.gunicorn", "lms.wsgi", "--bind", "0.0.0.0:8000"]

@@ -211,12 +211,11 @@ def start_server(tmp: Path, settings_name: str, port: int) -> subprocess.Popen:
     env["DJANGO_SETTINGS_MODULE"] = settings_name
     env["PYTHONPATH"] = os.pathsep.join([str(tmp), str(ROOT), env.get("PYTHONPATH", "")])
     log = open(tmp / "gunicorn.log", "wb")  # noqa: SIM115 - closed with the process
+    # The web node's own settings (lms/gunicorn.py: sync workers, 2 x CPUs + 1), on loopback.
     cmd = [
         str(Path(sys.executable).parent / "gunicorn"),
-        "--workers",
-        "2",
-        "--threads",
-        "4",
+        "--config",
+        "python:lms.gunicorn",
         "--bind",
         f"127.0.0.1:{port}",
         "--log-level",

@@ -388,22 +388,23 @@ def _option_keys(kind: str, options) -> list[OptionKey]:
 ATTEMPT_FIELDS = ("id", "user_id", "quiz_id", "number", "status", "deadline", "max_score")
 
 
-def _scores_statement(scores: dict[int, Decimal]) -> tuple[str, list]:
-    """Each graded row's score ({row id: score}, not empty) in one UPDATE. The ORM takes
-    several milliseconds to build `bulk_update`'s CASE expression for twenty rows, on the
-    request a whole class sends at once. On PostgreSQL the ids and scores go as two arrays,
-    so that the statement's text and its two values stay the same whatever the number of
-    questions (psycopg keeps the parse of such a statement; of one with more than fifty
-    values it parses the text again on every call)."""
+def _scores_statement(attempt_id: int, scores: dict[int, Decimal]) -> tuple[str, list]:
+    """The score of each graded row of `attempt_id` ({row id: score}, not empty) in one UPDATE
+    that finds the rows through the attempt's index. Written directly: the ORM takes several
+    milliseconds to build `bulk_update`'s CASE expression for twenty rows, on the request a
+    whole class sends at once. On PostgreSQL the ids and scores go as two arrays, so that the
+    statement's text stays the same whatever the number of questions and psycopg keeps its
+    parse (a statement of more than fifty values it parses again on every call)."""
     field = AttemptQuestion._meta.get_field("score")
-    pk, score = column(AttemptQuestion, "pk"), column(AttemptQuestion, "score")
+    rows = table(AttemptQuestion)
+    pk, score, attempt = (column(AttemptQuestion, name) for name in ("pk", "score", "attempt"))
     values = [field.get_db_prep_save(value, connection) for value in scores.values()]
     if connection.vendor == "postgresql":
         return (
-            f"UPDATE {table(AttemptQuestion)} SET {score} = v.score "  # noqa: S608 - names quoted, values bound
+            f"UPDATE {rows} SET {score} = v.score "  # noqa: S608 - names quoted, values bound
             "FROM unnest(%s::bigint[], %s::numeric[]) AS v(id, score) "
-            f"WHERE {table(AttemptQuestion)}.{pk} = v.id",
-            [list(scores), values],
+            f"WHERE {rows}.{attempt} = %s AND {rows}.{pk} = v.id",
+            [list(scores), values, attempt_id],
         )
     params: list = []
     for row_id, value in zip(scores, values, strict=True):
@@ -411,9 +412,9 @@ def _scores_statement(scores: dict[int, Decimal]) -> tuple[str, list]:
     whens = " ".join(["WHEN %s THEN %s"] * len(scores))
     marks = ", ".join(["%s"] * len(scores))
     return (
-        f"UPDATE {table(AttemptQuestion)} SET {score} = "  # noqa: S608 - names quoted, values bound
-        f"CASE {pk} {whens} END WHERE {pk} IN ({marks})",
-        [*params, *scores],
+        f"UPDATE {rows} SET {score} = "  # noqa: S608 - names quoted, values bound
+        f"CASE {pk} {whens} END WHERE {attempt} = %s AND {pk} IN ({marks})",
+        [*params, attempt_id, *scores],
     )
 
 
@@ -515,7 +516,7 @@ def quiz_attempt_submit(*, attempt_id: int, expired: bool = False, user=None) ->
     attempt.percent = percent_of(total, attempt.max_score)
     attempt.passed = attempt.percent >= attempt.quiz.pass_mark
     statements = [
-        *([_scores_statement(scores)] if scores else []),
+        *([_scores_statement(attempt.pk, scores)] if scores else []),
         row_update_statement(attempt, ["status", "finished_at", "score", "percent", "passed"]),
     ]
     # A pass of a required quiz may complete the course: its enrolment is locked, and the
@@ -526,11 +527,12 @@ def quiz_attempt_submit(*, attempt_id: int, expired: bool = False, user=None) ->
         statements += enrollment_lock_statements(course_id=course.pk, user_id=attempt.user_id)
     # One round trip on PostgreSQL.
     rows = statements_run(statements)
+    # The stamp before a completion takes the year's certificate counter (see lesson_complete).
+    learners_changed([attempt.user_id])
     if completes:
         enrollment, done_ids = enrollment_lock_rows(rows[-2:], course=course, user=user)
         if enrollment is not None and enrollment.status == Enrollment.Status.ACTIVE:
             course_complete_if_done(enrollment=enrollment, done_ids=done_ids)
-    learners_changed([attempt.user_id])
     return attempt
 
 

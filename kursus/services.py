@@ -157,9 +157,11 @@ def lesson_complete(*, user, lesson: LessonPage, root_url_path: str | None = Non
     enrollment.last_activity_at = timezone.now()
     _progress_figures(enrollment, outline)
     _progress_write(enrollment, lesson_id=lesson.pk if newly_done else None)
+    # The stamp now (and again on commit), before a completion takes the year's certificate
+    # counter: the less this transaction does while it holds that lock, the better.
+    learners_changed([user.pk])
     if outline.done == outline.total:  # else a lesson is still missing: not complete
         course_complete_if_done(enrollment=enrollment, done_ids={i.id for i in outline.lessons})
-    learners_changed([user.pk])  # and again on commit
     enrollment.outline = outline  # for the caller's next step
     return enrollment
 

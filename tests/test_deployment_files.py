@@ -139,6 +139,32 @@ def test_web_runs_the_readme_gunicorn_command_as_the_image_default():
     assert _option(_command(web), "--bind", "-b").endswith(":8000")
 
 
+def _gunicorn_settings(monkeypatch, **env) -> dict:
+    """What gunicorn reads from lms/gunicorn.py under `env`, as gunicorn itself loads it."""
+    from gunicorn.app.base import Application
+
+    for name in ("WEB_CONCURRENCY", "GUNICORN_BIND"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delitem(sys.modules, "lms.gunicorn", raising=False)  # read afresh
+    return Application.get_config_from_module_name(None, "lms.gunicorn")
+
+
+def test_the_web_command_and_the_load_benches_use_lms_gunicorn(monkeypatch):
+    import bench.pages
+
+    readme = _readme_commands()["web"]
+    assert _option(readme, "-c", "--config") == "python:lms.gunicorn"
+    assert "python:lms.gunicorn" in bench.pages.start_server.__code__.co_consts
+
+    config = _gunicorn_settings(monkeypatch)
+    assert config["worker_class"] == "sync"
+    assert config["workers"] == 2 * len(os.sched_getaffinity(0)) + 1
+    assert config["bind"] == "0.0.0.0:8000"
+    assert _gunicorn_settings(monkeypatch, WEB_CONCURRENCY="9")["workers"] == 9
+
+
 def test_worker_runs_the_readme_command_on_the_queues_of_the_makefile_and_settings():
     readme = _readme_commands()["worker"]
     worker = _command(_compose()["services"]["worker"])
