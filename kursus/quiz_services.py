@@ -420,11 +420,12 @@ def _scores_statement(attempt_id: int, scores: dict[int, Decimal]) -> tuple[str,
 
 def _attempt_lock_with_questions(attempt_id: int, *, user_id: int | None):
     """The attempt (only ATTEMPT_FIELDS), locked until the transaction ends, with user_id
-    only if it is theirs (raises QuizAttempt.DoesNotExist); and, while it is still open, the
+    only if it is theirs (raises QuizAttempt.DoesNotExist); while it is still open, the
     rows of its questions with their options (for `_questions_parse`), read once the lock is
-    held, so that an answer saved while this waited is graded. Two plain statements, one
-    round trip on PostgreSQL; a double click's second request finds the attempt graded and
-    reads no questions."""
+    held, so that an answer saved while this waited is graded; and the quiz's pass mark and
+    whether it is required for completion (as the quiz page, live or not, stores them).
+    Three plain statements, one round trip on PostgreSQL; a double click's second request
+    finds the attempt graded and reads no questions."""
     answer, question, option = AttemptQuestion, Question, QuestionOption
     owner = f" AND {column(QuizAttempt, 'user')} = %s" if user_id is not None else ""
     owner_values = [user_id] if user_id is not None else []
@@ -444,7 +445,13 @@ def _attempt_lock_with_questions(attempt_id: int, *, user_id: int | None):
         f"ORDER BY a.{column(answer, 'position')}, o.{column(option, 'sort_order')}, "
         f"o.{column(option, 'pk')}"
     )
-    attempt_rows, question_rows = statements_run(
+    quiz_key = column(QuizPage, "pk")
+    rules = (
+        f"SELECT {column(QuizPage, 'pass_mark')}, {column(QuizPage, 'required_for_completion')} "  # noqa: S608 - names quoted, values bound
+        f"FROM {table(QuizPage)} WHERE {quiz_key} = "
+        f"(SELECT {column(QuizAttempt, 'quiz')} FROM {attempts} WHERE {key} = %s)"
+    )
+    attempt_rows, question_rows, rules_rows = statements_run(
         [
             (
                 row_select(QuizAttempt, f"{key} = %s{owner}{lock}", ATTEMPT_FIELDS),
@@ -454,11 +461,13 @@ def _attempt_lock_with_questions(attempt_id: int, *, user_id: int | None):
                 questions,
                 [attempt_id, attempt_id, QuizAttempt.Status.IN_PROGRESS, *owner_values],
             ),
+            (rules, [attempt_id]),
         ]
     )
     if not attempt_rows:
         raise QuizAttempt.DoesNotExist
-    return row_instance(QuizAttempt, attempt_rows[0], ATTEMPT_FIELDS), question_rows
+    attempt = row_instance(QuizAttempt, attempt_rows[0], ATTEMPT_FIELDS)
+    return attempt, question_rows, rules_rows[0]
 
 
 def _questions_parse(question_rows) -> tuple[dict, dict]:
@@ -490,16 +499,11 @@ def quiz_attempt_submit(*, attempt_id: int, expired: bool = False, user=None) ->
     """Grade an attempt once. A double click, a retried request, or the expiry job racing the
     learner finds it graded and changes nothing. With `user`, only their own attempt
     (QuizAttempt.DoesNotExist otherwise)."""
-    attempt, question_rows = _attempt_lock_with_questions(
+    attempt, question_rows, (pass_mark, required) = _attempt_lock_with_questions(
         attempt_id, user_id=user.pk if user is not None else None
     )
     if not attempt.is_open:
         return attempt
-    # The quiz and its course from the page cache when the quiz is live (as it is while people
-    # take it), else from the database.
-    attempt.quiz = live_page_by_id(QuizPage, attempt.quiz_id) or QuizPage.objects.get(
-        pk=attempt.quiz_id
-    )
     now = timezone.now()
     rows, options = _questions_parse(question_rows)
     scores = {
@@ -514,15 +518,20 @@ def quiz_attempt_submit(*, attempt_id: int, expired: bool = False, user=None) ->
     attempt.finished_at = now
     attempt.score = total
     attempt.percent = percent_of(total, attempt.max_score)
-    attempt.passed = attempt.percent >= attempt.quiz.pass_mark
+    attempt.passed = attempt.percent >= pass_mark
     statements = [
         *([_scores_statement(attempt.pk, scores)] if scores else []),
         row_update_statement(attempt, ["status", "finished_at", "score", "percent", "passed"]),
     ]
     # A pass of a required quiz may complete the course: its enrolment is locked, and the
     # lessons done read, with the grade.
-    completes = attempt.passed and attempt.quiz.required_for_completion
+    completes = attempt.passed and required
     if completes:
+        # The course from the page cache when the quiz is live (as it is while people take
+        # it), else from the database.
+        attempt.quiz = live_page_by_id(QuizPage, attempt.quiz_id) or QuizPage.objects.get(
+            pk=attempt.quiz_id
+        )
         course = attempt.quiz.course
         statements += enrollment_lock_statements(course_id=course.pk, user_id=attempt.user_id)
     # One round trip on PostgreSQL.

@@ -107,8 +107,11 @@ def _own_attempt(request, attempt_id: int) -> QuizAttempt:
 
 
 def _close_if_overdue(attempt: QuizAttempt) -> QuizAttempt:
+    """The attempt, graded as expired first if its time ran out (the learner's copy, with its
+    quiz, read again: the grade is on it)."""
     if attempt.is_open and attempt_is_overdue(attempt):
-        return quiz_attempt_submit(attempt_id=attempt.pk, expired=True)
+        quiz_attempt_submit(attempt_id=attempt.pk, expired=True)
+        attempt.refresh_from_db()
     return attempt
 
 
