@@ -8,6 +8,8 @@ loopback: the lesson page (GET of a lesson the learner may open), the dashboard 
 request a lesson not done yet, in the order sequential unlocking allows). The baseline is a
 bare Django view behind the same middleware, one indexed query and a small template, served
 by the same gunicorn from a urlconf generated for the run (the project's URLs are untouched).
+gunicorn runs with the web node's own settings, lms/gunicorn.py (sync workers, 2 x CPUs + 1;
+WEB_CONCURRENCY overrides), as the image runs it; bench.quiz starts it the same way.
 
 Targets: each page's throughput >= 0.4 x the baseline's, and its p95 <= 3 x the baseline's.
 """

@@ -22,14 +22,15 @@ def lessons_missing(*, user, course: CoursePage, outline) -> list[str]:
     return [f"lesson:{item.id}" for item in outline.lessons if not item.done]
 
 
-def _requirements_missing(*, user, course: CoursePage, done_ids=None):
+def _requirements_missing(*, user, course: CoursePage, done_ids=None, outline=None):
     """What is missing of each requirement in turn (lessons first), read from the course's
     outline (its live lessons and quizzes, from the cache) with the user's progress: one
     query, none when the caller holds the ids of the lessons they have done, read under the
-    lock of their enrolment."""
+    lock of their enrolment, or that outline itself."""
     from .selectors import course_outline
 
-    outline = course_outline(course=course, user=user, root_url_path="/", done_ids=done_ids)
+    if outline is None:
+        outline = course_outline(course=course, user=user, root_url_path="/", done_ids=done_ids)
     yield lessons_missing(user=user, course=course, outline=outline)
     for check in REQUIREMENT_CHECKS:
         yield check(user=user, course=course, outline=outline)
@@ -44,10 +45,13 @@ def course_requirements_missing(*, user, course: CoursePage, done_ids=None) -> l
     ]
 
 
-def course_is_completed_by(*, user, course: CoursePage, done_ids=None) -> bool:
+def course_is_completed_by(*, user, course: CoursePage, done_ids=None, outline=None) -> bool:
     """The same rule, stopping at the first requirement that is not met (a quiz passed before
-    the lessons are done asks for no quiz grades)."""
-    return not any(_requirements_missing(user=user, course=course, done_ids=done_ids))
+    the lessons are done asks for no quiz grades). `outline`: the course's outline with the
+    user's progress as the caller holds it, under the lock of their enrolment."""
+    return not any(
+        _requirements_missing(user=user, course=course, done_ids=done_ids, outline=outline)
+    )
 
 
 # The score a course reports as its result (on certificates, in reports): the graded post-test.

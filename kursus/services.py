@@ -161,7 +161,7 @@ def lesson_complete(*, user, lesson: LessonPage, root_url_path: str | None = Non
     # counter: the less this transaction does while it holds that lock, the better.
     learners_changed([user.pk])
     if outline.done == outline.total:  # else a lesson is still missing: not complete
-        course_complete_if_done(enrollment=enrollment, done_ids={i.id for i in outline.lessons})
+        course_complete_if_done(enrollment=enrollment, outline=outline)
     enrollment.outline = outline  # for the caller's next step
     return enrollment
 
@@ -230,15 +230,16 @@ def _progress_write(enrollment: Enrollment, *, lesson_id: int | None) -> None:
     statements_run(statements)
 
 
-def course_complete_if_done(*, enrollment: Enrollment, done_ids=None) -> bool:
+def course_complete_if_done(*, enrollment: Enrollment, done_ids=None, outline=None) -> bool:
     """Apply the completion rule; on the first completion record the time and credit the JP
     to the calendar year of completion. Must run inside the caller's transaction, with the
-    enrolment locked (and `done_ids`, when given, read under that lock). The caller replaces
-    the learner's stamp (`learners_changed`), as it does for its own writes."""
+    enrolment locked (and `done_ids`, or the course's `outline` with the learner's progress,
+    when given, read under that lock). The caller replaces the learner's stamp
+    (`learners_changed`), as it does for its own writes."""
     if enrollment.status == Enrollment.Status.COMPLETED:
         return False
     if not course_is_completed_by(
-        user=enrollment.user, course=enrollment.course, done_ids=done_ids
+        user=enrollment.user, course=enrollment.course, done_ids=done_ids, outline=outline
     ):
         return False
     now = timezone.now()
