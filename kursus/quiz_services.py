@@ -445,10 +445,9 @@ def _attempt_lock_with_questions(attempt_id: int, *, user_id: int | None):
         f"ORDER BY a.{column(answer, 'position')}, o.{column(option, 'sort_order')}, "
         f"o.{column(option, 'pk')}"
     )
-    quiz_key = column(QuizPage, "pk")
     rules = (
         f"SELECT {column(QuizPage, 'pass_mark')}, {column(QuizPage, 'required_for_completion')} "  # noqa: S608 - names quoted, values bound
-        f"FROM {table(QuizPage)} WHERE {quiz_key} = "
+        f"FROM {table(QuizPage)} WHERE {column(QuizPage, 'pk')} = "
         f"(SELECT {column(QuizAttempt, 'quiz')} FROM {attempts} WHERE {key} = %s)"
     )
     attempt_rows, question_rows, rules_rows = statements_run(
@@ -535,11 +534,11 @@ def quiz_attempt_submit(*, attempt_id: int, expired: bool = False, user=None) ->
         course = attempt.quiz.course
         statements += enrollment_lock_statements(course_id=course.pk, user_id=attempt.user_id)
     # One round trip on PostgreSQL.
-    rows = statements_run(statements)
+    results = statements_run(statements)
     # The stamp before a completion takes the year's certificate counter (see lesson_complete).
     learners_changed([attempt.user_id])
     if completes:
-        enrollment, done_ids = enrollment_lock_rows(rows[-2:], course=course, user=user)
+        enrollment, done_ids = enrollment_lock_rows(results[-2:], course=course, user=user)
         if enrollment is not None and enrollment.status == Enrollment.Status.ACTIVE:
             course_complete_if_done(enrollment=enrollment, done_ids=done_ids)
     return attempt
