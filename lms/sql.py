@@ -110,6 +110,26 @@ def row_insert_statement(instance, *, ignore_conflicts: bool = False) -> tuple[s
     return (sql + " ON CONFLICT DO NOTHING" if ignore_conflicts else sql), values
 
 
+def row_insert(instance):
+    """`instance.save()` of a new row, without save()'s signals and the ORM's building of the
+    statement: one plain INSERT that reads the primary key back (RETURNING, where the database
+    has it). Returns `instance`, saved."""
+    db = _db()
+    model = type(instance)
+    sql, values = row_insert_statement(instance)
+    with db.cursor() as cursor:
+        if db.features.can_return_columns_from_insert:
+            cursor.execute(f"{sql} RETURNING {_names(model, db.vendor)[1]['pk']}", values)
+            key = cursor.fetchone()[0]
+        else:
+            cursor.execute(sql, values)
+            key = db.ops.last_insert_id(cursor, model._meta.db_table, model._meta.pk.column)
+    setattr(instance, model._meta.pk.attname, key)
+    instance._state.adding = False
+    instance._state.db = db.alias
+    return instance
+
+
 def statements_run(statements: list[tuple[str, list]]) -> list[list[tuple]]:
     """Run `statements` ([(sql, values), ...]) in order and return the rows of each ([] for
     one that returns none). On PostgreSQL they travel as one query, in one round trip (the

@@ -16,7 +16,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from lms.cache import learners_changed
-from lms.sql import column, statements_run, table
+from lms.sql import column, row_insert, statements_run, table
 
 from .models import Certificate, CertificateCounter, CertificateTemplate, format_number
 
@@ -45,20 +45,6 @@ def verification_code_normalize(text: str) -> str | None:
 # Templates
 
 
-def certificate_template_default() -> CertificateTemplate:
-    template = CertificateTemplate.objects.filter(is_default=True).first()
-    if template is None:
-        template = CertificateTemplate.objects.order_by("pk").first()
-    if template is None:
-        template = certificate_template_create_demo()
-    return template
-
-
-def certificate_template_for(course) -> CertificateTemplate:
-    """The course's own template, or the default one."""
-    return getattr(course, "certificate_template", None) or certificate_template_default()
-
-
 def certificate_template_create_demo() -> CertificateTemplate:
     """The demo template (also made by a data migration); safe to call twice."""
     from .models import CertificateSignatory
@@ -77,35 +63,97 @@ def certificate_template_create_demo() -> CertificateTemplate:
     return template
 
 
+# What of the template a certificate prints, frozen with it: these columns of the template, in
+# this order, then the file names of its logo and its background image.
+_SNAPSHOT_TEXTS = (
+    "name",
+    "version",
+    "layout",
+    "issuer_name",
+    "issuer_unit",
+    "title_text",
+    "subtitle_text",
+    "recipient_intro",
+    "body_text",
+    "place_of_issue",
+    "footer_text",
+    "number_format",
+)
+
+
+def _template_statements(template_id: int | None) -> list[tuple[str, list]]:
+    """Two statements (for `statements_run`, alone or with others) that read the template
+    `template_id` (a course's own template), or when there is none such the default one, or
+    else the first: the template's row, then its signatories, each with the file names of
+    its images."""
+    from wagtail.images import get_image_model
+
+    from .models import CertificateSignatory
+
+    templates, signatories = table(CertificateTemplate), table(CertificateSignatory)
+    image, image_key, image_file = (
+        table(get_image_model()),
+        column(get_image_model(), "pk"),
+        column(get_image_model(), "file"),
+    )
+    key = column(CertificateTemplate, "pk")
+    chosen = (
+        f"COALESCE((SELECT {key} FROM {templates} WHERE {key} = %s), "  # noqa: S608 - names quoted, values bound
+        f"(SELECT {key} FROM {templates} WHERE {column(CertificateTemplate, 'is_default')}), "
+        f"(SELECT MIN({key}) FROM {templates}))"
+    )
+    texts = ", ".join(f"t.{column(CertificateTemplate, name)}" for name in _SNAPSHOT_TEXTS)
+    template = (
+        f"SELECT t.{key}, {texts}, logo.{image_file}, background.{image_file} "  # noqa: S608 - names quoted, values bound
+        f"FROM {templates} t "
+        f"LEFT JOIN {image} logo ON logo.{image_key} = t.{column(CertificateTemplate, 'logo')} "
+        f"LEFT JOIN {image} background "
+        f"ON background.{image_key} = t.{column(CertificateTemplate, 'background_image')} "
+        f"WHERE t.{key} = {chosen}"
+    )
+    signatory = ", ".join(
+        f"s.{column(CertificateSignatory, name)}" for name in ("name", "position", "nip")
+    )
+    signature = column(CertificateSignatory, "signature_image")
+    order = ", ".join(f"s.{column(CertificateSignatory, name)}" for name in ("sort_order", "pk"))
+    people = (
+        f"SELECT {signatory}, signature.{image_file} FROM {signatories} s "  # noqa: S608 - names quoted, values bound
+        f"LEFT JOIN {image} signature ON signature.{image_key} = s.{signature} "
+        f"WHERE s.{column(CertificateSignatory, 'template')} = {chosen} "
+        f"ORDER BY {order}"
+    )
+    return [(template, [template_id]), (people, [template_id])]
+
+
+def _template_from_rows(template_rows, signatory_rows) -> tuple[int, dict]:
+    """(the template's id, its snapshot) from the rows of `_template_statements`; when there
+    is no template at all, the demo one is made."""
+    if not template_rows:
+        demo = certificate_template_create_demo()
+        return demo.pk, template_snapshot(demo)
+    template_id, *values = template_rows[0]
+    snapshot = dict(zip(_SNAPSHOT_TEXTS, values, strict=False))
+    snapshot["logo"], snapshot["background_image"] = values[len(_SNAPSHOT_TEXTS) :]
+    snapshot["signatories"] = [
+        {"name": name, "position": position, "nip": nip, "signature_image": image or None}
+        for name, position, nip, image in signatory_rows
+    ]
+    snapshot["logo"] = snapshot["logo"] or None
+    snapshot["background_image"] = snapshot["background_image"] or None
+    return template_id, snapshot
+
+
 def template_snapshot(template: CertificateTemplate) -> dict:
-    """What of the template a certificate prints, frozen with it."""
-    return {
-        "name": template.name,
-        "version": template.version,
-        "layout": template.layout,
-        "logo": template.logo.file.name if template.logo_id else None,
-        "background_image": (
-            template.background_image.file.name if template.background_image_id else None
-        ),
-        "issuer_name": template.issuer_name,
-        "issuer_unit": template.issuer_unit,
-        "title_text": template.title_text,
-        "subtitle_text": template.subtitle_text,
-        "recipient_intro": template.recipient_intro,
-        "body_text": template.body_text,
-        "place_of_issue": template.place_of_issue,
-        "footer_text": template.footer_text,
-        "number_format": template.number_format,
-        "signatories": [
-            {
-                "name": s.name,
-                "position": s.position,
-                "nip": s.nip,
-                "signature_image": s.signature_image.file.name if s.signature_image_id else None,
-            }
-            for s in template.signatories.select_related("signature_image").order_by("sort_order")
-        ],
-    }
+    """What of the template a certificate prints, frozen with it (as it is stored)."""
+    return _template_from_rows(*statements_run(_template_statements(template.pk)))[1]
+
+
+def certificate_template_for(course) -> tuple[int, dict]:
+    """(id, snapshot) of the template a certificate of `course` prints: the course's own,
+    or the default one (made, with its signatory, when there is no template at all)."""
+    return _template_from_rows(
+        *statements_run(_template_statements(getattr(course, "certificate_template_id", None)))
+    )
 
 
 # Issue
@@ -143,28 +191,31 @@ def _counter_increment(year: int) -> int | None:
     return row[0] if row else None
 
 
-def person_snapshot(user) -> dict:
-    """The name, NIP, position and unit a certificate prints, as they are now: from the
-    employee the caller holds with their unit, else in one plain statement."""
+def _person_statement(user_id: int) -> tuple[str, list]:
+    """The statement that reads the name, NIP, position and unit name of `user_id`'s
+    employee (no row when they have none), for `statements_run`."""
     from lms.organisasi.models import Employee, OrgUnit
 
+    names = ", ".join(f"e.{column(Employee, n)}" for n in ("full_name", "nip", "position"))
+    unit_key, employee_unit = column(OrgUnit, "pk"), column(Employee, "unit")
+    return (
+        f"SELECT {names}, u.{column(OrgUnit, 'name')} FROM {table(Employee)} e "  # noqa: S608 - names quoted, values bound
+        f"JOIN {table(OrgUnit)} u ON u.{unit_key} = e.{employee_unit} "
+        f"WHERE e.{column(Employee, 'user')} = %s",
+        [user_id],
+    )
+
+
+def _person_held(user) -> tuple | None:
+    """The employee's row of `_person_statement` from the employee the caller holds on
+    `user` with their unit, or None when it holds none."""
     employee = user._state.fields_cache.get("employee")
     if employee is not None and "unit" in employee._state.fields_cache:
-        row = (employee.full_name, employee.nip, employee.position, employee.unit.name)
-    else:
-        names = ", ".join(f"e.{column(Employee, n)}" for n in ("full_name", "nip", "position"))
-        unit_key, employee_unit = column(OrgUnit, "pk"), column(Employee, "unit")
-        (rows,) = statements_run(
-            [
-                (
-                    f"SELECT {names}, u.{column(OrgUnit, 'name')} FROM {table(Employee)} e "  # noqa: S608 - names quoted, values bound
-                    f"JOIN {table(OrgUnit)} u ON u.{unit_key} = e.{employee_unit} "
-                    f"WHERE e.{column(Employee, 'user')} = %s",
-                    [user.pk],
-                )
-            ]
-        )
-        row = rows[0] if rows else None
+        return (employee.full_name, employee.nip, employee.position, employee.unit.name)
+    return None
+
+
+def _person_from(user, row) -> dict:
     if row is None:
         return {
             "full_name": user.get_full_name() or user.email,
@@ -176,14 +227,31 @@ def person_snapshot(user) -> dict:
     return {"full_name": full_name, "nip": nip or "", "position": position, "unit_name": unit_name}
 
 
+def person_snapshot(user) -> dict:
+    """The name, NIP, position and unit a certificate prints, as they are now: from the
+    employee the caller holds with their unit, else in one plain statement."""
+    row = _person_held(user)
+    if row is None:
+        (rows,) = statements_run([_person_statement(user.pk)])
+        row = rows[0] if rows else None
+    return _person_from(user, row)
+
+
 def _certificate_create(
-    *, user, course, completed_at, final_score: Decimal | None, person: dict, template
+    *,
+    user,
+    course,
+    completed_at,
+    final_score: Decimal | None,
+    person: dict,
+    template: tuple[int, dict],
 ) -> Certificate:
-    """The certificate row, numbered (the caller replaces the learner's stamp)."""
+    """The certificate row, numbered (the caller replaces the learner's stamp). `template`:
+    (id, snapshot), as `certificate_template_for` gives it."""
     now = timezone.localtime()
-    snapshot = template_snapshot(template)
+    template_id, snapshot = template
     serial = serial_allocate(year=now.year)
-    return Certificate.objects.create(
+    cert = Certificate(
         user=user,
         course=course,
         number=format_number(
@@ -202,40 +270,53 @@ def _certificate_create(
         jp=course.jp,
         completed_on=timezone.localtime(completed_at).date(),
         final_score=final_score,
-        template=template,
-        template_version=template.version,
+        template_id=template_id,
+        template_version=snapshot["version"],
         template_snapshot=snapshot,
         render_requested_at=timezone.now(),
         **person,
     )
+    # Nothing listens to a certificate's save: one plain INSERT, while the year's counter is
+    # locked, instead of the ORM building it.
+    return row_insert(cert)
 
 
-def certificate_current_id(*, user_id: int, course_id: int) -> int | None:
-    """The id of the person's current certificate of the course (any but a replaced one), in
-    one plain statement: every course completion asks."""
+def _current_statement(*, user_id: int, course_id: int) -> tuple[str, list]:
+    """The statement that reads the id of the person's current certificate of the course
+    (any but a replaced one), for `statements_run`."""
     user, course, status = (column(Certificate, name) for name in ("user", "course", "status"))
-    (rows,) = statements_run(
-        [
-            (
-                f"SELECT {column(Certificate, 'pk')} FROM {table(Certificate)} "  # noqa: S608 - names quoted, values bound
-                f"WHERE {user} = %s AND {course} = %s AND {status} <> %s LIMIT 1",
-                [user_id, course_id, Certificate.Status.REPLACED],
-            )
-        ]
+    return (
+        f"SELECT {column(Certificate, 'pk')} FROM {table(Certificate)} "  # noqa: S608 - names quoted, values bound
+        f"WHERE {user} = %s AND {course} = %s AND {status} <> %s LIMIT 1",
+        [user_id, course_id, Certificate.Status.REPLACED],
     )
-    return rows[0][0] if rows else None
 
 
 def certificate_request(*, enrollment) -> Certificate:
     """Create the certificate of a completed enrolment (once, whoever calls how often), freeze
     what it prints, give it its number, and have it rendered after the caller commits.
-    Runs inside the caller's transaction: if completion rolls back, so does the certificate."""
+    Runs inside the caller's transaction: if completion rolls back, so does the certificate.
+
+    Every course completion comes here, so what it reads before it numbers the certificate
+    (whether the person has one already, their template with its signatories, and their
+    employee's details when the caller holds none) travels in one round trip on PostgreSQL."""
     from kursus.completion import course_final_score
 
     user, course = enrollment.user, enrollment.course
-    existing = certificate_current_id(user_id=user.pk, course_id=course.pk)
-    if existing is not None:
-        return Certificate.objects.get(pk=existing)
+    person_row = _person_held(user)
+    statements = [
+        _current_statement(user_id=user.pk, course_id=course.pk),
+        *_template_statements(getattr(course, "certificate_template_id", None)),
+    ]
+    if person_row is None:
+        statements.append(_person_statement(user.pk))
+    current, *template_rows = statements_run(statements)
+    if current:
+        return Certificate.objects.get(pk=current[0][0])
+    if person_row is None:
+        person_rows = template_rows.pop()
+        person_row = person_rows[0] if person_rows else None
+    template = _template_from_rows(*template_rows)
     try:
         with transaction.atomic():
             cert = _certificate_create(
@@ -243,8 +324,8 @@ def certificate_request(*, enrollment) -> Certificate:
                 course=course,
                 completed_at=enrollment.completed_at or timezone.now(),
                 final_score=course_final_score(user=user, course=course),
-                person=person_snapshot(user),
-                template=certificate_template_for(course),
+                person=_person_from(user, person_row),
+                template=template,
             )
     except IntegrityError:  # a concurrent completion created it first; its number rolled back
         return Certificate.objects.get(user=user, course=course, status__in=_CURRENT_STATUSES)

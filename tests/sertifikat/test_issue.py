@@ -152,6 +152,91 @@ def test_requesting_twice_gives_the_same_certificate(learner, course):
     assert CertificateCounter.objects.get().last_serial == 1
 
 
+def _image(title: str):
+    import io
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+    from wagtail.images import get_image_model
+
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (8, 8), "white").save(buffer, "PNG")
+    return get_image_model().objects.create(
+        title=title, file=ImageFile(buffer, name=f"{title}.png")
+    )
+
+
+def test_a_course_with_a_template_of_its_own_freezes_it_images_and_signatories_in_order(
+    learner, course
+):
+    # given: a template of the course's own, edited once, with a logo, a background and two
+    # signatories, the first of them (by order) without a signature image
+    from sertifikat.models import CertificateSignatory, CertificateTemplate
+
+    logo, background, signature = _image("logo"), _image("latar"), _image("ttd")
+    template = CertificateTemplate.objects.create(
+        name="Templat Bimtek", logo=logo, background_image=background, number_format="{NNNNN}/BT"
+    )
+    template.title_text = "PIAGAM"
+    template.save()
+    CertificateSignatory.objects.create(
+        template=template,
+        sort_order=1,
+        name="Kedua",
+        position="Sekretaris",
+        nip="2",
+        signature_image=signature,
+    )
+    CertificateSignatory.objects.create(
+        template=template, sort_order=0, name="Pertama", position="Kepala", nip="1"
+    )
+    course.certificate_template = template
+    course.save_revision().publish()
+    course.refresh_from_db()
+
+    # when
+    cert = issue(complete_course(learner, course))
+
+    # then: what it prints is the course's template as stored, its images by file name
+    assert cert.template_id == template.pk
+    assert cert.template_version == template.version == 2
+    assert cert.number.endswith("/BT")
+    snapshot = cert.template_snapshot
+    assert (snapshot["name"], snapshot["version"], snapshot["title_text"]) == (
+        "Templat Bimtek",
+        2,
+        "PIAGAM",
+    )
+    assert snapshot["logo"] == logo.file.name
+    assert snapshot["background_image"] == background.file.name
+    assert snapshot["signatories"] == [
+        {"name": "Pertama", "position": "Kepala", "nip": "1", "signature_image": None},
+        {
+            "name": "Kedua",
+            "position": "Sekretaris",
+            "nip": "2",
+            "signature_image": signature.file.name,
+        },
+    ]
+    # and the one snapshot the admin's regenerate and preview take is the same
+    assert services.template_snapshot(template) == snapshot
+
+
+def test_without_a_template_of_its_own_a_course_prints_the_default_one(learner, course):
+    from sertifikat.models import CertificateTemplate
+
+    default = CertificateTemplate.objects.get(is_default=True)
+    CertificateTemplate.objects.create(name="Lain")  # another one, not the default
+
+    cert = issue(complete_course(learner, course))
+
+    assert cert.template_id == default.pk
+    assert cert.template_snapshot["signatories"][0]["name"] == (
+        default.signatories.order_by("sort_order").first().name
+    )
+    assert cert.template_snapshot["logo"] is None
+
+
 def test_final_score_is_frozen_when_the_course_has_one(learner, course, monkeypatch):
     from decimal import Decimal
 
