@@ -156,12 +156,14 @@ def lesson_complete(*, user, lesson: LessonPage, root_url_path: str | None = Non
     enrollment.course = course
     enrollment.last_activity_at = timezone.now()
     _progress_figures(enrollment, outline)
-    _progress_write(enrollment, lesson_id=lesson.pk if newly_done else None)
+    writes = _progress_statements(enrollment, lesson_id=lesson.pk if newly_done else None)
     # The stamp now (and again on commit), before a completion takes the year's certificate
     # counter: the less this transaction does while it holds that lock, the better.
     learners_changed([user.pk])
-    if outline.done == outline.total:  # else a lesson is still missing: not complete
-        course_complete_if_done(enrollment=enrollment, outline=outline)
+    if outline.done == outline.total:  # the completion's statements travel with the writes
+        course_complete_if_done(enrollment=enrollment, outline=outline, writes=writes)
+    else:  # a lesson is still missing: not complete
+        statements_run(writes)
     enrollment.outline = outline  # for the caller's next step
     return enrollment
 
@@ -212,10 +214,10 @@ def enrollment_lock_rows(rows, *, course: CoursePage, user=None):
     return enrollment, {lesson_id for (lesson_id,) in progress_rows}
 
 
-def _progress_write(enrollment: Enrollment, *, lesson_id: int | None) -> None:
-    """The writes of "mark done", in one round trip on PostgreSQL: the progress row of
-    `lesson_id` (none when it is None; the unique (user, lesson) constraint turns a repeat
-    into nothing) and the enrolment's progress figures."""
+def _progress_statements(enrollment: Enrollment, *, lesson_id: int | None) -> list:
+    """The writes of "mark done", for `statements_run`: the progress row of `lesson_id` (none
+    when it is None; the unique (user, lesson) constraint turns a repeat into nothing) and
+    the enrolment's progress figures."""
     statements = []
     if lesson_id is not None:
         progress = LessonProgress(
@@ -227,20 +229,26 @@ def _progress_write(enrollment: Enrollment, *, lesson_id: int | None) -> None:
             enrollment, ["lessons_done", "progress_percent", "next_lesson", "last_activity_at"]
         )
     )
-    statements_run(statements)
+    return statements
 
 
-def course_complete_if_done(*, enrollment: Enrollment, done_ids=None, outline=None) -> bool:
+def course_complete_if_done(
+    *, enrollment: Enrollment, done_ids=None, outline=None, writes=()
+) -> bool:
     """Apply the completion rule; on the first completion record the time and credit the JP
     to the calendar year of completion. Must run inside the caller's transaction, with the
     enrolment locked (and `done_ids`, or the course's `outline` with the learner's progress,
     when given, read under that lock). The caller replaces the learner's stamp
-    (`learners_changed`), as it does for its own writes."""
-    if enrollment.status == Enrollment.Status.COMPLETED:
-        return False
-    if not course_is_completed_by(
+    (`learners_changed`), as it does for its own writes.
+
+    `writes`: statements of the caller's not yet run (its own writes, which the rule takes
+    as done), run first whether the course is complete or not; on a completion they travel
+    with its statements, in one round trip on PostgreSQL."""
+    if enrollment.status == Enrollment.Status.COMPLETED or not course_is_completed_by(
         user=enrollment.user, course=enrollment.course, done_ids=done_ids, outline=outline
     ):
+        if writes:
+            statements_run(list(writes))
         return False
     now = timezone.now()
     enrollment.status = Enrollment.Status.COMPLETED
@@ -252,17 +260,17 @@ def course_complete_if_done(*, enrollment: Enrollment, done_ids=None, outline=No
         jp=enrollment.course.jp,
         completed_at=now,
     )
-    # One round trip on PostgreSQL; the unique (user, course) constraint makes a second
-    # credit nothing.
-    statements_run(
-        [
+    # The one entry point into certificates: the row is made in this transaction, the PDF
+    # after it commits. Last, as it queues on the year's certificate counter. The writes (the
+    # unique (user, course) constraint makes a second credit nothing) go with its reads.
+    certificate_request(
+        enrollment=enrollment,
+        writes=[
+            *writes,
             row_update_statement(enrollment, ["status", "completed_at"]),
             row_insert_statement(credit, ignore_conflicts=True),
-        ]
+        ],
     )
-    # The one entry point into certificates: the row is made in this transaction, the PDF
-    # after it commits. Last, as it queues on the year's certificate counter.
-    certificate_request(enrollment=enrollment)
     return True
 
 

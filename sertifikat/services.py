@@ -292,14 +292,15 @@ def _current_statement(*, user_id: int, course_id: int) -> tuple[str, list]:
     )
 
 
-def certificate_request(*, enrollment) -> Certificate:
+def certificate_request(*, enrollment, writes=()) -> Certificate:
     """Create the certificate of a completed enrolment (once, whoever calls how often), freeze
     what it prints, give it its number, and have it rendered after the caller commits.
     Runs inside the caller's transaction: if completion rolls back, so does the certificate.
 
     Every course completion comes here, so what it reads before it numbers the certificate
     (whether the person has one already, their template with its signatories, and their
-    employee's details when the caller holds none) travels in one round trip on PostgreSQL."""
+    employee's details when the caller holds none) travels in one round trip on PostgreSQL,
+    after `writes`, the caller's statements not yet run (the completion's own)."""
     from kursus.completion import course_final_score
 
     user, course = enrollment.user, enrollment.course
@@ -310,7 +311,7 @@ def certificate_request(*, enrollment) -> Certificate:
     ]
     if person_row is None:
         statements.append(_person_statement(user.pk))
-    current, *template_rows = statements_run(statements)
+    current, *template_rows = statements_run([*writes, *statements])[len(writes) :]
     if current:
         return Certificate.objects.get(pk=current[0][0])
     if person_row is None:
