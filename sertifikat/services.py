@@ -159,13 +159,14 @@ def certificate_template_for(course) -> tuple[int, dict]:
 # Issue
 
 
-def serial_allocate(*, year: int) -> int:
+def serial_allocate(*, year: int, savepoint: str | None = None) -> int:
     """The next serial of `year`. The UPDATE locks the counter row until the caller's
     transaction ends, so concurrent issuers queue here and no number is skipped or doubled;
-    a rolled-back issue rolls its number back too."""
+    a rolled-back issue rolls its number back too. With `savepoint`, a savepoint of that
+    name is set first, in the same round trip."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("serial_allocate must run inside a transaction")
-    serial = _counter_increment(year)
+    serial = _counter_increment(year, savepoint=savepoint)
     if serial is None:
         try:
             with transaction.atomic():
@@ -176,19 +177,21 @@ def serial_allocate(*, year: int) -> int:
     return serial
 
 
-def _counter_increment(year: int) -> int | None:
+def _counter_increment(year: int, *, savepoint: str | None = None) -> int | None:
     """Add one to the year's counter and return it (None when the year has no row yet), in
-    one statement: the row stays locked from here to the commit, so the less after, the
-    better."""
+    one statement (after `savepoint`'s, when given): the row stays locked from here to the
+    commit, so the less after, the better."""
     last, key = column(CertificateCounter, "last_serial"), column(CertificateCounter, "pk")
-    with connection.cursor() as cursor:
-        cursor.execute(
+    statements = [(connection.ops.savepoint_create_sql(savepoint), [])] if savepoint else []
+    statements.append(
+        (
             f"UPDATE {table(CertificateCounter)} SET {last} = {last} + 1 "  # noqa: S608 - names quoted, values bound
             f"WHERE {key} = %s RETURNING {last}",
             [year],
         )
-        row = cursor.fetchone()
-    return row[0] if row else None
+    )
+    rows = statements_run(statements)[-1]
+    return rows[0][0] if rows else None
 
 
 def _person_statement(user_id: int) -> tuple[str, list]:
@@ -245,12 +248,14 @@ def _certificate_create(
     final_score: Decimal | None,
     person: dict,
     template: tuple[int, dict],
+    savepoint: str | None = None,
 ) -> Certificate:
     """The certificate row, numbered (the caller replaces the learner's stamp). `template`:
-    (id, snapshot), as `certificate_template_for` gives it."""
+    (id, snapshot), as `certificate_template_for` gives it; `savepoint`: see
+    `serial_allocate`."""
     now = timezone.localtime()
     template_id, snapshot = template
-    serial = serial_allocate(year=now.year)
+    serial = serial_allocate(year=now.year, savepoint=savepoint)
     cert = Certificate(
         user=user,
         course=course,
@@ -318,17 +323,24 @@ def certificate_request(*, enrollment, writes=()) -> Certificate:
         person_rows = template_rows.pop()
         person_row = person_rows[0] if person_rows else None
     template = _template_from_rows(*template_rows)
+    final_score = course_final_score(user=user, course=course)
+    # A savepoint, for a concurrent completion that creates the certificate first (a unique
+    # constraint refuses the second): rolled back to, it takes this one's number back too.
+    # Set in the counter's round trip and never released (the commit ends it), so that the
+    # year's counter, which queues every issuer, stays locked for two round trips fewer.
+    savepoint = f"certificate_{secrets.token_hex(4)}"
     try:
-        with transaction.atomic():
-            cert = _certificate_create(
-                user=user,
-                course=course,
-                completed_at=enrollment.completed_at or timezone.now(),
-                final_score=course_final_score(user=user, course=course),
-                person=_person_from(user, person_row),
-                template=template,
-            )
-    except IntegrityError:  # a concurrent completion created it first; its number rolled back
+        cert = _certificate_create(
+            user=user,
+            course=course,
+            completed_at=enrollment.completed_at or timezone.now(),
+            final_score=final_score,
+            person=_person_from(user, person_row),
+            template=template,
+            savepoint=savepoint,
+        )
+    except IntegrityError:  # a concurrent completion created it first
+        transaction.savepoint_rollback(savepoint)
         return Certificate.objects.get(user=user, course=course, status__in=_CURRENT_STATUSES)
     render_enqueue_on_commit(cert)
     return cert

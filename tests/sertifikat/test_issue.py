@@ -237,6 +237,25 @@ def test_without_a_template_of_its_own_a_course_prints_the_default_one(learner, 
     assert cert.template_snapshot["logo"] is None
 
 
+def test_a_certificate_another_request_created_meanwhile_is_returned_and_no_number_is_lost(
+    learner, course, monkeypatch
+):
+    # given: the course's certificate exists, but this request looked before it did
+    enrollment = complete_course(learner, course)
+    first = Certificate.objects.get()
+    monkeypatch.setattr(services, "_current_statement", lambda **_: ("SELECT 1 WHERE 1 = 0", []))
+
+    # when
+    with transaction.atomic():
+        again = services.certificate_request(enrollment=enrollment)
+        # then: the other's certificate, and a transaction that still works
+        assert again.pk == first.pk
+        assert Certificate.objects.count() == 1
+
+    # and the number this one took went back to the counter
+    assert CertificateCounter.objects.get().last_serial == 1
+
+
 def test_final_score_is_frozen_when_the_course_has_one(learner, course, monkeypatch):
     from decimal import Decimal
 
