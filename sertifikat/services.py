@@ -18,7 +18,13 @@ from django.utils import timezone
 from lms.cache import learners_changed
 from lms.sql import column, row_insert, statements_run, table
 
-from .models import Certificate, CertificateCounter, CertificateTemplate, format_number
+from .models import (
+    Certificate,
+    CertificateCounter,
+    CertificateTemplate,
+    format_number,
+    number_sql,
+)
 
 log = logging.getLogger(__name__)
 
@@ -255,19 +261,10 @@ def _certificate_create(
     `serial_allocate`."""
     now = timezone.localtime()
     template_id, snapshot = template
-    serial = serial_allocate(year=now.year, savepoint=savepoint)
     cert = Certificate(
         user=user,
         course=course,
-        number=format_number(
-            snapshot["number_format"],
-            serial=serial,
-            year=now.year,
-            month=now.month,
-            course_code=course.code,
-        ),
         year=now.year,
-        serial=serial,
         code=verification_code_new(),
         issued_on=now.date(),
         course_code=course.code,
@@ -281,9 +278,68 @@ def _certificate_create(
         render_requested_at=timezone.now(),
         **person,
     )
-    # Nothing listens to a certificate's save: one plain INSERT, while the year's counter is
-    # locked, instead of the ORM building it.
+    # Nothing listens to a certificate's save: plain statements instead of the ORM's.
+    if connection.vendor == "postgresql" and _numbered_insert(
+        cert, snapshot["number_format"], month=now.month, savepoint=savepoint
+    ):
+        return cert
+    if connection.vendor == "postgresql":
+        savepoint = None  # set by the statement that found the year without a counter
+    cert.serial = serial_allocate(year=now.year, savepoint=savepoint)
+    cert.number = format_number(
+        snapshot["number_format"],
+        serial=cert.serial,
+        year=now.year,
+        month=now.month,
+        course_code=course.code,
+    )
     return row_insert(cert)
+
+
+def _numbered_insert(cert: Certificate, number_format: str, *, month: int, savepoint) -> bool:
+    """Take the next serial of the certificate's year and insert the certificate with it and
+    its number, in one statement (after `savepoint`'s, when given, in the same round trip):
+    the year's counter, which queues every issuer, is locked from here to the commit, and
+    nothing is left to do in between but return. PostgreSQL. False, and nothing inserted,
+    when the year has no counter yet."""
+    model = Certificate
+    quoted, columns = table(model), {f.name: column(model, f.name) for f in model._meta.fields}
+    last, key = column(CertificateCounter, "last_serial"), column(CertificateCounter, "pk")
+    number, number_values = number_sql(
+        number_format,
+        serial_sql=f"taken.{last}",
+        year=cert.year,
+        month=month,
+        course_code=cert.course_code,
+    )
+    names, expressions, values = [], [], []
+    for field in model._meta.concrete_fields:
+        if field is model._meta.auto_field:
+            continue
+        names.append(columns[field.name])
+        if field.name == "serial":
+            expressions.append(f"taken.{last}")
+        elif field.name == "number":
+            expressions.append(number)
+            values += number_values
+        else:
+            expressions.append("%s")
+            values.append(field.get_db_prep_save(field.pre_save(cert, True), connection))
+    statement = (
+        f"WITH taken AS (UPDATE {table(CertificateCounter)} SET {last} = {last} + 1 "  # noqa: S608 - names quoted, values bound
+        f"WHERE {key} = %s RETURNING {last}) "
+        f"INSERT INTO {quoted} ({', '.join(names)}) SELECT {', '.join(expressions)} FROM taken "
+        f"RETURNING {column(model, 'pk')}, {columns['serial']}, {columns['number']}"
+    )
+    statements = [(connection.ops.savepoint_create_sql(savepoint), [])] if savepoint else []
+    statements.append((statement, [cert.year, *values]))
+    rows = statements_run(statements)[-1]
+    if not rows:
+        return False
+    cert.pk, cert.serial, cert.number = rows[0]
+    cert._state.adding = False
+    cert._state.db = connection.alias
+    return True
 
 
 def _current_statement(*, user_id: int, course_id: int) -> tuple[str, list]:

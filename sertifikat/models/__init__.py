@@ -5,6 +5,7 @@ from .templates import (
     CertificateSignatory,
     CertificateTemplate,
     format_number,
+    number_sql,
 )
 
 __all__ = [
@@ -17,4 +18,5 @@ __all__ = [
     "CertificateTemplate",
     "VerificationLog",
     "format_number",
+    "number_sql",
 ]

@@ -485,6 +485,33 @@ def test_numbers_restart_each_year_and_follow_the_template_format():
     )
 
 
+def test_an_issued_certificate_is_numbered_as_its_template_says_past_the_padding_too(
+    learner, course
+):
+    # given: a format with every token, and a counter one short of the padding's width
+    from sertifikat.models import CertificateTemplate, format_number
+
+    template = CertificateTemplate.objects.get(is_default=True)
+    template.number_format = "{KODE}-{NNN}/50%/{MM}.{YYYY}"
+    template.save()
+    year = timezone.localdate().year
+    CertificateCounter.objects.create(year=year, last_serial=999)
+
+    # when
+    cert = issue(complete_course(learner, course))
+
+    # then: the number format_number gives the serial, four digits where three are asked
+    now = timezone.localtime()
+    assert cert.serial == 1000
+    assert cert.number == format_number(
+        template.number_format, serial=1000, year=now.year, month=now.month, course_code="SRT-01"
+    )
+    assert cert.number == f"SRT-01-1000/50%/{now.month:02d}.{now.year}"
+    cert.refresh_from_db()
+    assert (cert.serial, cert.number) == (1000, f"SRT-01-1000/50%/{now.month:02d}.{now.year}")
+    assert CertificateCounter.objects.get(year=year).last_serial == 1000
+
+
 def test_a_rolled_back_completion_leaves_no_gap(learner, course, org_tree):
     # given a learner one lesson from the end
     enrollment_create(user=learner, course=course)
