@@ -137,15 +137,13 @@ def _template_from_rows(template_rows, signatory_rows) -> tuple[int, dict]:
     if not template_rows:
         demo = certificate_template_create_demo()
         return demo.pk, template_snapshot(demo)
-    template_id, *values = template_rows[0]
-    snapshot = dict(zip(_SNAPSHOT_TEXTS, values, strict=False))
-    snapshot["logo"], snapshot["background_image"] = values[len(_SNAPSHOT_TEXTS) :]
+    template_id, *texts, logo, background = template_rows[0]
+    snapshot = dict(zip(_SNAPSHOT_TEXTS, texts, strict=True))
+    snapshot["logo"], snapshot["background_image"] = logo or None, background or None
     snapshot["signatories"] = [
         {"name": name, "position": position, "nip": nip, "signature_image": image or None}
         for name, position, nip, image in signatory_rows
     ]
-    snapshot["logo"] = snapshot["logo"] or None
-    snapshot["background_image"] = snapshot["background_image"] or None
     return template_id, snapshot
 
 
@@ -187,17 +185,19 @@ def _counter_increment(year: int, *, savepoint: str | None = None) -> int | None
     """Add one to the year's counter and return it (None when the year has no row yet), in
     one statement (after `savepoint`'s, when given): the row stays locked from here to the
     commit, so the less after, the better."""
-    last, key = column(CertificateCounter, "last_serial"), column(CertificateCounter, "pk")
     statements = [(connection.ops.savepoint_create_sql(savepoint), [])] if savepoint else []
-    statements.append(
-        (
-            f"UPDATE {table(CertificateCounter)} SET {last} = {last} + 1 "  # noqa: S608 - names quoted, values bound
-            f"WHERE {key} = %s RETURNING {last}",
-            [year],
-        )
-    )
+    statements.append((_counter_take_sql(), [year]))
     rows = statements_run(statements)[-1]
     return rows[0][0] if rows else None
+
+
+def _counter_take_sql() -> str:
+    """The UPDATE that adds one to the counter of the year it is given and returns it."""
+    last, key = column(CertificateCounter, "last_serial"), column(CertificateCounter, "pk")
+    return (
+        f"UPDATE {table(CertificateCounter)} SET {last} = {last} + 1 "  # noqa: S608 - names quoted, values bound
+        f"WHERE {key} = %s RETURNING {last}"
+    )
 
 
 def _person_statement(user_id: int) -> tuple[str, list]:
@@ -279,11 +279,9 @@ def _certificate_create(
         **person,
     )
     # Nothing listens to a certificate's save: plain statements instead of the ORM's.
-    if connection.vendor == "postgresql" and _numbered_insert(
-        cert, snapshot["number_format"], month=now.month, savepoint=savepoint
-    ):
-        return cert
     if connection.vendor == "postgresql":
+        if _numbered_insert(cert, snapshot["number_format"], month=now.month, savepoint=savepoint):
+            return cert
         savepoint = None  # set by the statement that found the year without a counter
     cert.serial = serial_allocate(year=now.year, savepoint=savepoint)
     cert.number = format_number(
@@ -304,7 +302,7 @@ def _numbered_insert(cert: Certificate, number_format: str, *, month: int, savep
     when the year has no counter yet."""
     model = Certificate
     quoted, columns = table(model), {f.name: column(model, f.name) for f in model._meta.fields}
-    last, key = column(CertificateCounter, "last_serial"), column(CertificateCounter, "pk")
+    last = column(CertificateCounter, "last_serial")
     number, number_values = number_sql(
         number_format,
         serial_sql=f"taken.{last}",
@@ -326,8 +324,7 @@ def _numbered_insert(cert: Certificate, number_format: str, *, month: int, savep
             expressions.append("%s")
             values.append(field.get_db_prep_save(field.pre_save(cert, True), connection))
     statement = (
-        f"WITH taken AS (UPDATE {table(CertificateCounter)} SET {last} = {last} + 1 "  # noqa: S608 - names quoted, values bound
-        f"WHERE {key} = %s RETURNING {last}) "
+        f"WITH taken AS ({_counter_take_sql()}) "  # noqa: S608 - names quoted, values bound
         f"INSERT INTO {quoted} ({', '.join(names)}) SELECT {', '.join(expressions)} FROM taken "
         f"RETURNING {column(model, 'pk')}, {columns['serial']}, {columns['number']}"
     )
