@@ -319,11 +319,8 @@ def main() -> None:
         markers = list(User.objects.filter(pk__in=data.reserve_user_ids[:CLIENTS]).order_by("pk"))
         assert len(markers) == CLIENTS
         marker_sessions = [_session_for(u) for u in markers]
-        walk = [
-            f"/belajar/materi/{lesson_id}/selesai/"
-            for lessons in data.course_lessons.values()
-            for lesson_id in lessons
-        ]
+        walk_ids = [lesson_id for lessons in data.course_lessons.values() for lesson_id in lessons]
+        walk = [f"/belajar/materi/{lesson_id}/selesai/" for lesson_id in walk_ids]
         unit_codes = list(OrgUnit.objects.order_by("code").values_list("code", flat=True))
 
         tmp = Path(tempfile.mkdtemp(prefix="bench-pages-"))
@@ -403,7 +400,7 @@ def main() -> None:
         completing, others = [], []
         for lat in results["mark_done"]["latencies"]:
             for n, seconds_taken in enumerate(lat):
-                lesson_id = int(walk[n % len(walk)].split("/")[3])
+                lesson_id = walk_ids[n % len(walk_ids)]
                 (completing if lesson_id in last_lessons else others).append(seconds_taken)
         for name, values in (("completing", completing), ("other", others)):
             figures.update(

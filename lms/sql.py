@@ -94,20 +94,39 @@ def row_update_statement(instance, names: list[str]) -> tuple[str, list]:
     )
 
 
+def row_insert_values(instance) -> list[tuple[str, str, object]]:
+    """(field name, quoted column, value) of each column a new row of `instance` is inserted
+    with (all but an automatic primary key), each value prepared as `save()` prepares it."""
+    db = _db()
+    model = type(instance)
+    columns = _names(model, db.vendor)[1]
+    return [
+        (f.name, columns[f.name], f.get_db_prep_save(f.pre_save(instance, True), db))
+        for f in model._meta.concrete_fields
+        if f is not model._meta.auto_field
+    ]
+
+
 def row_insert_statement(instance, *, ignore_conflicts: bool = False) -> tuple[str, list]:
     """`instance.save()` of a new row as one plain INSERT (statement and values), without
     save()'s signals; with `ignore_conflicts`, a row that a unique constraint already holds
     is left as it is and nothing is inserted. The primary key is not read back."""
-    db = _db()
-    model = type(instance)
-    quoted_table, columns = _names(model, db.vendor)
-    fields = [f for f in model._meta.concrete_fields if f is not model._meta.auto_field]
-    values = [f.get_db_prep_save(f.pre_save(instance, True), db) for f in fields]
+    inserted = row_insert_values(instance)
     sql = (
-        f"INSERT INTO {quoted_table} ({', '.join(columns[f.name] for f in fields)}) "  # noqa: S608 - names quoted, values bound
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
+        f"INSERT INTO {table(type(instance))} ({', '.join(c for _, c, _ in inserted)}) "  # noqa: S608 - names quoted, values bound
+        f"VALUES ({', '.join(['%s'] * len(inserted))})"
     )
+    values = [value for _, _, value in inserted]
     return (sql + " ON CONFLICT DO NOTHING" if ignore_conflicts else sql), values
+
+
+def row_saved(instance, key):
+    """`instance`, now that its row is inserted under primary key `key`, marked as saved (as
+    `save()` leaves it). Returns it."""
+    setattr(instance, type(instance)._meta.pk.attname, key)
+    instance._state.adding = False
+    instance._state.db = _db().alias
+    return instance
 
 
 def row_insert(instance):
@@ -119,15 +138,12 @@ def row_insert(instance):
     sql, values = row_insert_statement(instance)
     with db.cursor() as cursor:
         if db.features.can_return_columns_from_insert:
-            cursor.execute(f"{sql} RETURNING {_names(model, db.vendor)[1]['pk']}", values)
+            cursor.execute(f"{sql} RETURNING {column(model, 'pk')}", values)
             key = cursor.fetchone()[0]
         else:
             cursor.execute(sql, values)
             key = db.ops.last_insert_id(cursor, model._meta.db_table, model._meta.pk.column)
-    setattr(instance, model._meta.pk.attname, key)
-    instance._state.adding = False
-    instance._state.db = db.alias
-    return instance
+    return row_saved(instance, key)
 
 
 def statements_run(statements: list[tuple[str, list]]) -> list[list[tuple]]:

@@ -16,7 +16,14 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from lms.cache import learners_changed
-from lms.sql import column, row_insert, statements_run, table
+from lms.sql import (
+    column,
+    row_insert,
+    row_insert_values,
+    row_saved,
+    statements_run,
+    table,
+)
 
 from .models import (
     Certificate,
@@ -300,42 +307,35 @@ def _numbered_insert(cert: Certificate, number_format: str, *, month: int, savep
     the year's counter, which queues every issuer, is locked from here to the commit, and
     nothing is left to do in between but return. PostgreSQL. False, and nothing inserted,
     when the year has no counter yet."""
-    model = Certificate
-    quoted, columns = table(model), {f.name: column(model, f.name) for f in model._meta.fields}
     last = column(CertificateCounter, "last_serial")
+    taken = f"taken.{last}"
     number, number_values = number_sql(
-        number_format,
-        serial_sql=f"taken.{last}",
-        year=cert.year,
-        month=month,
-        course_code=cert.course_code,
+        number_format, serial_sql=taken, year=cert.year, month=month, course_code=cert.course_code
     )
     names, expressions, values = [], [], []
-    for field in model._meta.concrete_fields:
-        if field is model._meta.auto_field:
-            continue
-        names.append(columns[field.name])
-        if field.name == "serial":
-            expressions.append(f"taken.{last}")
-        elif field.name == "number":
+    for name, quoted, value in row_insert_values(cert):
+        names.append(quoted)
+        if name == "serial":
+            expressions.append(taken)
+        elif name == "number":
             expressions.append(number)
             values += number_values
         else:
             expressions.append("%s")
-            values.append(field.get_db_prep_save(field.pre_save(cert, True), connection))
+            values.append(value)
+    returned = ", ".join(column(Certificate, name) for name in ("pk", "serial", "number"))
     statement = (
         f"WITH taken AS ({_counter_take_sql()}) "  # noqa: S608 - names quoted, values bound
-        f"INSERT INTO {quoted} ({', '.join(names)}) SELECT {', '.join(expressions)} FROM taken "
-        f"RETURNING {column(model, 'pk')}, {columns['serial']}, {columns['number']}"
+        f"INSERT INTO {table(Certificate)} ({', '.join(names)}) "
+        f"SELECT {', '.join(expressions)} FROM taken RETURNING {returned}"
     )
     statements = [(connection.ops.savepoint_create_sql(savepoint), [])] if savepoint else []
     statements.append((statement, [cert.year, *values]))
     rows = statements_run(statements)[-1]
     if not rows:
         return False
-    cert.pk, cert.serial, cert.number = rows[0]
-    cert._state.adding = False
-    cert._state.db = connection.alias
+    key, cert.serial, cert.number = rows[0]
+    row_saved(cert, key)
     return True
 
 
