@@ -13,6 +13,7 @@ from lms.organisasi.models import Employee, OrgUnit
 from lms.sql import (
     column,
     row_insert_statement,
+    row_insert_values,
     row_instance,
     row_select,
     row_update_statement,
@@ -130,13 +131,38 @@ class LessonLocked(Exception):
     pass
 
 
-@transaction.atomic
 def lesson_complete(*, user, lesson: LessonPage, root_url_path: str | None = None) -> Enrollment:
     """Record that `user` finished `lesson`, update their progress, and complete the course
-    when this was the last requirement. Doing it twice records nothing twice: the enrolment
-    row is locked first, so a second request waits and then finds the lesson done."""
+    when this was the last requirement. Doing it twice records nothing twice.
+
+    Most marks complete nothing: they read the enrolment and the lessons done without a lock,
+    and write only while the enrolment is still as they read it (one statement on
+    PostgreSQL, with no transaction to open and commit around it). A mark that another
+    request got in before, and every mark that would complete the course, goes the locked
+    way: the enrolment row is locked first, so a second request waits and then finds the
+    lesson done."""
+    enrollment = _lesson_complete_unlocked(user=user, lesson=lesson, root_url_path=root_url_path)
+    if enrollment is None:
+        with transaction.atomic():
+            enrollment = _lesson_complete_locked(
+                user=user, lesson=lesson, root_url_path=root_url_path
+            )
+    # After the commit: the cached pages of this learner are not used again.
+    learners_changed([user.pk])
+    return enrollment
+
+
+# What "mark done" writes on the enrolment, and what it must find unchanged to write it
+# without a lock: every other write of progress changes one of these.
+PROGRESS_FIGURES = ["lessons_done", "progress_percent", "next_lesson", "last_activity_at"]
+PROGRESS_READ = ["status", *PROGRESS_FIGURES]
+
+
+def _lesson_mark(enrollment, done_ids, *, user, lesson: LessonPage, root_url_path):
+    """The course's outline with `lesson` marked done (and what that unlocks), the enrolment's
+    new figures put on it (not saved), and whether the lesson was not done before. Raises
+    EnrollmentError or LessonLocked, having changed nothing."""
     course = lesson.course
-    enrollment, done_ids = enrollment_lock_with_progress(course=course, user_id=user.pk, user=user)
     if enrollment is None or enrollment.status == Enrollment.Status.WITHDRAWN:
         raise EnrollmentError(_("Anda belum terdaftar di kursus ini."))
     outline = course_outline(
@@ -156,15 +182,82 @@ def lesson_complete(*, user, lesson: LessonPage, root_url_path: str | None = Non
     enrollment.course = course
     enrollment.last_activity_at = timezone.now()
     _progress_figures(enrollment, outline)
+    enrollment.outline = outline  # for the caller's next step
+    return outline, newly_done
+
+
+def _lesson_complete_unlocked(*, user, lesson: LessonPage, root_url_path) -> Enrollment | None:
+    """`lesson_complete` without a lock, for a mark that completes nothing: None when the
+    mark would complete the course, or when the enrolment changed between the read and the
+    write (and nothing was written)."""
+    course = lesson.course
+    rows = statements_run(
+        enrollment_lock_statements(course_id=course.pk, user_id=user.pk, lock=False)
+    )
+    enrollment, done_ids = enrollment_lock_rows(rows, course=course, user=user)
+    read = (
+        {
+            name: getattr(enrollment, Enrollment._meta.get_field(name).attname)
+            for name in PROGRESS_READ
+        }
+        if enrollment is not None
+        else None
+    )
+    outline, newly_done = _lesson_mark(
+        enrollment, done_ids, user=user, lesson=lesson, root_url_path=root_url_path
+    )
+    if outline.done == outline.total:  # a completion: under the lock
+        return None
+    update = row_update_statement(enrollment, PROGRESS_FIGURES, unless_changed=read)
+    progress = (
+        LessonProgress(user_id=user.pk, lesson_id=lesson.pk, course_id=course.pk)
+        if newly_done
+        else None
+    )
+    return enrollment if _progress_write(update, progress) else None
+
+
+def _progress_write(update: tuple[str, list], progress: LessonProgress | None) -> bool:
+    """Run the enrolment's guarded `update` and, if it updated the row, insert `progress`
+    (when given; a row that the unique (user, lesson) constraint already holds is left
+    alone), all or nothing: on PostgreSQL as one statement. False when the update found the
+    row changed and wrote nothing."""
+    update_sql, update_values = update
+    if connection.vendor == "postgresql":
+        sql, values = f"{update_sql} RETURNING 1", update_values
+        if progress is not None:
+            inserted = row_insert_values(progress)
+            sql = (
+                f"WITH updated AS ({sql}), inserted AS ("  # noqa: S608 - names quoted, values bound
+                f"INSERT INTO {table(LessonProgress)} ({', '.join(c for _, c, _ in inserted)}) "
+                f"SELECT {', '.join(['%s'] * len(inserted))} FROM updated "
+                "ON CONFLICT DO NOTHING) SELECT 1 FROM updated"
+            )
+            values = [*update_values, *(value for _, _, value in inserted)]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, values)
+            return cursor.fetchone() is not None
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(update_sql, update_values)
+        if cursor.rowcount != 1:
+            return False
+        if progress is not None:
+            cursor.execute(*row_insert_statement(progress, ignore_conflicts=True))
+    return True
+
+
+def _lesson_complete_locked(*, user, lesson: LessonPage, root_url_path) -> Enrollment:
+    """`lesson_complete` with the enrolment locked (in the caller's transaction)."""
+    course = lesson.course
+    enrollment, done_ids = enrollment_lock_with_progress(course=course, user_id=user.pk, user=user)
+    outline, newly_done = _lesson_mark(
+        enrollment, done_ids, user=user, lesson=lesson, root_url_path=root_url_path
+    )
     writes = _progress_statements(enrollment, lesson_id=lesson.pk if newly_done else None)
-    # The stamp now (and again on commit), before a completion takes the year's certificate
-    # counter: the less this transaction does while it holds that lock, the better.
-    learners_changed([user.pk])
     if outline.done == outline.total:  # the completion's statements travel with the writes
         course_complete_if_done(enrollment=enrollment, outline=outline, writes=writes)
     else:  # a lesson is still missing: not complete
         statements_run(writes)
-    enrollment.outline = outline  # for the caller's next step
     return enrollment
 
 
@@ -178,18 +271,22 @@ def enrollment_lock_with_progress(*, course: CoursePage, user_id: int, user=None
     return enrollment_lock_rows(rows, course=course, user=user)
 
 
-def enrollment_lock_statements(*, course_id: int, user_id: int) -> list[tuple[str, list]]:
+def enrollment_lock_statements(
+    *, course_id: int, user_id: int, lock: bool = True
+) -> list[tuple[str, list]]:
     """The two statements of `enrollment_lock_with_progress`, for a caller that sends them
     with statements of its own (`lms.sql.statements_run`); their rows go to
     `enrollment_lock_rows`. Two statements, not one join: the second takes its snapshot
-    once the first holds the lock."""
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    once the first holds the lock. With `lock=False`, the same reads without the lock, for a
+    write that checks that the enrolment is still as read."""
+    locking = " FOR UPDATE" if lock and connection.features.has_select_for_update else ""
     where = f"{column(LessonProgress, 'user')} = %s AND {column(LessonProgress, 'course')} = %s"
     return [
         (
             row_select(
                 Enrollment,
-                f"{column(Enrollment, 'user')} = %s AND {column(Enrollment, 'course')} = %s" + lock,
+                f"{column(Enrollment, 'user')} = %s AND {column(Enrollment, 'course')} = %s"
+                + locking,
             ),
             [user_id, course_id],
         ),
@@ -224,11 +321,7 @@ def _progress_statements(enrollment: Enrollment, *, lesson_id: int | None) -> li
             user_id=enrollment.user_id, lesson_id=lesson_id, course_id=enrollment.course_id
         )
         statements.append(row_insert_statement(progress, ignore_conflicts=True))
-    statements.append(
-        row_update_statement(
-            enrollment, ["lessons_done", "progress_percent", "next_lesson", "last_activity_at"]
-        )
-    )
+    statements.append(row_update_statement(enrollment, PROGRESS_FIGURES))
     return statements
 
 

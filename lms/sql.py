@@ -79,18 +79,31 @@ def row_instance(model, row, attnames: tuple[str, ...] | None = None):
     return model.from_db(db.alias, names, values)
 
 
-def row_update_statement(instance, names: list[str]) -> tuple[str, list]:
+def row_update_statement(
+    instance, names: list[str], *, unless_changed: dict | None = None
+) -> tuple[str, list]:
     """`instance.save(update_fields=names)` as one plain UPDATE (statement and values),
-    without save()'s signals (which nothing listens to for the models that use this)."""
+    without save()'s signals (which nothing listens to for the models that use this).
+
+    With `unless_changed` ({field name: the value read}), the row is updated only while it
+    still holds those values: a row that another request changed since it was read is left
+    as it is, and the statement updates no row (NULLs compare as equal)."""
     db = _db()
     model = type(instance)
     quoted_table, columns = _names(model, db.vendor)
     fields = [model._meta.get_field(name) for name in names]
     assignments = ", ".join(f"{columns[f.name]} = %s" for f in fields)
     values = [f.get_db_prep_save(getattr(instance, f.attname), db) for f in fields]
+    where, where_values = f"{columns['pk']} = %s", [instance.pk]
+    if unless_changed:
+        same = "IS NOT DISTINCT FROM" if db.vendor == "postgresql" else "IS"
+        for name, value in unless_changed.items():
+            field = model._meta.get_field(name)
+            where += f" AND {columns[name]} {same} %s"
+            where_values.append(field.get_db_prep_save(value, db))
     return (
-        f"UPDATE {quoted_table} SET {assignments} WHERE {columns['pk']} = %s",  # noqa: S608 - names quoted, values bound
-        [*values, instance.pk],
+        f"UPDATE {quoted_table} SET {assignments} WHERE {where}",  # noqa: S608 - names quoted, values bound
+        [*values, *where_values],
     )
 
 

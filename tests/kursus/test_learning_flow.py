@@ -153,6 +153,85 @@ def test_concurrent_mark_done_of_the_last_lesson_completes_once(learner, monkeyp
     )
 
 
+def test_a_mark_done_that_another_tab_got_ahead_of_writes_nothing_and_counts_both(
+    learner, monkeypatch
+):
+    """A mark that completes nothing reads without a lock; when another request marks a
+    lesson between its read and its write, the write finds the enrolment changed, writes
+    nothing, and the mark is made again under the lock, counting both lessons."""
+    from kursus import services
+
+    course = make_course("OPT-01", modules=(3,), sequential=False, jp=2)
+    first, second, _third = course_lessons(course)
+    enrollment = enrollment_create(user=learner, course=course)
+    real_write = services._progress_write
+    written = []
+
+    def other_tab_first(update, progress):
+        if not written:  # what lesson_complete of the first lesson writes, meanwhile
+            LessonProgress.objects.create(user=learner, lesson=first, course=course)
+            Enrollment.objects.filter(pk=enrollment.pk).update(
+                lessons_done=1, progress_percent=33, last_activity_at=timezone.now()
+            )
+        written.append(real_write(update, progress))
+        return written[-1]
+
+    monkeypatch.setattr(services, "_progress_write", other_tab_first)
+
+    lesson_complete(user=learner, lesson=second)
+
+    assert written == [False]  # the unlocked write wrote nothing; the locked one did
+    enrollment.refresh_from_db()
+    assert (enrollment.status, enrollment.lessons_done, enrollment.progress_percent) == (
+        Enrollment.Status.ACTIVE,
+        2,
+        67,
+    )
+    assert set(LessonProgress.objects.filter(user=learner).values_list("lesson_id", flat=True)) == {
+        first.pk,
+        second.pk,
+    }
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_marks_of_a_lesson_record_it_once(learner):
+    """A double click on a lesson that is not the last: the requests read without a lock,
+    and only one of their writes finds the enrolment as it read it."""
+    from django.db import connection
+
+    course = make_course("CON-03", modules=(3,), jp=2)
+    first = course_lessons(course)[0]
+    enrollment_create(user=learner, course=course)
+    errors = []
+    barrier = threading.Barrier(4)
+
+    def mark():
+        try:
+            barrier.wait(timeout=10)
+            lesson_complete(user=learner, lesson=first)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=mark) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+
+    assert not errors, errors
+    assert list(LessonProgress.objects.filter(user=learner).values_list("lesson", flat=True)) == [
+        first.pk
+    ]
+    enrollment = Enrollment.objects.get(user=learner, course=course)
+    assert (enrollment.status, enrollment.lessons_done, enrollment.progress_percent) == (
+        Enrollment.Status.ACTIVE,
+        1,
+        33,
+    )
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_mark_done_that_waited_for_the_lock_sees_what_the_holder_committed(learner, monkeypatch):
     """The two last lessons of a free-order course marked at once (two tabs): the second
