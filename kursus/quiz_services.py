@@ -493,16 +493,25 @@ def _questions_parse(question_rows) -> tuple[dict, dict]:
     return rows, options
 
 
-@transaction.atomic
 def quiz_attempt_submit(*, attempt_id: int, expired: bool = False, user=None) -> QuizAttempt:
     """Grade an attempt once. A double click, a retried request, or the expiry job racing the
     learner finds it graded and changes nothing. With `user`, only their own attempt
     (QuizAttempt.DoesNotExist otherwise)."""
+    with transaction.atomic():
+        attempt, graded = _attempt_grade(attempt_id, expired=expired, user=user)
+    if graded:  # after the commit: the cached pages of this learner are not used again
+        learners_changed([attempt.user_id])
+    return attempt
+
+
+def _attempt_grade(attempt_id: int, *, expired: bool, user) -> tuple[QuizAttempt, bool]:
+    """`quiz_attempt_submit` in the caller's transaction: the attempt, and whether this call
+    graded it (False when it was graded before)."""
     attempt, question_rows, (pass_mark, required) = _attempt_lock_with_questions(
         attempt_id, user_id=user.pk if user is not None else None
     )
     if not attempt.is_open:
-        return attempt
+        return attempt, False
     now = timezone.now()
     rows, options = _questions_parse(question_rows)
     scores = {
@@ -535,13 +544,11 @@ def quiz_attempt_submit(*, attempt_id: int, expired: bool = False, user=None) ->
         statements += enrollment_lock_statements(course_id=course.pk, user_id=attempt.user_id)
     # One round trip on PostgreSQL.
     results = statements_run(statements)
-    # The stamp before a completion takes the year's certificate counter (see lesson_complete).
-    learners_changed([attempt.user_id])
     if completes:
         enrollment, done_ids = enrollment_lock_rows(results[-2:], course=course, user=user)
         if enrollment is not None and enrollment.status == Enrollment.Status.ACTIVE:
             course_complete_if_done(enrollment=enrollment, done_ids=done_ids)
-    return attempt
+    return attempt, True
 
 
 def quiz_attempts_expire(*, now=None) -> int:
