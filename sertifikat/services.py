@@ -16,6 +16,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from lms.cache import learners_changed
+from lms.middleware import after_response
 from lms.sql import (
     column,
     row_insert,
@@ -408,9 +409,12 @@ _CURRENT_STATUSES = [
 
 
 def render_enqueue_on_commit(cert: Certificate) -> None:
-    """Enqueue the render once the transaction commits. A broker that is down must not turn a
-    committed completion into an error page: the failure is logged, and the pending sweeper
-    enqueues the certificate again once the broker is back."""
+    """Enqueue the render once the transaction commits and, on a web request, once its
+    response has gone (`after_response`): the learner who completes a course does not wait
+    for the message to be published. A broker that is down must not turn a committed
+    completion into an error page: the failure is logged. A message never sent (that, or a
+    web worker killed after its response) leaves the certificate pending, and the pending
+    sweeper enqueues it again."""
     pk, generation = cert.pk, cert.generation
 
     def enqueue():
@@ -421,7 +425,7 @@ def render_enqueue_on_commit(cert: Certificate) -> None:
         except Exception:
             log.warning("certificate %s: render not enqueued (broker down?)", pk, exc_info=True)
 
-    transaction.on_commit(enqueue)
+    transaction.on_commit(lambda: after_response(enqueue))
 
 
 # Render
