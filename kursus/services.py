@@ -12,8 +12,8 @@ from lms.cache import learners_changed
 from lms.organisasi.models import Employee, OrgUnit
 from lms.sql import (
     column,
+    row_insert_select,
     row_insert_statement,
-    row_insert_values,
     row_instance,
     row_select,
     row_update_statement,
@@ -209,11 +209,7 @@ def _lesson_complete_unlocked(*, user, lesson: LessonPage, root_url_path) -> Enr
     if outline.done == outline.total:  # a completion: under the lock
         return None
     update = row_update_statement(enrollment, PROGRESS_FIGURES, unless_changed=read)
-    progress = (
-        LessonProgress(user_id=user.pk, lesson_id=lesson.pk, course_id=course.pk)
-        if newly_done
-        else None
-    )
+    progress = _progress_row(enrollment, lesson.pk) if newly_done else None
     return enrollment if _progress_write(update, progress) else None
 
 
@@ -226,14 +222,12 @@ def _progress_write(update: tuple[str, list], progress: LessonProgress | None) -
     if connection.vendor == "postgresql":
         sql, values = f"{update_sql} RETURNING 1", update_values
         if progress is not None:
-            inserted = row_insert_values(progress)
+            insert_sql, insert_values = row_insert_select(progress, "updated")
             sql = (
-                f"WITH updated AS ({sql}), inserted AS ("  # noqa: S608 - names quoted, values bound
-                f"INSERT INTO {table(LessonProgress)} ({', '.join(c for _, c, _ in inserted)}) "
-                f"SELECT {', '.join(['%s'] * len(inserted))} FROM updated "
-                "ON CONFLICT DO NOTHING) SELECT 1 FROM updated"
+                f"WITH updated AS ({sql}), inserted AS ({insert_sql} ON CONFLICT DO NOTHING) "  # noqa: S608 - names quoted, values bound
+                "SELECT 1 FROM updated"
             )
-            values = [*update_values, *(value for _, _, value in inserted)]
+            values = [*update_values, *insert_values]
         with connection.cursor() as cursor:
             cursor.execute(sql, values)
             return cursor.fetchone() is not None
@@ -317,12 +311,17 @@ def _progress_statements(enrollment: Enrollment, *, lesson_id: int | None) -> li
     the enrolment's progress figures."""
     statements = []
     if lesson_id is not None:
-        progress = LessonProgress(
-            user_id=enrollment.user_id, lesson_id=lesson_id, course_id=enrollment.course_id
-        )
+        progress = _progress_row(enrollment, lesson_id)
         statements.append(row_insert_statement(progress, ignore_conflicts=True))
     statements.append(row_update_statement(enrollment, PROGRESS_FIGURES))
     return statements
+
+
+def _progress_row(enrollment: Enrollment, lesson_id: int) -> LessonProgress:
+    """The (unsaved) progress row of the enrolment's learner for `lesson_id`."""
+    return LessonProgress(
+        user_id=enrollment.user_id, lesson_id=lesson_id, course_id=enrollment.course_id
+    )
 
 
 def course_complete_if_done(

@@ -133,6 +133,25 @@ def row_insert_statement(instance, *, ignore_conflicts: bool = False) -> tuple[s
     return (sql + " ON CONFLICT DO NOTHING" if ignore_conflicts else sql), values
 
 
+def row_insert_select(instance, source: str, computed: dict | None = None) -> tuple[str, list]:
+    """An INSERT of `instance`'s new row (as `row_insert_statement`) whose values are selected
+    FROM `source`, a row source of the same statement (a WITH query): one row there inserts
+    it, none inserts nothing. `computed` ({field name: (SQL expression, values)}) gives the
+    columns that the statement works out itself, from `source`'s columns say."""
+    computed = computed or {}
+    names, expressions, values = [], [], []
+    for name, quoted, value in row_insert_values(instance):
+        names.append(quoted)
+        expression, expression_values = computed.get(name, ("%s", [value]))
+        expressions.append(expression)
+        values += expression_values
+    return (
+        f"INSERT INTO {table(type(instance))} ({', '.join(names)}) "  # noqa: S608 - names quoted, values bound
+        f"SELECT {', '.join(expressions)} FROM {source}",
+        values,
+    )
+
+
 def row_saved(instance, key):
     """`instance`, now that its row is inserted under primary key `key`, marked as saved (as
     `save()` leaves it). Returns it."""

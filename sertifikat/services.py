@@ -20,7 +20,7 @@ from lms.middleware import after_response
 from lms.sql import (
     column,
     row_insert,
-    row_insert_values,
+    row_insert_select,
     row_saved,
     statements_run,
     table,
@@ -193,10 +193,15 @@ def _counter_increment(year: int, *, savepoint: str | None = None) -> int | None
     """Add one to the year's counter and return it (None when the year has no row yet), in
     one statement (after `savepoint`'s, when given): the row stays locked from here to the
     commit, so the less after, the better."""
-    statements = [(connection.ops.savepoint_create_sql(savepoint), [])] if savepoint else []
-    statements.append((_counter_take_sql(), [year]))
-    rows = statements_run(statements)[-1]
+    rows = _rows_after_savepoint((_counter_take_sql(), [year]), savepoint)
     return rows[0][0] if rows else None
+
+
+def _rows_after_savepoint(statement: tuple[str, list], savepoint: str | None) -> list[tuple]:
+    """The rows of `statement`, run after `savepoint` is set (when given), in one round trip
+    on PostgreSQL."""
+    before = [(connection.ops.savepoint_create_sql(savepoint), [])] if savepoint else []
+    return statements_run([*before, statement])[-1]
 
 
 def _counter_take_sql() -> str:
@@ -313,26 +318,12 @@ def _numbered_insert(cert: Certificate, number_format: str, *, month: int, savep
     number, number_values = number_sql(
         number_format, serial_sql=taken, year=cert.year, month=month, course_code=cert.course_code
     )
-    names, expressions, values = [], [], []
-    for name, quoted, value in row_insert_values(cert):
-        names.append(quoted)
-        if name == "serial":
-            expressions.append(taken)
-        elif name == "number":
-            expressions.append(number)
-            values += number_values
-        else:
-            expressions.append("%s")
-            values.append(value)
-    returned = ", ".join(column(Certificate, name) for name in ("pk", "serial", "number"))
-    statement = (
-        f"WITH taken AS ({_counter_take_sql()}) "  # noqa: S608 - names quoted, values bound
-        f"INSERT INTO {table(Certificate)} ({', '.join(names)}) "
-        f"SELECT {', '.join(expressions)} FROM taken RETURNING {returned}"
+    insert, values = row_insert_select(
+        cert, "taken", {"serial": (taken, []), "number": (number, number_values)}
     )
-    statements = [(connection.ops.savepoint_create_sql(savepoint), [])] if savepoint else []
-    statements.append((statement, [cert.year, *values]))
-    rows = statements_run(statements)[-1]
+    returned = ", ".join(column(Certificate, name) for name in ("pk", "serial", "number"))
+    statement = f"WITH taken AS ({_counter_take_sql()}) {insert} RETURNING {returned}"
+    rows = _rows_after_savepoint((statement, [cert.year, *values]), savepoint)
     if not rows:
         return False
     key, cert.serial, cert.number = rows[0]

@@ -1,5 +1,6 @@
-"""Two real transactions on their own connections, one waiting for the other's row lock: what
-the tests of double clicks, two tabs and a save racing a submit are made of."""
+"""Real transactions on their own connections, in threads: several started at once, or one
+waiting for the other's row lock. What the tests of double clicks, two tabs and a save racing
+a submit are made of."""
 
 import threading
 
@@ -43,3 +44,26 @@ def run_while_locked(*, lock, then, waiter) -> None:
     waiting.join(10)
     if errors:
         raise errors[0]
+
+
+def run_at_once(target, args_list) -> None:
+    """`target(*args)` for each of `args_list`, each in a thread with its own connection, all
+    let go at the same moment. An exception in any of them fails the test."""
+    errors = []
+    barrier = threading.Barrier(len(args_list))
+
+    def run(*args):
+        try:
+            barrier.wait(timeout=10)
+            target(*args)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=args) for args in args_list]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not errors, errors

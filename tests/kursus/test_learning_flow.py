@@ -1,5 +1,4 @@
 import datetime
-import threading
 
 import pytest
 from django.urls import reverse
@@ -8,7 +7,7 @@ from django.utils import timezone
 from kursus.models import Enrollment, JPCredit, LessonProgress
 from kursus.services import EnrollmentError, enrollment_create, lesson_complete
 
-from ..concurrency import run_while_locked
+from ..concurrency import run_at_once, run_while_locked
 from ..factories import course_lessons, make_course
 
 pytestmark = pytest.mark.django_db
@@ -113,7 +112,6 @@ def test_double_click_on_mark_done_records_once(client, learner):
 def test_concurrent_mark_done_of_the_last_lesson_completes_once(learner, monkeypatch):
     """Real transactions in threads, each with its connection: the enrolment row lock makes
     the requests of a double click (or of two tabs) wait for each other."""
-    from django.db import connection
 
     from sertifikat.models import Certificate
     from sertifikat.tasks import certificate_render_task
@@ -123,25 +121,9 @@ def test_concurrent_mark_done_of_the_last_lesson_completes_once(learner, monkeyp
     first, last = course_lessons(course)
     enrollment_create(user=learner, course=course)
     lesson_complete(user=learner, lesson=first)
-    errors = []
-    barrier = threading.Barrier(4)
 
-    def mark():
-        try:
-            barrier.wait(timeout=10)
-            lesson_complete(user=learner, lesson=last)
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+    run_at_once(lambda: lesson_complete(user=learner, lesson=last), [()] * 4)
 
-    threads = [threading.Thread(target=mark) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-
-    assert not errors, errors
     assert LessonProgress.objects.filter(user=learner).count() == 2
     assert JPCredit.objects.filter(user=learner, course=course).count() == 1
     assert Certificate.objects.filter(user=learner, course=course).count() == 1
@@ -197,30 +179,13 @@ def test_a_mark_done_that_another_tab_got_ahead_of_writes_nothing_and_counts_bot
 def test_concurrent_marks_of_a_lesson_record_it_once(learner):
     """A double click on a lesson that is not the last: the requests read without a lock,
     and only one of their writes finds the enrolment as it read it."""
-    from django.db import connection
 
     course = make_course("CON-03", modules=(3,), jp=2)
     first = course_lessons(course)[0]
     enrollment_create(user=learner, course=course)
-    errors = []
-    barrier = threading.Barrier(4)
 
-    def mark():
-        try:
-            barrier.wait(timeout=10)
-            lesson_complete(user=learner, lesson=first)
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+    run_at_once(lambda: lesson_complete(user=learner, lesson=first), [()] * 4)
 
-    threads = [threading.Thread(target=mark) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-
-    assert not errors, errors
     assert list(LessonProgress.objects.filter(user=learner).values_list("lesson", flat=True)) == [
         first.pk
     ]

@@ -1,12 +1,11 @@
 import datetime
 import hashlib
 import re
-import threading
 
 import pytest
 from django.core import mail
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from kursus.services import enrollment_create, lesson_complete
@@ -15,6 +14,7 @@ from sertifikat import services
 from sertifikat.models import Certificate, CertificateCounter
 from sertifikat.tasks import certificate_render_task
 
+from ..concurrency import run_at_once
 from ..factories import EmployeeFactory, course_lessons
 from .conftest import complete_course, issue
 
@@ -394,27 +394,6 @@ def test_rendering_is_routed_to_the_pdf_queue_and_mail_to_default():
 # here), each thread with its own connection.
 
 
-def _in_threads(target, args_list):
-    errors = []
-    barrier = threading.Barrier(len(args_list))
-
-    def run(*args):
-        try:
-            barrier.wait(timeout=10)
-            target(*args)
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=args) for args in args_list]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not errors, errors
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_one_certificate_per_completion_under_concurrent_requests(learner, course, monkeypatch):
     monkeypatch.setattr(certificate_render_task, "delay", lambda *a, **k: None)
@@ -428,7 +407,7 @@ def test_one_certificate_per_completion_under_concurrent_requests(learner, cours
             e = Enrollment.objects.select_related("user", "course").get(pk=enrollment.pk)
             results.append(services.certificate_request(enrollment=e).pk)
 
-    _in_threads(complete_again, [(i,) for i in range(6)])
+    run_at_once(complete_again, [(i,) for i in range(6)])
 
     assert Certificate.objects.count() == 1
     assert set(results) == {Certificate.objects.get().pk}
@@ -450,7 +429,7 @@ def test_numbers_are_unique_and_gapless_under_concurrent_issue(org_tree, course,
                 services.certificate_request(enrollment=e)
 
     pks = [e.pk for e in enrollments]
-    _in_threads(issue_batch, [(pks[i::4],) for i in range(4)])
+    run_at_once(issue_batch, [(pks[i::4],) for i in range(4)])
 
     year = timezone.localdate().year
     serials = sorted(Certificate.objects.values_list("serial", flat=True))
