@@ -25,6 +25,7 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     # Our apps come first so that their templates override the packages' ones.
+    "lms.core",
     "lms.akun",
     "lms.organisasi",
     "lms.beranda",

@@ -1,0 +1,1 @@
+"""Infrastructure every app may use: it imports no app of ours."""
