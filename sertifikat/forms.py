@@ -7,7 +7,7 @@ from .services import REISSUE_FIELDS
 
 class VerificationForm(forms.Form):
     q = forms.CharField(
-        label=_("Kode verifikasi atau nomor sertifikat"),
+        label=_("Kode verifikasi"),
         max_length=120,
         widget=forms.TextInput(
             attrs={

@@ -52,17 +52,22 @@ def certificate_can_download(*, user, certificate: Certificate) -> bool:
 
 
 def certificate_find(query: str) -> Certificate | None:
-    """The certificate a typed verification code or certificate number points to."""
-    query = (query or "").strip()
-    if not query:
+    """The certificate a typed verification code points to. Only the random code finds one:
+    the sequential number can be guessed, so searching by it would let anyone walk through
+    every certificate (and every employee on them)."""
+    code = verification_code_normalize(query or "")
+    if not code:
         return None
-    code = verification_code_normalize(query)
-    qs = Certificate.objects.select_related("replaced_by")
-    if code:
-        found = qs.filter(code=code).first()
-        if found:
-            return found
-    return qs.filter(number__iexact=query).first()
+    return Certificate.objects.select_related("replaced_by").filter(code=code).first()
+
+
+def nip_mask(nip: str) -> str:
+    """`198603122010031008` as `1986************08`: enough for a reader holding the paper to
+    match it, without the birth date, appointment and sex the NIP spells out."""
+    nip = (nip or "").strip()
+    if len(nip) <= 6:
+        return "*" * len(nip)
+    return nip[:4] + "*" * (len(nip) - 6) + nip[-2:]
 
 
 def verification_result(cert: Certificate | None) -> str:
@@ -76,8 +81,9 @@ def verification_result(cert: Certificate | None) -> str:
 
 
 def verification_payload(cert: Certificate | None, *, base_url: str = "") -> dict:
-    """What verification tells anyone: the frozen details and the status. For an unknown
-    code, only that it is not found."""
+    """What verification tells whoever holds the code: the frozen details a reader compares
+    with the paper (the NIP masked, no score) and the status. For an unknown code, only that
+    it is not found."""
     result = verification_result(cert)
     if cert is None or result == VerificationLog.Result.PENDING:
         return {"found": False, "status": VerificationLog.Result.NOT_FOUND}
@@ -88,7 +94,7 @@ def verification_payload(cert: Certificate | None, *, base_url: str = "") -> dic
         "number": cert.number,
         "code": cert.code,
         "name": cert.full_name,
-        "nip": cert.nip or None,
+        "nip": nip_mask(cert.nip) or None,
         "position": cert.position or None,
         "unit": cert.unit_name or None,
         "course_code": cert.course_code,
@@ -96,7 +102,6 @@ def verification_payload(cert: Certificate | None, *, base_url: str = "") -> dic
         "jp": cert.jp,
         "completed_on": cert.completed_on.isoformat(),
         "issued_on": cert.issued_on.isoformat(),
-        "final_score": str(cert.final_score) if cert.final_score is not None else None,
         "sha256": cert.sha256 or None,
         "revoked_on": cert.revoked_at.isoformat() if cert.revoked_at else None,
         "revoked_reason": cert.revoked_reason or None,

@@ -3,10 +3,14 @@
 `make run` creates a self-signed demo key on first start (`certificate_signing_key`); a real
 deployment points LMS_CERT_SIGNING_P12 at the PKCS#12 issued by a certificate authority
 (BSrE for Indonesian government documents) and LMS_CERT_SIGNING_PASSPHRASE at its passphrase.
+With LMS_CERT_TSA_URL set, each signature also carries an RFC 3161 timestamp from that
+authority (PAdES B-T): proof from a third party of when it was signed.
 """
 
+import base64
 import datetime
 import io
+import logging
 import os
 import tempfile
 import threading
@@ -17,8 +21,11 @@ from django.conf import settings
 # Room for the CMS signature in the PDF: an RSA-4096 chain of three certificates fits.
 SIGNATURE_BYTES = 16384
 
+log = logging.getLogger(__name__)
+
 _lock = threading.Lock()
 _signer_cache: dict[tuple, object] = {}
+_timestamper_cache: dict[tuple, object] = {}
 
 
 class SigningKeyMissing(RuntimeError):
@@ -305,8 +312,31 @@ def signer():
         return cached
 
 
-def pdf_sign(pdf: bytes, *, reason: str, location: str) -> bytes:
-    """Sign `pdf` (PAdES baseline B) and return the signed bytes."""
+def timestamper():
+    """The RFC 3161 client for LMS_CERT_TSA_URL, or None when no authority is configured.
+    Kept per process: pyHanko sizes the signature from a first token and keeps it."""
+    url = settings.LMS_CERT_TSA_URL
+    if not url:
+        return None
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+
+    username, password = settings.LMS_CERT_TSA_USERNAME, settings.LMS_CERT_TSA_PASSWORD
+    timeout = settings.LMS_CERT_TSA_TIMEOUT_SECONDS
+    key = (url, username, password, timeout)
+    with _lock:
+        cached = _timestamper_cache.get(key)
+        if cached is None:
+            headers = {}
+            if username:
+                pair = f"{username}:{password}".encode()
+                headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
+            cached = HTTPTimeStamper(url, timeout=timeout, headers=headers)
+            _timestamper_cache.clear()
+            _timestamper_cache[key] = cached
+        return cached
+
+
+def _sign(pdf: bytes, *, reason: str, location: str, stamper) -> bytes:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
@@ -318,6 +348,39 @@ def pdf_sign(pdf: bytes, *, reason: str, location: str) -> bytes:
         reason=reason,
         location=location,
     )
-    # A fixed reservation skips pyHanko's dry-run signature that would only measure it.
-    out = signers.sign_pdf(writer, meta, signer=signer(), bytes_reserved=SIGNATURE_BYTES)
+    # Without a timestamp, a fixed reservation skips pyHanko's dry-run signature that would
+    # only measure it; a timestamp token's size depends on the authority, so pyHanko measures.
+    out = signers.sign_pdf(
+        writer,
+        meta,
+        signer=signer(),
+        timestamper=stamper,
+        bytes_reserved=None if stamper else SIGNATURE_BYTES,
+    )
     return out.getvalue()
+
+
+def pdf_sign(pdf: bytes, *, reason: str, location: str) -> bytes:
+    """Sign `pdf` and return the signed bytes: PAdES baseline B-T when a timestamp authority
+    is configured, else B.
+
+    An authority that cannot be reached or refuses gives a B signature and a warning, not a
+    failed certificate: the signature is as valid without the timestamp (its signing time is
+    then the server's word), the learner gets the certificate now, and an admin can
+    regenerate the ones signed meanwhile once the authority is back. Retrying through the
+    render task instead would hold every certificate for as long as the authority is down
+    and then mark it failed."""
+    from pyhanko.sign.timestamps import TimestampRequestError
+
+    stamper = timestamper()
+    if stamper is not None:
+        try:
+            return _sign(pdf, reason=reason, location=location, stamper=stamper)
+        except TimestampRequestError as exc:
+            log.warning(
+                "timestamp authority %s failed (%s: %s); signing without a timestamp",
+                settings.LMS_CERT_TSA_URL,
+                exc,
+                exc.__cause__ or "",
+            )
+    return _sign(pdf, reason=reason, location=location, stamper=None)

@@ -79,7 +79,7 @@ def _page(request, *, query: str = "", status: int = 200):
 @require_GET
 @never_cache
 def verify_search(request):
-    """The form: a typed code or certificate number, as ?q=."""
+    """The form: a typed verification code, as ?q=."""
     return _page(request, query=request.GET.get("q", "").strip()[:120])
 
 
@@ -94,10 +94,10 @@ def verify(request, kode: str):
 @never_cache
 def verify_api(request, kode: str | None = None):
     """The same answer as JSON, for other systems: /sertifikat/api/verifikasi/<kode>/ or
-    ?q=<code or number>."""
+    ?q=<kode>."""
     query = (kode or request.GET.get("q", "")).strip()[:120]
     if not query:
-        return JsonResponse({"error": _("Kode atau nomor sertifikat kosong.")}, status=400)
+        return JsonResponse({"error": _("Kode verifikasi kosong.")}, status=400)
     if verification_rate_limited(request):
         return JsonResponse({"error": _("Terlalu banyak permintaan. Coba lagi nanti.")}, status=429)
     cert, _result = _check(request, query, VerificationLog.Channel.API)

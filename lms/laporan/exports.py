@@ -1,10 +1,16 @@
 """Reports as tables for CSV and XLSX: the same selectors and filters as the pages, every row
 instead of one page. Rows are produced lazily and written as they come (CSV streamed to the
-browser, XLSX through openpyxl's write-only mode), so memory does not grow with the rows."""
+browser, XLSX through openpyxl's write-only mode), so memory does not grow with the rows.
+
+Names, positions and unit names are typed by people, so the writers never let a cell become
+a formula: XLSX text cells are strings whatever they start with, and CSV text that a
+spreadsheet would read as a formula gets a leading quote (OWASP, "CSV Injection"). Numbers
+are written as numbers in both."""
 
 import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
@@ -124,6 +130,14 @@ def course_header() -> list[str]:
     ]
 
 
+# The quiz grades the screen shows as text ("87.5", "-12.5" for a loss) are numbers in a file.
+NUMERIC_EXTRAS = frozenset({"pretest", "posttest", "gain"})
+
+
+def _number(text: str) -> Decimal | str:
+    return Decimal(text) if text != "" else ""
+
+
 def course_cells(row: dict) -> list:
     return [
         row["name"],
@@ -137,7 +151,10 @@ def course_cells(row: dict) -> list:
         _("Ya") if row["mandatory"] else _("Tidak"),
         _date(row["due_date"]),
         _("Ya") if row["overdue"] else _("Tidak"),
-        *row["extras"],
+        *[
+            _number(value) if key in NUMERIC_EXTRAS else value
+            for (key, _label), value in zip(COURSE_REPORT_EXTRA_COLUMNS, row["extras"], strict=True)
+        ],
     ]
 
 
@@ -257,12 +274,24 @@ class _Echo:
         return value
 
 
+# What makes Excel, LibreOffice or Google Sheets read a cell as a formula (or, for tab and
+# CR, what they skip before reading one).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """Text that would start a formula, behind a single quote; anything else as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
 def csv_lines(table: Table) -> Iterator[str]:
     """The table as CSV text, line by line (UTF-8 with BOM so that Excel reads it right)."""
     writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(table.header)
+    yield "\ufeff" + writer.writerow([csv_cell(value) for value in table.header])
     for row in table.rows:
-        yield writer.writerow(row)
+        yield writer.writerow([csv_cell(value) for value in row])
 
 
 def write_csv(table: Table, fh, *, progress=None) -> int:
@@ -277,20 +306,38 @@ def write_csv(table: Table, fh, *, progress=None) -> int:
 def write_xlsx(table: Table, fh, *, progress=None) -> int:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
+
+    def text_cell(value: str) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+
+    def cell_value(value):
+        """Text as a string cell, even `=HYPERLINK(...)` or `#N/A`, which openpyxl would write
+        as a formula or an error value (other text it writes as a string already); control
+        characters XML cannot carry become U+FFFD rather than failing the export. Numbers
+        stay numbers."""
+        if not isinstance(value, str):
+            return value
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+        if value.startswith("=") or value in ERROR_CODES:
+            return text_cell(value)
+        return value
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_("Laporan"))
     bold = Font(bold=True)
     header = []
     for value in table.header:
-        cell = WriteOnlyCell(sheet, value=value)
+        cell = text_cell(str(value))
         cell.font = bold
         header.append(cell)
     sheet.append(header)
     n = 0
     for n, row in enumerate(table.rows, start=1):
-        sheet.append(row)
+        sheet.append([cell_value(value) for value in row])
         if progress and n % CHUNK == 0:
             progress(n)
     workbook.save(fh)

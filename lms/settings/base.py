@@ -193,6 +193,13 @@ LMS_CERT_PENDING_SWEEP_MINUTES = env.int("LMS_CERT_PENDING_SWEEP_MINUTES", defau
 LMS_CERT_SWEEP_BATCH = 5000
 # First retry delay of a failed render; doubled for each of the (three) retries.
 LMS_CERT_RETRY_BACKOFF_SECONDS = env.int("LMS_CERT_RETRY_BACKOFF_SECONDS", default=30)
+# An RFC 3161 timestamp authority: when set, signatures get its timestamp (PAdES B-T). Optional
+# HTTP basic credentials and the seconds to wait for it; if it fails, the certificate is
+# signed without a timestamp and a warning is logged.
+LMS_CERT_TSA_URL = env("LMS_CERT_TSA_URL", default="")
+LMS_CERT_TSA_USERNAME = env("LMS_CERT_TSA_USERNAME", default="")
+LMS_CERT_TSA_PASSWORD = env("LMS_CERT_TSA_PASSWORD", default="")
+LMS_CERT_TSA_TIMEOUT_SECONDS = env.int("LMS_CERT_TSA_TIMEOUT_SECONDS", default=10)
 # Public verification checks per client address and minute.
 LMS_CERT_VERIFY_RATE_PER_MINUTE = env.int("LMS_CERT_VERIFY_RATE_PER_MINUTE", default=30)
 # Proxies in front of the site that append to X-Forwarded-For (0: use the peer address).

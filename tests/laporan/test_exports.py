@@ -3,6 +3,8 @@ large ones through a Celery job with a progress page."""
 
 import csv
 import io
+import zipfile
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -151,3 +153,134 @@ def test_export_job_on_a_real_worker(celery_worker_process, supervisor_jabar, re
         lines = fh.read().decode("utf-8-sig").splitlines()
     assert lines[0].startswith("Nama,NIP,Unit kerja")
     assert len(lines) == 5
+
+
+FORMULAS = [
+    '=HYPERLINK("http://x","y")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1)",
+    "-2+3",
+    "\t=1",
+]
+
+
+@pytest.fixture
+def formula_people(report_data, make_employee):
+    """Employees in Jawa Barat whose names (and position) a spreadsheet would run."""
+    from kursus.models import Enrollment
+
+    for name in FORMULAS:
+        employee = make_employee("32.04", full_name=name, position="=1+1")
+        Enrollment.objects.create(user=employee.user, course=report_data.a, progress_percent=25)
+    return report_data
+
+
+def test_xlsx_writes_formula_like_text_as_strings(client, supervisor_jabar, formula_people):
+    client.force_login(supervisor_jabar)
+
+    # when the supervisor exports the course report with those names as XLSX
+    response = client.get(
+        reverse("organisasi:report_export", args=["32", "kursus", "xlsx"]),
+        {"kursus": formula_people.a.pk, "urut": "nama"},
+    )
+
+    # then each name and position is a string cell holding the text, numbers stay numbers
+    data = b"".join(response.streaming_content)
+    sheet = load_workbook(io.BytesIO(data)).active
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    for name in FORMULAS:
+        cells = rows[name]
+        assert (cells[0].data_type, cells[3].data_type, cells[3].value) == ("s", "s", "=1+1")
+        assert (cells[6].value, cells[6].data_type) == (25, "n")
+    assert rows["Budi Santoso"][6].value == 50
+    assert not [cell for row in sheet.iter_rows() for cell in row if cell.data_type == "f"]
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert b"<f>" not in archive.read("xl/worksheets/sheet1.xml")
+
+
+def test_csv_puts_a_quote_before_formula_like_text(client, supervisor_jabar, formula_people):
+    client.force_login(supervisor_jabar)
+
+    # when the same report is exported as CSV
+    response = client.get(
+        reverse("organisasi:report_export", args=["32", "kursus", "csv"]),
+        {"kursus": formula_people.a.pk, "urut": "nama"},
+    )
+
+    # then each such cell begins with a single quote; plain text and numbers are untouched
+    people = {row[0]: row for row in _csv(response)[1:]}
+    for name in FORMULAS:
+        row = people["'" + name]
+        assert (row[3], row[6]) == ("'=1+1", "25")
+    budi = people["Budi Santoso"]
+    assert (budi[3], budi[6]) == ("Operator", "50")
+
+
+def test_numbers_stay_numbers_even_when_negative():
+    from lms.laporan.exports import Table, csv_lines, write_xlsx
+
+    # given a table with a negative number, a decimal one and text that looks like them
+    table = Table(
+        title="Uji",
+        filename="uji",
+        header=["Nama", "Selisih", "Nilai", "Catatan"],
+        rows=[["-5", -12, Decimal("-12.5"), "#N/A"]],
+        count=1,
+    )
+
+    # when it is written both ways
+    lines = list(csv_lines(table))
+    buffer = io.BytesIO()
+    write_xlsx(table, buffer)
+
+    # then the numbers are numbers, and text is text (quoted in CSV when it leads with "-")
+    assert lines[1] == "'-5,-12,-12.5,#N/A\r\n"
+    cells = next(load_workbook(io.BytesIO(buffer.getvalue())).active.iter_rows(min_row=2))
+    assert [(c.value, c.data_type) for c in cells] == [
+        ("-5", "s"),
+        (-12, "n"),
+        (-12.5, "n"),
+        ("#N/A", "s"),
+    ]
+
+
+def test_quiz_grades_are_numbers_in_the_course_export():
+    from lms.laporan.exports import course_cells
+
+    # given a course-report row whose grades the screen shows as text, a loss among them
+    row = {
+        "name": "Ani Lestari",
+        "nip": "198603122010031008",
+        "unit": "Bawaslu Kota Bandung",
+        "position": "Staf",
+        "employment_type": "PNS",
+        "status_label": "Selesai",
+        "progress": 100,
+        "completed_at": None,
+        "mandatory": False,
+        "due_date": None,
+        "overdue": False,
+        "extras": ["62.5", "50", "-12.5", "00001/SERT/LMS-BAWASLU/03/2026"],
+    }
+
+    # then the file gets them as numbers, the NIP and the certificate number as text
+    cells = course_cells(row)
+    assert cells[1] == "198603122010031008"
+    assert cells[-4:] == [
+        Decimal("62.5"),
+        Decimal("50"),
+        Decimal("-12.5"),
+        "00001/SERT/LMS-BAWASLU/03/2026",
+    ]
+
+
+def test_a_control_character_in_a_name_does_not_fail_the_xlsx():
+    from lms.laporan.exports import Table, write_xlsx
+
+    table = Table(title="Uji", filename="uji", header=["Nama"], rows=[["Ani\x01Lestari"]], count=1)
+    buffer = io.BytesIO()
+
+    write_xlsx(table, buffer)
+
+    cell = next(load_workbook(io.BytesIO(buffer.getvalue())).active.iter_rows(min_row=2))[0]
+    assert (cell.value, cell.data_type) == ("Ani\ufffdLestari", "s")

@@ -1,12 +1,18 @@
+import datetime
 import io
+import logging
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.files.storage import default_storage
 
+from sertifikat.models import Certificate
+
 pytestmark = pytest.mark.django_db
 
 
-def _validate(pdf: bytes, trust_root):
+def _validate(pdf: bytes, trust_root, tsa_root=None):
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
@@ -14,7 +20,8 @@ def _validate(pdf: bytes, trust_root):
     reader = PdfFileReader(io.BytesIO(pdf), strict=False)
     (embedded,) = reader.embedded_signatures
     context = ValidationContext(trust_roots=[trust_root], allow_fetching=False)
-    return validate_pdf_signature(embedded, context)
+    ts_context = ValidationContext(trust_roots=[tsa_root or trust_root], allow_fetching=False)
+    return validate_pdf_signature(embedded, context, ts_validation_context=ts_context)
 
 
 def test_an_issued_pdf_carries_a_valid_pades_signature_that_one_changed_byte_breaks(issued):
@@ -26,6 +33,7 @@ def test_an_issued_pdf_carries_a_valid_pades_signature_that_one_changed_byte_bre
     status = _validate(pdf, root)
     assert status.intact and status.valid and status.trusted
     assert status.coverage.name == "ENTIRE_FILE"
+    assert status.timestamp_validity is None  # no timestamp authority configured
     assert "Sertifikat" in pdf.decode("latin-1")  # title metadata is there
 
     # when one byte inside the signed content changes
@@ -105,3 +113,141 @@ def test_the_qr_code_png_holds_the_modules_of_the_code():
     assert image.size == (size, size)
     dark = [[image.getpixel((x, y)) == 0 for x in range(size)] for y in range(size)]
     assert dark == code.modules
+
+
+# RFC 3161 timestamps (PAdES B-T)
+
+
+@pytest.fixture(scope="module")
+def tsa_identity():
+    """A timestamp authority's own RSA key and self-signed certificate (EKU timeStamping)."""
+    from asn1crypto import keys
+    from asn1crypto import x509 as asn1_x509
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "TSA Uji LMS")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    der_key = key.private_bytes(
+        serialization.Encoding.DER,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    return (
+        asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
+        keys.PrivateKeyInfo.load(der_key),
+    )
+
+
+@pytest.fixture
+def tsa(tsa_identity):
+    """An RFC 3161 server over HTTP on 127.0.0.1: pyHanko's DummyTimeStamper answers each
+    timestamp query the way a real authority would. Yields (url, requests received)."""
+    from asn1crypto import tsp
+    from pyhanko.sign.timestamps import DummyTimeStamper
+
+    cert, key = tsa_identity
+    authority = DummyTimeStamper(tsa_cert=cert, tsa_key=key)
+    received = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append((self.headers["Content-Type"], self.headers.get("Authorization"), body))
+            answer = authority.request_tsa_response(tsp.TimeStampReq.load(body)).dump()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/tsa", received
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def with_tsa(tsa, settings):
+    settings.LMS_CERT_TSA_URL = tsa[0]
+    settings.LMS_CERT_TSA_USERNAME = "lms"
+    settings.LMS_CERT_TSA_PASSWORD = "rahasia-tsa"
+    return tsa
+
+
+def test_with_a_timestamp_authority_the_signature_carries_its_timestamp(
+    with_tsa, issued, tsa_identity
+):
+    from sertifikat.signing import signer
+
+    # given a timestamp authority configured, a certificate was issued (the fixture `issued`)
+    _url, received = with_tsa
+    pdf = default_storage.open(issued.pdf.name).read()
+
+    # when the PDF's signature is validated, trusting the signing key and the authority
+    status = _validate(pdf, signer().signing_cert, tsa_root=tsa_identity[0])
+
+    # then it is a PAdES signature with a signature timestamp token from that authority
+    assert status.intact and status.valid and status.trusted
+    assert b"/ETSI.CAdES.detached" in pdf
+    stamp = status.timestamp_validity
+    assert stamp is not None
+    assert stamp.intact and stamp.valid and stamp.trusted
+    assert stamp.signing_cert.subject.native["common_name"] == "TSA Uji LMS"
+    assert abs(stamp.timestamp - datetime.datetime.now(datetime.UTC)) < datetime.timedelta(
+        minutes=5
+    )
+    assert received and {r[0] for r in received} == {"application/timestamp-query"}
+    assert {r[1] for r in received} == {"Basic bG1zOnJhaGFzaWEtdHNh"}  # lms:rahasia-tsa
+
+
+def test_an_unreachable_timestamp_authority_still_gives_a_signed_certificate(
+    settings, learner, course, django_capture_on_commit_callbacks, caplog
+):
+    import socket
+
+    from sertifikat.signing import signer
+
+    from .conftest import complete_course, issue
+
+    # given a timestamp authority at an address where nothing listens
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.LMS_CERT_TSA_URL = f"http://127.0.0.1:{port}/tsa"
+    settings.LMS_CERT_TSA_TIMEOUT_SECONDS = 2
+
+    # when a certificate is issued
+    enrollment = complete_course(learner, course)
+    with (
+        caplog.at_level(logging.WARNING, logger="sertifikat.signing"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        cert = issue(enrollment)
+
+    # then it is issued and signed, without a timestamp, and the operator is told why
+    cert.refresh_from_db()
+    assert cert.status == Certificate.Status.ISSUED
+    status = _validate(default_storage.open(cert.pdf.name).read(), signer().signing_cert)
+    assert status.intact and status.valid and status.trusted
+    assert status.timestamp_validity is None
+    assert f"timestamp authority http://127.0.0.1:{port}/tsa failed" in caplog.text

@@ -1,8 +1,11 @@
+from decimal import Decimal
+
 import pytest
 from django.core.files.storage import default_storage
 
 from sertifikat import services
 from sertifikat.models import Certificate, VerificationLog
+from sertifikat.selectors import nip_mask
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +18,7 @@ def test_a_valid_certificate_shows_its_frozen_details(client, issued):
     for text in (
         issued.number,
         issued.full_name,
-        issued.nip,
+        nip_mask(issued.nip),
         "SRT-01",
         "Pengawasan Kampanye Pemilu",
     ):
@@ -30,13 +33,81 @@ def test_a_valid_certificate_shows_its_frozen_details(client, issued):
     )
 
 
-def test_the_form_accepts_a_typed_code_or_the_number(client, issued):
+def test_the_form_accepts_a_typed_code(client, issued):
     typed = issued.code.lower().replace("-", " ")
     assert "sah dan berlaku" in client.get("/sertifikat/verifikasi/", {"q": typed}).content.decode()
-    by_number = client.get("/sertifikat/verifikasi/", {"q": issued.number})
-    assert issued.full_name in by_number.content.decode()
     assert client.get("/sertifikat/verifikasi/").status_code == 200  # the empty form
-    assert VerificationLog.objects.count() == 2
+    assert VerificationLog.objects.count() == 1
+
+
+def _result_card(page: str) -> str:
+    start = page.index('class="card verify-result')
+    return page[start : page.index("</div>", start)]
+
+
+def test_the_sequential_number_finds_nothing(client, issued):
+    # given: a certificate whose number follows a guessable sequence
+    assert issued.number.startswith("00001/SERT/")
+
+    # when someone looks it up by that number, on the page and in the API
+    by_number = client.get("/sertifikat/verifikasi/", {"q": issued.number})
+    wrong_code = client.get("/sertifikat/verifikasi/", {"q": "ZZZZ-ZZZZ-ZZZZ-ZZZZ"})
+    api = client.get("/sertifikat/api/verifikasi/", {"q": issued.number})
+    api_lower = client.get("/sertifikat/api/verifikasi/", {"q": issued.number.lower()})
+
+    # then it is the same "not found" as a wrong code, with nothing of the certificate in it
+    assert by_number.status_code == 404
+    page = by_number.content.decode()
+    assert "Tidak ditemukan" in page
+    assert _result_card(page) == _result_card(wrong_code.content.decode())
+    for secret in (issued.code, issued.full_name, issued.nip, nip_mask(issued.nip)):
+        assert secret not in page
+        assert secret not in api.content.decode()
+    assert api.status_code == api_lower.status_code == 404
+    assert api.json() == api_lower.json() == {"found": False, "status": "not_found"}
+    assert (
+        list(VerificationLog.objects.values_list("result", "certificate"))
+        == [("not_found", None)] * 4
+    )
+
+
+def test_the_answer_masks_the_nip_and_leaves_out_the_score(client, issued):
+    # given: a certificate with a full NIP (birth date, appointment, sex) and a final score
+    Certificate.objects.filter(pk=issued.pk).update(
+        nip="198603122010031008", final_score=Decimal("87.50")
+    )
+
+    # when its code is checked on the page and in the API
+    page = client.get(f"/sertifikat/verifikasi/{issued.code}/").content.decode()
+    response = client.get(f"/sertifikat/api/verifikasi/{issued.code}/")
+
+    # then the NIP shows only its first four and last two digits, and no score at all
+    assert "1986************08" in page
+    assert "198603122010031008" not in page
+    assert "Nilai akhir" not in page and "87.5" not in page and "87,5" not in page
+    data = response.json()
+    assert data["nip"] == "1986************08"
+    assert "198603122010031008" not in response.content.decode()
+    assert "final_score" not in data and "87.5" not in response.content.decode()
+    assert (data["name"], data["number"], data["jp"], data["status"]) == (
+        issued.full_name,
+        issued.number,
+        6,
+        "valid",
+    )
+
+
+@pytest.mark.parametrize(
+    "nip, masked",
+    [
+        ("198603122010031008", "1986************08"),
+        ("1234567", "1234*67"),
+        ("123456", "******"),
+        ("", ""),
+    ],
+)
+def test_nip_mask(nip, masked):
+    assert nip_mask(nip) == masked
 
 
 def test_a_revoked_certificate_says_when_and_why(client, issued, admin_lms):
@@ -116,8 +187,8 @@ def test_the_json_answer_carries_the_frozen_details(client, issued):
         6,
     )
     assert data["sha256"] == issued.sha256
-    by_number = client.get("/sertifikat/api/verifikasi/", {"q": issued.number}).json()
-    assert by_number["code"] == issued.code
+    by_query = client.get("/sertifikat/api/verifikasi/", {"q": issued.code.lower()}).json()
+    assert by_query["code"] == issued.code
 
 
 def test_verification_is_rate_limited_per_client(client, issued, settings):
