@@ -16,7 +16,6 @@ from kursus.quiz_formats import (
 )
 
 
-
 def encoded(fmt: str, color: str) -> bytes:
     """A small image as the importer stores it: written by Pillow, so re-encoding keeps it."""
     buffer = BytesIO()
