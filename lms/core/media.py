@@ -14,6 +14,7 @@ serves it under `make run`, so that development shows what production does.
 from django.conf import settings
 from django.conf.urls.static import static
 from django.http import HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
 from django.views.static import serve
 
 from .images import IMAGE_CONTENT_TYPES, is_image_name
@@ -25,7 +26,7 @@ def media_headers(response: HttpResponse, *, name: str) -> HttpResponse:
     content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
     if not (is_image_name(name) and content_type in IMAGE_CONTENT_TYPES):
         response["Content-Type"] = "application/octet-stream"
-        response["Content-Disposition"] = "attachment"
+        response["Content-Disposition"] = content_disposition_header(True, name.rsplit("/", 1)[-1])
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
