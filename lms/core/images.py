@@ -116,6 +116,12 @@ def _too_many_pixels(name: str, limit: int, size: tuple[int, int] | None = None)
     }
 
 
+def _broken(name: str) -> ImageRefused:
+    return ImageRefused(
+        _("Gambar '%(name)s' rusak atau terpotong sehingga tidak dapat dibaca.") % {"name": name}
+    )
+
+
 def _open(data: bytes, *, name: str) -> Image.Image:
     """The image, its header read and its size checked; no pixel is decoded yet."""
     limit = max_image_pixels()
@@ -126,16 +132,20 @@ def _open(data: bytes, *, name: str) -> Image.Image:
             image = Image.open(BytesIO(data), formats=list(FORMATS))
     except Image.DecompressionBombError:
         raise ImageRefused(_too_many_pixels(name, limit)) from None
-    except (OSError, SyntaxError, ValueError) as exc:
+    except Exception as exc:  # whatever a hostile header makes a decoder raise
         raise ImageRefused(
             _("Berkas '%(name)s' ditolak: isinya bukan gambar JPEG, PNG, GIF atau WebP.")
             % {"name": name}
         ) from exc
     width, height = image.size
-    frames = getattr(image, "n_frames", 1)
     if width * height > limit:
         image.close()
         raise ImageRefused(_too_many_pixels(name, limit, (width, height)))
+    try:
+        frames = getattr(image, "n_frames", 1)
+    except Exception as exc:
+        image.close()
+        raise _broken(name) from exc
     if frames > MAX_FRAMES or width * height * frames > limit:
         image.close()
         raise ImageRefused(
@@ -157,26 +167,22 @@ def _open(data: bytes, *, name: str) -> Image.Image:
 
 def _reencode(image: Image.Image, *, stem: str, extension: str, name: str) -> CleanImage:
     fmt = "JPEG" if image.format == "MPO" else image.format  # a camera's JPEG with extra views
-    try:
-        frames = _frames(image, fmt=fmt)
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise ImageRefused(
-            _("Gambar '%(name)s' rusak atau terpotong sehingga tidak dapat dibaca.")
-            % {"name": name}
-        ) from exc
-    first, *rest = frames
-    options: dict = {"format": fmt}
-    if fmt in ("JPEG", "WEBP"):
-        options["quality"] = 90
-    if rest:
-        options.update(
-            save_all=True,
-            append_images=rest,
-            duration=[frame.info.get("duration", 100) for frame in frames],
-            loop=image.info.get("loop", 0),
-        )
     output = BytesIO()
-    first.save(output, **options)
+    try:
+        first, *rest = _frames(image, fmt=fmt)
+        options: dict = {"format": fmt}
+        if fmt in ("JPEG", "WEBP"):
+            options["quality"] = 90
+        if rest:
+            options.update(
+                save_all=True,
+                append_images=rest,
+                duration=[frame.info.get("duration", 100) for frame in (first, *rest)],
+                loop=image.info.get("loop", 0),
+            )
+        first.save(output, **options)
+    except Exception as exc:  # a decoder's error on hostile data, of any type
+        raise _broken(name) from exc
     if extension not in EXTENSIONS[fmt]:
         extension = FORMATS[fmt]
     return CleanImage(
