@@ -28,8 +28,8 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
+    from lms.core.media import media_urlpatterns
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += media_urlpatterns()  # uploads with the headers the proxy adds in production
 
 urlpatterns += [path("", include(wagtail_urls))]

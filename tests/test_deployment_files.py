@@ -428,7 +428,7 @@ def test_s3_media_storage_uses_a_private_bucket_with_signed_expiring_links(tmp_p
 
     assert result.returncode == 0, result.stderr
     storage = json.loads(result.stdout)
-    assert storage["class"] == "storages.backends.s3.S3Storage"
+    assert storage["class"] == "lms.core.storage.S3MediaStorage"
     assert storage["bucket"] == "lms-media"
     assert storage["endpoint"] == "https://objects.example.test"
     assert storage["querystring_auth"] is True

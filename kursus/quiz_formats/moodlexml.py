@@ -3,7 +3,12 @@
 The tree is built with the standard library's expat, driven by hand so that every element
 knows its source line (ElementTree alone forgets it) and so that a DOCTYPE is refused the
 moment it starts: no entity is ever declared, which rules out "billion laughs" expansion and
-external entities without depending on defusedxml.
+external entities without depending on defusedxml. The same handlers stop the parse as soon as
+the file has more questions, elements or nesting than a question bank needs, so a hostile file
+costs a bounded amount of memory and time before it is refused.
+
+Embedded files become images only through `lms.core.images`: a file that is not a JPEG, PNG,
+GIF or WebP image within the size limits skips its question, with the file named in the report.
 """
 
 import base64
@@ -16,10 +21,13 @@ from xml.parsers import expat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lms.core.images import ImageRefused, image_clean
+
 from .checks import check_question, parse_points, short_answers
 from .richtext import default_name, to_html
 from .types import (
     FALSE_LABEL,
+    MAX_QUESTIONS,
     TRUE_LABEL,
     ParsedOption,
     ParsedPair,
@@ -29,6 +37,11 @@ from .types import (
     SkippedQuestion,
     quantize_fraction,
 )
+
+# A Moodle export has a few dozen elements per question, nested six deep.
+MAX_ELEMENTS = 250_000
+MAX_DEPTH = 32
+MAX_EMBEDDED_FILE_BYTES = 2 * 1024 * 1024
 
 # Moodle's text formats, by the names its XML uses, to ours.
 TEXT_FORMATS = {
@@ -94,7 +107,10 @@ def parse_moodlexml(content: bytes) -> ParseResult:
             label = UNSUPPORTED_TYPES.get(question_type, question_type or "?")
             skipped.append(reader.skip(_("Tipe soal %(type)s tidak didukung") % {"type": label}))
             continue
-        reason = reader.read_common() or fill()
+        try:
+            reason = reader.read_common() or fill()
+        except _FileRefused as refused:
+            reason = refused.reason
         if reason:
             skipped.append(reader.skip(reason))
         else:
@@ -108,9 +124,40 @@ def _parse_tree(content: bytes) -> tuple[ET.Element, dict[ET.Element, int]]:
     lines: dict[ET.Element, int] = {}
     parser = expat.ParserCreate()
     parser.buffer_text = True
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    depth = questions = 0
 
     def start(tag, attributes):
+        nonlocal depth, questions
+        depth += 1
+        if depth > MAX_DEPTH:
+            raise QuestionFileError(
+                _("elemen bersarang lebih dari %(max)s tingkat.") % {"max": MAX_DEPTH},
+                line=parser.CurrentLineNumber,
+            )
+        if len(lines) >= MAX_ELEMENTS:
+            raise QuestionFileError(
+                _("berkas berisi lebih dari %(max)s elemen XML; bagi menjadi beberapa berkas.")
+                % {"max": f"{MAX_ELEMENTS:,}".replace(",", ".")},
+                line=parser.CurrentLineNumber,
+            )
+        if tag == "question" and attributes.get("type", "").strip() != "category":
+            questions += 1
+            if questions > MAX_QUESTIONS:
+                raise QuestionFileError(
+                    _(
+                        "berkas berisi lebih dari %(max)s soal; batasnya %(max)s soal per berkas. "
+                        "Bagi menjadi beberapa berkas."
+                    )
+                    % {"max": MAX_QUESTIONS},
+                    line=parser.CurrentLineNumber,
+                )
         lines[builder.start(tag, attributes)] = parser.CurrentLineNumber
+
+    def end(tag):
+        nonlocal depth
+        depth -= 1
+        builder.end(tag)
 
     def refuse(*_args):
         raise QuestionFileError(
@@ -119,7 +166,7 @@ def _parse_tree(content: bytes) -> tuple[ET.Element, dict[ET.Element, int]]:
         )
 
     parser.StartElementHandler = start
-    parser.EndElementHandler = builder.end
+    parser.EndElementHandler = end
     parser.CharacterDataHandler = builder.data
     parser.StartDoctypeDeclHandler = refuse
     parser.EntityDeclHandler = refuse
@@ -135,6 +182,14 @@ def _parse_tree(content: bytes) -> tuple[ET.Element, dict[ET.Element, int]]:
         )
         raise QuestionFileError(message, line=exc.lineno) from exc
     return builder.close(), lines
+
+
+class _FileRefused(Exception):
+    """An embedded file that may not be stored: its question is skipped with `reason`."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
 
 
 class _QuestionReader:
@@ -269,19 +324,30 @@ class _QuestionReader:
                 )
             if element.get("encoding", "base64") != "base64":
                 raise QuestionFileError(_("berkas harus disandikan base64."), line=line)
+            encoded = "".join(_own_text(element).split())
+            size = len(encoded) // 4 * 3  # known before decoding anything
+            if size > MAX_EMBEDDED_FILE_BYTES:
+                refused = ImageRefused.too_large(
+                    name=name, size=size, limit=MAX_EMBEDDED_FILE_BYTES
+                )
+                raise _FileRefused(refused.message)
             try:
-                data = base64.b64decode("".join(_own_text(element).split()), validate=True)
+                data = base64.b64decode(encoded, validate=True)
             except (binascii.Error, ValueError) as exc:
                 raise QuestionFileError(
                     _("isi berkas '%(name)s' bukan base64 yang valid.") % {"name": name},
                     line=line,
                 ) from exc
-            stored, counter = name, 2
-            while stored in self.images and self.images[stored] != data:
-                stem, dot, extension = name.rpartition(".")
-                stored = f"{stem}-{counter}.{extension}" if dot else f"{name}-{counter}"
+            try:
+                image = image_clean(data, name=name, max_bytes=MAX_EMBEDDED_FILE_BYTES)
+            except ImageRefused as refused:
+                raise _FileRefused(refused.message) from refused
+            stored, counter = image.name, 2
+            while stored in self.images and self.images[stored] != image.content:
+                stem, _dot, extension = image.name.rpartition(".")
+                stored = f"{stem}-{counter}.{extension}"
                 counter += 1
-            self.images[stored] = data
+            self.images[stored] = image.content
             if stored != name:
                 renamed[name] = stored
         return renamed

@@ -3,9 +3,11 @@
 Question banks come from outside (a colleague's Moodle, a file found on a shared drive), and
 their HTML ends up in pages every learner opens. So HTML is rebuilt from an allow-list of tags
 and attributes instead of being trusted: scripts and their content go, event handlers and
-`javascript:` links go, anything unknown is reduced to its text. The output is canonical, so
-cleaning it again changes nothing; that is what lets an exported file re-import to the same
-fingerprints.
+`javascript:` links go, anything unknown is reduced to its text. A link stays only when it is
+absolute (http://, https://, mailto:) or points within the page, so that question text cannot
+send a learner to a file uploaded to this site (`@@PLUGINFILE@@/poc.html`, `/media/...`). The
+output is canonical, so cleaning it again changes nothing; that is what lets an exported file
+re-import to the same fingerprints.
 """
 
 import re
@@ -103,10 +105,12 @@ def _safe_url(url: str, *, tag: str) -> bool:
     compact = _URL_NOISE.sub("", url)
     match = _SCHEME.match(compact)
     if not match:
-        return True  # relative, fragment or @@PLUGINFILE@@/... reference
+        if tag == "a":
+            return compact.startswith("#")  # a relative link could open an uploaded file
+        return True  # an image's @@PLUGINFILE@@/... reference, or its URL once imported
     scheme = match.group(1).lower()
     if scheme in SAFE_SCHEMES:
-        return True
+        return tag != "a" or scheme == "mailto" or compact.lower().startswith(f"{scheme}://")
     return tag == "img" and bool(_SAFE_DATA_IMAGE.match(compact))
 
 

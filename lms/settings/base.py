@@ -222,11 +222,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Media on disk (MEDIA_ROOT, shared by every node) or, with LMS_MEDIA_STORAGE=s3, in a private
-# bucket of S3-compatible object storage. Links to its files are signed and expire.
+# bucket of S3-compatible object storage. Links to its files are signed and expire; a file that
+# is not an image is stored and linked as a download (lms.core.storage).
 LMS_MEDIA_STORAGE = env("LMS_MEDIA_STORAGE", default="filesystem")
 if LMS_MEDIA_STORAGE == "s3":
     STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "lms.core.storage.S3MediaStorage",
         "OPTIONS": {
             "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
             "endpoint_url": env("AWS_S3_ENDPOINT_URL", default="") or None,
@@ -266,6 +267,17 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
 WAGTAIL_USER_CUSTOM_FIELDS = ["full_name"]
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "csv", "txt", "odt", "ods", "odp", "zip"]
+# Documents go through Wagtail's view (permissions, nosniff, a CSP that blocks embedded content);
+# only PDF opens in the browser, everything else downloads. On S3 the view redirects to a signed
+# link, never to a public one ("direct").
+WAGTAILDOCS_SERVE_METHOD = "redirect" if LMS_MEDIA_STORAGE == "s3" else "serve_view"
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
+WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
+# Raster images only: an SVG is a document that can run script from the site's own origin.
+# The same limits hold for images that arrive another way (lms.core.images).
+WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "gif", "webp"]
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 50_000_000
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 

@@ -1,8 +1,10 @@
 import base64
 import xml.etree.ElementTree as ET
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
+from PIL import Image
 
 from kursus.quiz_formats import (
     ParsedOption,
@@ -13,9 +15,16 @@ from kursus.quiz_formats import (
     parse_questions,
 )
 
-PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
-)
+
+def encoded(fmt: str, color: str) -> bytes:
+    """A small image as the importer stores it: written by Pillow, so re-encoding keeps it."""
+    buffer = BytesIO()
+    Image.new("RGB", (3, 2), color).save(buffer, fmt)
+    return buffer.getvalue()
+
+
+PNG = encoded("PNG", "teal")
+GIF = encoded("GIF", "orange")
 
 
 def bank() -> list[ParsedQuestion]:
@@ -93,10 +102,10 @@ def bank() -> list[ParsedQuestion]:
             name="Peta",
             text='<p>Perhatikan peta.</p><img src="@@PLUGINFILE@@/peta%20ikp.png" alt="peta">',
             options=[
-                ParsedOption('<img src="@@PLUGINFILE@@/jawaban.png">', Decimal(1)),
+                ParsedOption('<img src="@@PLUGINFILE@@/jawaban.gif">', Decimal(1)),
                 ParsedOption("Tidak ada", Decimal(0)),
             ],
-            images={"peta ikp.png": PNG, "jawaban.png": b"GIF89a", "lampiran.pdf": b"%PDF-1.4"},
+            images={"peta ikp.png": PNG, "jawaban.gif": GIF},
         ),
     ]
 
@@ -155,7 +164,9 @@ def test_every_sample_file_round_trips_through_both_exporters(data_file, name, f
 
 
 def test_moodlexml_export_embeds_images_next_to_the_text_that_shows_them():
-    root = ET.fromstring(export_moodlexml(bank()[-1:]))  # noqa: S314 (our own output)
+    question = bank()[-1]
+    question.images["lampiran.pdf"] = b"%PDF-1.4"
+    root = ET.fromstring(export_moodlexml([question]))  # noqa: S314 (our own output)
 
     question = root.find("question")
     text_files = {f.get("name"): f for f in question.find("questiontext").findall("file")}
@@ -163,7 +174,7 @@ def test_moodlexml_export_embeds_images_next_to_the_text_that_shows_them():
     assert set(text_files) == {"peta ikp.png", "lampiran.pdf"}  # shown there, or shown nowhere
     assert base64.b64decode(text_files["peta ikp.png"].text) == PNG
     assert text_files["peta ikp.png"].get("encoding") == "base64"
-    assert answer_files == ["jawaban.png"]
+    assert answer_files == ["jawaban.gif"]
 
 
 def test_gift_export_is_readable_text():

@@ -1,13 +1,27 @@
 import base64
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
+from PIL import Image
 
 from kursus.quiz_formats import ParsedPair, QuestionFileError, parse_questions
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 )
+
+
+def picture(data: bytes) -> tuple[str, tuple[int, int], bytes]:
+    """What an image shows: its format, its size and its pixels."""
+    with Image.open(BytesIO(data)) as image:
+        return image.format, image.size, image.convert("RGBA").tobytes()
+
+
+def encoded(fmt: str, color: str) -> bytes:
+    buffer = BytesIO()
+    Image.new("RGB", (3, 2), color).save(buffer, fmt)
+    return buffer.getvalue()
 
 
 def parse(xml: str):
@@ -67,7 +81,8 @@ def test_embedded_files_become_images_and_html_is_sanitised(data_file):
     result = parse_questions(data_file("soal-lengkap.xml"), fmt="moodlexml")
 
     question = result.questions[0]
-    assert question.images == {"peta ikp.png": PNG}
+    assert list(question.images) == ["peta ikp.png"]
+    assert picture(question.images["peta ikp.png"]) == picture(PNG)
     assert question.text == (
         "<p>Dalam IKP 2024, provinsi dengan skor 72 termasuk kategori apa?</p>"
         '<p><img src="@@PLUGINFILE@@/peta%20ikp.png" alt="Peta IKP"></p>'
@@ -218,8 +233,8 @@ def test_root_must_be_quiz():
 
 
 def test_same_file_name_with_different_content_is_renamed():
-    other = base64.b64encode(b"GIF89a-lain").decode()
-    png = base64.b64encode(PNG).decode()
+    other = base64.b64encode(encoded("PNG", "red")).decode()
+    png = base64.b64encode(encoded("PNG", "blue")).decode()
     body = (
         '<answer fraction="100" format="html">'
         '<text><![CDATA[<img src="@@PLUGINFILE@@/gambar.png">]]></text>'
@@ -234,7 +249,10 @@ def test_same_file_name_with_different_content_is_renamed():
 
     question = parse(xml).questions[0]
 
-    assert question.images == {"gambar.png": PNG, "gambar-2.png": b"GIF89a-lain"}
+    assert {name: picture(data) for name, data in question.images.items()} == {
+        "gambar.png": picture(encoded("PNG", "blue")),
+        "gambar-2.png": picture(encoded("PNG", "red")),
+    }
     assert question.text == '<img src="@@PLUGINFILE@@/gambar.png">'
     assert question.options[0].text == '<img src="@@PLUGINFILE@@/gambar-2.png">'
 

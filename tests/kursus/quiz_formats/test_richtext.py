@@ -78,3 +78,42 @@ def test_default_name_is_short_plain_text():
 
     assert name == "Dalam IKP 2024, provinsi dengan skor 72 termasuk kategori…"
     assert len(name) <= 61
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "@@PLUGINFILE@@/poc.html",
+        "/media/original_images/poc.html",
+        "media/original_images/poc.html",
+        "../../media/documents/poc.svg",
+        "//evil.example/poc.html",
+        "https:/media/original_images/poc.html",
+        " /media/poc.html",
+        "?next=/media/poc.html",
+    ],
+)
+def test_relative_links_are_dropped_so_no_question_links_an_uploaded_file(href):
+    assert sanitize_html(f'<p><a href="{href}" title="t">unduh</a></p>') == (
+        '<p><a title="t">unduh</a></p>'
+    )
+
+
+@pytest.mark.parametrize(
+    "href",
+    ["https://bawaslu.go.id/ikp", "http://jdih.bawaslu.go.id/", "mailto:humas@bawaslu.go.id", "#a"],
+)
+def test_absolute_and_in_page_links_stay(href):
+    assert sanitize_html(f'<a href="{href}">x</a>') == f'<a href="{href}">x</a>'
+
+
+def test_markdown_links_follow_the_same_rule():
+    assert to_html("[a](/media/poc.html) [b](https://bawaslu.go.id)", "markdown") == (
+        '<p><a>a</a> <a href="https://bawaslu.go.id">b</a></p>'
+    )
+
+
+def test_images_keep_their_embedded_file_reference():
+    html = '<img src="@@PLUGINFILE@@/peta.png" alt="peta">'
+
+    assert sanitize_html(html) == html
