@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('kursus', '0008_progress_write_indexes'),
+        ("kursus", "0008_progress_write_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='attemptquestion',
-            name='tokens',
+            model_name="attemptquestion",
+            name="tokens",
             field=models.JSONField(blank=True, default=dict),
         ),
     ]

@@ -549,7 +549,9 @@ def test_submit_stores_each_question_score_exactly(learner, course, category):
     )
     wrong = next(o.pk for o in by_title["S"].question.options.all() if o.fraction == 0)
     quiz_answer_save(
-        attempt=attempt, position=by_title["S"].position, response=by_title["S"].option_tokens[wrong]
+        attempt=attempt,
+        position=by_title["S"].position,
+        response=by_title["S"].option_tokens[wrong],
     )
     quiz_answer_save(attempt=attempt, position=by_title["K"].position, response=" BAWASLU ")
 
