@@ -5,12 +5,14 @@ run no inline script, so that a policy of `script-src 'self'` holds."""
 
 import pytest
 from bs4 import BeautifulSoup
+from django.db import connection
 from django.urls import reverse
 
-from kursus.models import AttemptQuestion, QuestionCategory, QuestionOption
+from kursus.models import AttemptQuestion, QuestionCategory, QuestionOption, QuizAttempt
 from kursus.quiz_services import attempt_tokens_ensure, quiz_attempt_start, quiz_attempt_submit
 from kursus.services import enrollment_create
 
+from ..concurrency import run_while_locked
 from ..factories import course_lessons, make_course, make_question, make_quiz
 
 pytestmark = pytest.mark.django_db
@@ -393,6 +395,31 @@ def test_tokens_are_not_given_to_a_finished_attempt(learner, every_kind):
 
     assert attempt_tokens_ensure(attempt_id=attempt.pk) is False
     assert list(attempt.questions.values_list("tokens", flat=True)) == [{}] * 5
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_pages_opening_an_old_attempt_at_once_agree_on_its_tokens(learner, every_kind):
+    """Tokens given lazily are given under the attempt's row lock: a second page opening the
+    attempt meanwhile waits, then finds them and gives none of its own."""
+    if not connection.features.has_select_for_update:
+        pytest.skip("row locks: PostgreSQL (SQLite's write lock already serialises the two)")
+    attempt = quiz_attempt_start(user=learner, quiz=every_kind)
+    AttemptQuestion.objects.filter(attempt=attempt).update(tokens={})
+    given = {}
+
+    def first():
+        QuizAttempt.objects.select_for_update().get(pk=attempt.pk)
+        given["first"] = attempt_tokens_ensure(attempt_id=attempt.pk)
+        given["tokens"] = list(attempt.questions.order_by("position").values_list("tokens"))
+
+    run_while_locked(
+        lock=first,
+        then=lambda: None,
+        waiter=lambda: given.update(second=attempt_tokens_ensure(attempt_id=attempt.pk)),
+    )
+
+    assert (given["first"], given["second"]) == (True, False)
+    assert list(attempt.questions.order_by("position").values_list("tokens")) == given["tokens"]
 
 
 # Before and after submitting
