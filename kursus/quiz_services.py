@@ -79,14 +79,15 @@ def _draw_questions(quiz: QuizPage, rng: random.Random) -> list[Question]:
 
 # Each option and each matching answer of an attempt is named on the page by a random token of
 # its own (8 URL-safe characters), unique within the attempt: nothing the browser sees follows
-# the option's id, its place in the bank, or the key.
+# the option's id, its place in the bank, or the key. Never all digits, so that no token reads
+# as a number (or as an option id, which an attempt frozen before tokens also takes).
 TOKEN_BYTES = 6
 
 
 def _token_new(taken: set[str]) -> str:
     while True:
         token = secrets.token_urlsafe(TOKEN_BYTES)
-        if token not in taken:
+        if token not in taken and not token.isdigit():
             taken.add(token)
             return token
 
