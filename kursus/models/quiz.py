@@ -351,7 +351,8 @@ class AttemptQuestion(models.Model):
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
     option_order = models.JSONField(default=list)
     choice_order = models.JSONField(default=list, blank=True)
-    tokens = models.JSONField(default=dict, blank=True)
+    # db_default: rows written by the code before tokens (during a release) get `{}` too.
+    tokens = models.JSONField(default=dict, db_default={}, blank=True)
     points = models.DecimalField(max_digits=6, decimal_places=2)
     response = models.JSONField(null=True, blank=True)
     saved_at = models.DateTimeField(null=True, blank=True)
