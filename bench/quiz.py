@@ -145,19 +145,22 @@ def _answers_for(attempt, rng: random.Random) -> list[tuple[int, object]]:
     for row in rows:
         kind = row.question.kind
         right = rng.random() < 0.67
+        # The page names options by the attempt's tokens, and the autosave sends those.
+        token, choice = row.option_tokens, row.choice_tokens
         if kind in ("single", "truefalse"):
             pick = [i for i in row.option_order if (options[i].fraction > 0) == right]
-            answers.append((row.position, pick[0] if pick else row.option_order[0]))
+            answers.append((row.position, token[pick[0] if pick else row.option_order[0]]))
         elif kind == "multiple":
             good = [i for i in row.option_order if options[i].fraction > 0]
-            answers.append((row.position, good if right else [*good[:1], row.option_order[-1]]))
+            picked = good if right else [*good[:1], row.option_order[-1]]
+            answers.append((row.position, [token[i] for i in picked]))
         elif kind == "short":
             answers.append((row.position, "  BAWASLU " if right else "kpu"))
         else:
-            by_match = {options[i].match: i for i in row.choice_order}
-            pairs = {str(i): by_match[options[i].match] for i in row.option_order}
+            by_match = {options[i].match: choice[i] for i in row.choice_order}
+            pairs = {token[i]: by_match[options[i].match] for i in row.option_order}
             if not right:
-                first = str(row.option_order[0])
+                first = token[row.option_order[0]]
                 pairs[first] = next(v for k, v in pairs.items() if k != first)
             answers.append((row.position, pairs))
     return answers

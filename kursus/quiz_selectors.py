@@ -1,5 +1,6 @@
 """What the quiz pages show. Before an attempt is graded, and whatever the review policy
-withholds after, nothing here carries an option's value, a feedback or a matching answer key."""
+withholds after, nothing here carries an option's value, a feedback or a matching answer key;
+and never an option's id: options and matching answers are named by the attempt's tokens."""
 
 import html
 from dataclasses import dataclass, field
@@ -35,7 +36,7 @@ def review_level(attempt: QuizAttempt, now=None) -> int:
 
 @dataclass
 class ShownOption:
-    id: int
+    token: str  # what the page sends back for it: never the option's id
     text: str  # rich text HTML, as the trainer wrote it
     chosen: bool = False
     correct: bool | None = None  # only with REVEAL_FULL
@@ -44,9 +45,10 @@ class ShownOption:
 
 @dataclass
 class ShownPrompt:
-    id: int
+    token: str
     text: str
-    chosen_id: int | None = None
+    chosen_token: str = ""
+    chosen_text: str = ""
     right_answer: str = ""  # only with REVEAL_FULL
 
 
@@ -68,7 +70,8 @@ class ShownQuestion:
 
 
 def attempt_questions_shown(attempt: QuizAttempt, *, reveal: int) -> list[ShownQuestion]:
-    """The attempt's questions in their frozen order. Two queries."""
+    """The attempt's questions in their frozen order, their options named by the attempt's
+    tokens (an open attempt's page calls `attempt_tokens_ensure` first). Two queries."""
     rows = list(
         AttemptQuestion.objects.filter(attempt=attempt)
         .select_related("question")
@@ -82,6 +85,7 @@ def attempt_questions_shown(attempt: QuizAttempt, *, reveal: int) -> list[ShownQ
     for row in rows:
         question = row.question
         response = row.response
+        option_tokens, choice_tokens = row.option_tokens, row.choice_tokens
         item = ShownQuestion(
             position=row.position,
             kind=question.kind,
@@ -95,16 +99,20 @@ def attempt_questions_shown(attempt: QuizAttempt, *, reveal: int) -> list[ShownQ
                 option = options.get(option_id)
                 if option is None:
                     continue
-                prompt = ShownPrompt(
-                    id=option.id, text=option.text, chosen_id=chosen.get(str(option.id))
-                )
+                prompt = ShownPrompt(token=option_tokens.get(option_id, ""), text=option.text)
+                chosen_id = chosen.get(str(option_id))
+                if chosen_id in options:
+                    prompt.chosen_token = choice_tokens.get(chosen_id, "")
+                    prompt.chosen_text = options[chosen_id].match
                 if reveal >= REVEAL_FULL:
                     prompt.right_answer = option.match
                 item.prompts.append(prompt)
             for option_id in row.choice_order:
                 option = options.get(option_id)
                 if option is not None:
-                    item.choices.append(ShownOption(id=option.id, text=option.match))
+                    item.choices.append(
+                        ShownOption(token=choice_tokens.get(option_id, ""), text=option.match)
+                    )
         elif question.kind == "short":
             item.short_answer = response if isinstance(response, str) else ""
             if reveal >= REVEAL_FULL:
@@ -120,7 +128,9 @@ def attempt_questions_shown(attempt: QuizAttempt, *, reveal: int) -> list[ShownQ
                 if option is None:
                     continue
                 shown_option = ShownOption(
-                    id=option.id, text=option.text, chosen=option.id in chosen_ids
+                    token=option_tokens.get(option_id, ""),
+                    text=option.text,
+                    chosen=option.id in chosen_ids,
                 )
                 if reveal >= REVEAL_FULL:
                     shown_option.correct = option.fraction > 0

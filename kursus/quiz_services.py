@@ -3,6 +3,7 @@ rule is enforced here, on the server, whatever the browser shows."""
 
 import html
 import random
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -76,6 +77,36 @@ def _draw_questions(quiz: QuizPage, rng: random.Random) -> list[Question]:
     return picked
 
 
+# Each option and each matching answer of an attempt is named on the page by a random token of
+# its own (8 URL-safe characters), unique within the attempt: nothing the browser sees follows
+# the option's id, its place in the bank, or the key. Never all digits, so that no token reads
+# as a number (or as an option id, which an attempt frozen before tokens also takes).
+TOKEN_BYTES = 6
+
+
+def _token_new(taken: set[str]) -> str:
+    while True:
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        if token not in taken and not token.isdigit():
+            taken.add(token)
+            return token
+
+
+def _tokens_for(kind: str, option_order, choice_order, taken: set[str]) -> dict:
+    """Tokens for one frozen question. A short answer's options (its accepted answers) are
+    never shown, so they get none."""
+    if kind == Question.Kind.SHORT:
+        return {"options": [], "choices": []}
+    return {
+        "options": [_token_new(taken) for _ in option_order],
+        "choices": [_token_new(taken) for _ in choice_order],
+    }
+
+
+def _tokens_complete(tokens) -> bool:
+    return isinstance(tokens, dict) and "options" in tokens
+
+
 def _freeze(attempt: QuizAttempt, questions: list[Question], rng: random.Random) -> None:
     options: dict[int, list[QuestionOption]] = {q.id: [] for q in questions}
     for option in QuestionOption.objects.filter(question__in=questions).order_by(
@@ -83,6 +114,7 @@ def _freeze(attempt: QuizAttempt, questions: list[Question], rng: random.Random)
     ):
         options[option.question_id].append(option)
     rows = []
+    taken: set[str] = set()
     for position, question in enumerate(questions, start=1):
         ids = [option.id for option in options[question.id]]
         choices: list[int] = []
@@ -105,6 +137,7 @@ def _freeze(attempt: QuizAttempt, questions: list[Question], rng: random.Random)
                 question=question,
                 option_order=ids,
                 choice_order=choices,
+                tokens=_tokens_for(question.kind, ids, choices, taken),
                 points=question.points,
             )
         )
@@ -118,6 +151,45 @@ def quiz_shuffles_options(quiz: QuizPage, question: Question) -> bool:
         Question.Kind.TRUE_FALSE,
         Question.Kind.SHORT,
     )
+
+
+def attempt_tokens_ensure(*, attempt_id: int) -> bool:
+    """Give the questions of an open attempt frozen before tokens existed (started before this
+    release) their tokens, once: under the attempt's row lock, which an autosave shares and a
+    submit takes, so that two tabs opening the page at once agree on one set of tokens.
+    Returns whether any were given. One query when there is nothing to do.
+
+    Such rows are marked `legacy`: they also accept the option ids that the page served before
+    the release carried, so that a page left open across the deploy still saves (the ids it
+    shows were already in the learner's hands)."""
+    rows = AttemptQuestion.objects.filter(attempt_id=attempt_id)
+    if not rows.exclude(tokens__has_key="options").exists():
+        return False
+    with transaction.atomic():
+        status = list(
+            QuizAttempt.objects.select_for_update()
+            .filter(pk=attempt_id)
+            .values_list("status", flat=True)
+        )
+        if status != [QuizAttempt.Status.IN_PROGRESS]:
+            return False
+        frozen = list(
+            rows.order_by("position").values_list(
+                "id", "question__kind", "option_order", "choice_order", "tokens"
+            )
+        )
+        taken: set[str] = set()
+        for *_, tokens in frozen:
+            if _tokens_complete(tokens):
+                taken.update(tokens["options"], tokens["choices"])
+        given = False
+        for row_id, kind, option_order, choice_order, tokens in frozen:
+            if _tokens_complete(tokens):
+                continue
+            tokens = {**_tokens_for(kind, option_order, choice_order, taken), "legacy": True}
+            AttemptQuestion.objects.filter(pk=row_id).update(tokens=tokens)
+            given = True
+    return given
 
 
 _UNREAD = object()
@@ -204,29 +276,33 @@ def attempt_is_overdue(attempt, now=None) -> bool:
     return attempt.deadline is not None and now > attempt.deadline + GRACE
 
 
-def _clean_response(kind: str, option_order, choice_order, response):
-    """Keep only what could be an answer to this frozen question (its kind and the options
-    and choices it was shown); anything else is refused."""
-    allowed = set(option_order)
+def _token_map(ids, tokens: list[str], legacy: bool) -> dict[str, int]:
+    """{what the page may send: option id} for one frozen list of options."""
+    mapping = dict(zip(tokens, ids, strict=False))
+    if legacy:
+        mapping.update({str(pk): pk for pk in ids})
+    return mapping
+
+
+def _clean_response(kind: str, option_order, choice_order, tokens, response):
+    """The answer to store for this frozen question, in option ids, from what the page sent:
+    the tokens of the options and choices it was shown (an attempt frozen before tokens also
+    takes their ids, see `attempt_tokens_ensure`). Anything else, a token of another attempt
+    or question included, is refused."""
     if response in (None, "", [], {}):
         return None
+    legacy = not _tokens_complete(tokens) or bool(tokens.get("legacy"))
+    tokens = tokens if _tokens_complete(tokens) else {"options": [], "choices": []}
+    options = _token_map(option_order, tokens["options"], legacy)
     if kind in (Question.Kind.SINGLE, Question.Kind.TRUE_FALSE):
-        try:
-            value = int(response)
-        except (TypeError, ValueError):
-            raise QuizError(_("Jawaban tidak dikenali.")) from None
-        if value not in allowed:
+        if not isinstance(response, str | int) or str(response) not in options:
             raise QuizError(_("Jawaban tidak dikenali."))
-        return value
+        return options[str(response)]
     if kind == Question.Kind.MULTIPLE:
         values = response if isinstance(response, list) else [response]
-        try:
-            chosen = sorted({int(v) for v in values})
-        except (TypeError, ValueError):
-            raise QuizError(_("Jawaban tidak dikenali.")) from None
-        if not set(chosen) <= allowed:
+        if not all(isinstance(v, str | int) and str(v) in options for v in values):
             raise QuizError(_("Jawaban tidak dikenali."))
-        return chosen or None
+        return sorted({options[str(v)] for v in values}) or None
     if kind == Question.Kind.SHORT:
         if not isinstance(response, str):
             raise QuizError(_("Jawaban tidak dikenali."))
@@ -234,20 +310,16 @@ def _clean_response(kind: str, option_order, choice_order, response):
     if kind == Question.Kind.MATCHING:
         if not isinstance(response, dict):
             raise QuizError(_("Jawaban tidak dikenali."))
-        choices = set(choice_order)
+        choices = _token_map(choice_order, tokens["choices"], legacy)
         cleaned = {}
         for prompt, chosen in response.items():
-            try:
-                prompt_id, chosen_id = (
-                    int(prompt),
-                    int(chosen) if chosen not in ("", None) else None,
-                )
-            except (TypeError, ValueError):
-                raise QuizError(_("Jawaban tidak dikenali.")) from None
-            if prompt_id not in allowed or (chosen_id is not None and chosen_id not in choices):
+            if chosen in ("", None):
+                continue
+            if str(prompt) not in options or not isinstance(chosen, str | int):
                 raise QuizError(_("Jawaban tidak dikenali."))
-            if chosen_id is not None:
-                cleaned[str(prompt_id)] = chosen_id
+            if str(chosen) not in choices:
+                raise QuizError(_("Jawaban tidak dikenali."))
+            cleaned[str(options[str(prompt)])] = choices[str(chosen)]
         return cleaned or None
     raise QuizError(_("Jawaban tidak dikenali."))
 
@@ -275,11 +347,11 @@ def _answer_save(layout, timed, attempt_id: int, position: int, response):
     row = layout.rows.get(position) if layout is not None else None
     if row is None:
         raise QuizError(_("Soal tidak ditemukan."))
-    row_id, kind, option_order, choice_order = row
+    row_id, kind, option_order, choice_order, tokens = row
     if attempt_is_overdue(timed):
         quiz_attempt_submit(attempt_id=attempt_id, expired=True)
         raise AttemptClosed(_("Waktu mengerjakan sudah habis; jawaban terakhir tidak disimpan."))
-    cleaned = _clean_response(kind, option_order, choice_order, response)
+    cleaned = _clean_response(kind, option_order, choice_order, tokens, response)
     now = timezone.now()
     if not _answer_write(attempt_id=attempt_id, row_id=row_id, response=cleaned, now=now):
         raise AttemptClosed(_("Percobaan ini sudah selesai; jawaban tidak dapat diubah."))
@@ -292,7 +364,7 @@ class AttemptLayout:
 
     user_id: int
     deadline: object
-    rows: dict  # position -> (row id, question kind, option order, choice order)
+    rows: dict  # position -> (row id, question kind, option order, choice order, tokens)
 
 
 ATTEMPT_LAYOUT_SECONDS = 24 * 60 * 60
@@ -301,10 +373,12 @@ ATTEMPT_LAYOUT_SECONDS = 24 * 60 * 60
 def attempt_layout(attempt_id: int) -> AttemptLayout | None:
     """The frozen layout of an attempt (None when there is no such attempt with questions),
     from the cache: it is fixed when the attempt starts, so it is never stale. One query when
-    it is not cached."""
+    it is not cached. A layout some of whose questions have no tokens yet (an attempt started
+    before tokens, see `attempt_tokens_ensure`) is not cached: its tokens may come any
+    moment."""
     from django.core.cache import cache
 
-    key = f"lms:attempt-layout:{int(attempt_id)}"
+    key = f"lms:attempt-layout:v2:{int(attempt_id)}"
     layout = cache.get(key)
     if layout is None:
         rows = list(
@@ -314,6 +388,7 @@ def attempt_layout(attempt_id: int) -> AttemptLayout | None:
                 "question__kind",
                 "option_order",
                 "choice_order",
+                "tokens",
                 "attempt__user_id",
                 "attempt__deadline",
             )
@@ -321,11 +396,12 @@ def attempt_layout(attempt_id: int) -> AttemptLayout | None:
         if not rows:
             return None
         layout = AttemptLayout(
-            user_id=rows[0][5],
-            deadline=rows[0][6],
-            rows={row[0]: tuple(row[1:5]) for row in rows},
+            user_id=rows[0][6],
+            deadline=rows[0][7],
+            rows={row[0]: tuple(row[1:6]) for row in rows},
         )
-        cache.set(key, layout, ATTEMPT_LAYOUT_SECONDS)
+        if all(_tokens_complete(row[5]) for row in rows):
+            cache.set(key, layout, ATTEMPT_LAYOUT_SECONDS)
     return layout
 
 

@@ -27,6 +27,7 @@ from .quiz_services import (
     QuizError,
     attempt_is_overdue,
     attempt_last_saved,
+    attempt_tokens_ensure,
     quiz_answer_save,
     quiz_answer_save_own,
     quiz_attempt_start,
@@ -120,6 +121,7 @@ def attempt_view(request, attempt_id: int):
     attempt = _close_if_overdue(_own_attempt(request, attempt_id))
     if not attempt.is_open:
         return redirect("kursus:attempt_result", attempt_id=attempt.pk)
+    attempt_tokens_ensure(attempt_id=attempt.pk)
     questions = attempt_questions_shown(attempt, reveal=REVEAL_NONE)
     remaining = None
     if attempt.deadline:
@@ -139,15 +141,18 @@ def attempt_view(request, attempt_id: int):
 
 
 def _form_response(question, data):
-    """One question's answer from a plain form post (the page without JavaScript)."""
+    """One question's answer from a plain form post (the page without JavaScript): the tokens
+    it was shown, as the autosave sends them. A matching question's selects are named
+    `q<position>-<prompt token>`."""
     name = f"q{question.position}"
     if question.kind == "multiple":
         return data.getlist(name)
     if question.kind == "matching":
+        prefix = f"{name}-"
         return {
-            str(prompt.id): data.get(f"{name}-{prompt.id}", "")
-            for prompt in question.prompts
-            if data.get(f"{name}-{prompt.id}")
+            key.removeprefix(prefix): data.get(key)
+            for key in data
+            if key.startswith(prefix) and data.get(key)
         }
     return data.get(name, "")
 
@@ -187,8 +192,11 @@ def attempt_answer(request, attempt_id: int):
 @login_required
 @require_POST
 def attempt_save(request, attempt_id: int):
-    """Save every answer of the form at once, then go where the learner asked."""
+    """Save every answer of the form at once, then go where the learner asked. An answer the
+    attempt does not know (a token of another attempt, a forged value) is not saved; the
+    others are, and the learner is told which question to look at again."""
     attempt = _own_attempt(request, attempt_id)
+    refused = []
     for question in attempt_questions_shown(attempt, reveal=REVEAL_NONE):
         try:
             quiz_answer_save(
@@ -199,9 +207,15 @@ def attempt_save(request, attempt_id: int):
         except AttemptClosed as exc:
             messages.error(request, str(exc))
             return redirect("kursus:attempt_result", attempt_id=attempt.pk)
-        except QuizError as exc:
-            messages.error(request, str(exc))
-            return redirect("kursus:attempt", attempt_id=attempt.pk)
+        except QuizError:
+            refused.append(str(question.position))
+    if refused:
+        messages.error(
+            request,
+            _("Jawaban soal %(numbers)s tidak dikenali dan tidak disimpan.")
+            % {"numbers": ", ".join(refused)},
+        )
+        return redirect("kursus:attempt", attempt_id=attempt.pk)
     if request.POST.get("next") == "summary":
         return redirect("kursus:attempt_summary", attempt_id=attempt.pk)
     messages.success(request, _("Jawaban tersimpan."))

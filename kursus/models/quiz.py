@@ -338,13 +338,21 @@ class QuizAttempt(models.Model):
 
 
 class AttemptQuestion(models.Model):
-    """One question of one attempt, frozen at start, with the learner's saved response."""
+    """One question of one attempt, frozen at start, with the learner's saved response.
+
+    The page never shows an option's id: it names each option (and each answer of a matching
+    question) by a random token of this attempt, `tokens` = {"options": [...], "choices":
+    [...]}, parallel to `option_order` and `choice_order`. The saved `response` holds the
+    option ids the tokens stand for (see `kursus.grading`). A row frozen before tokens existed
+    has `{}` until its page is shown again (`attempt_tokens_ensure`)."""
 
     attempt = models.ForeignKey(QuizAttempt, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveSmallIntegerField()
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
     option_order = models.JSONField(default=list)
     choice_order = models.JSONField(default=list, blank=True)
+    # db_default: rows written by the code before tokens (during a release) get `{}` too.
+    tokens = models.JSONField(default=dict, db_default={}, blank=True)
     points = models.DecimalField(max_digits=6, decimal_places=2)
     response = models.JSONField(null=True, blank=True)
     saved_at = models.DateTimeField(null=True, blank=True)
@@ -364,6 +372,16 @@ class AttemptQuestion(models.Model):
     @property
     def is_answered(self) -> bool:
         return self.response not in (None, "", [], {})
+
+    @property
+    def option_tokens(self) -> dict[int, str]:
+        """{option id: the token the page shows for it} ({} for a row without tokens)."""
+        return dict(zip(self.option_order, (self.tokens or {}).get("options", []), strict=False))
+
+    @property
+    def choice_tokens(self) -> dict[int, str]:
+        """{option id: the token of the matching answer it stands for}."""
+        return dict(zip(self.choice_order, (self.tokens or {}).get("choices", []), strict=False))
 
     @property
     def fraction(self) -> Decimal | None:

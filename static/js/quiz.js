@@ -1,11 +1,19 @@
 // Quiz attempt page: save each answer as soon as it changes, show when it was last saved,
 // count the time down, and hand in the attempt when the time is up. Without this script the
-// page still works: the form's buttons save every answer at once.
+// page still works: the form's buttons save every answer at once. Options and matching
+// answers are named by the attempt's own tokens (value, data-prompt); the script sends them
+// back as they are.
 (function () {
   "use strict";
   var form = document.querySelector(".quiz-form");
   if (!form) return;
-  var text = window.LMS_QUIZ_TEXT || {};
+  // The page's words, in the learner's language, from the form's data-text-* attributes.
+  var text = {
+    saving: form.dataset.textSaving,
+    saved: form.dataset.textSaved,
+    failed: form.dataset.textFailed,
+    closed: form.dataset.textClosed
+  };
   var status = document.querySelector("[data-save-status]");
   var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
   var answerUrl = form.dataset.answerUrl;
@@ -134,7 +142,11 @@
           var submit = document.createElement("form");
           submit.method = "post";
           submit.action = form.dataset.submitUrl;
-          submit.innerHTML = '<input type="hidden" name="csrfmiddlewaretoken" value="' + csrf + '">';
+          var token = document.createElement("input");
+          token.type = "hidden";
+          token.name = "csrfmiddlewaretoken";
+          token.value = csrf;
+          submit.appendChild(token);
           document.body.appendChild(submit);
           submit.submit();
         };

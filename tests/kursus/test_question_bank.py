@@ -88,7 +88,9 @@ def test_imported_questions_are_gradable(learner):
         options = {o.id: o for o in row.question.options.all()}
         if row.question.kind in ("single", "truefalse"):
             best = max(row.option_order, key=lambda i: options[i].fraction)
-            quiz_answer_save(attempt=attempt, position=row.position, response=best)
+            quiz_answer_save(
+                attempt=attempt, position=row.position, response=row.option_tokens[best]
+            )
     graded = quiz_attempt_submit(attempt_id=attempt.pk)
     assert graded.score > 0
 
@@ -136,7 +138,9 @@ def test_item_analysis_flags_a_question_the_strong_get_wrong(make_employee, clie
             is_broken = row.question_id == broken.id
             # strong learners get the good questions right and the broken one wrong
             choice = right if strong != is_broken else wrong
-            quiz_answer_save(attempt=attempt, position=row.position, response=choice)
+            quiz_answer_save(
+                attempt=attempt, position=row.position, response=row.option_tokens[choice]
+            )
         quiz_attempt_submit(attempt_id=attempt.pk)
 
     analysis = quiz_item_analysis(quiz=quiz)

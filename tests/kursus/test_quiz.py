@@ -44,11 +44,11 @@ def course(learner):
 
 
 def answer_key(attempt):
-    """{position: (row, {option text: option id})} for answering in tests."""
+    """{position: (row, {option text: the attempt's token for it})} for answering in tests."""
     rows = {}
     for row in attempt.questions.select_related("question"):
         texts = {o.id: o.text for o in row.question.options.all()}
-        rows[row.position] = (row, {texts[i]: i for i in row.option_order})
+        rows[row.position] = (row, {texts[i]: token for i, token in row.option_tokens.items()})
     return rows
 
 
@@ -203,11 +203,11 @@ def test_nobody_submits_someone_elses_attempt(client, learner, course, category,
 
 
 def _one_question_attempt(learner, course, category):
-    """A started attempt of a one-question quiz, and the id of the right option."""
+    """A started attempt of a one-question quiz, and the token of the right option."""
     question = make_question(category)
     quiz = make_quiz(course, questions=[question], kind="pretest")
     attempt = quiz_attempt_start(user=learner, quiz=quiz)
-    return attempt, question.options.get(fraction=1).pk
+    return attempt, attempt.questions.get().option_tokens[question.options.get(fraction=1).pk]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -511,7 +511,7 @@ def test_start_autosave_submit_queries_do_not_grow_with_the_bank(
     holder = {}
     start = count_queries(lambda: holder.update(a=quiz_attempt_start(user=learner, quiz=quiz)))
     attempt = holder["a"]
-    option = attempt.questions.first().option_order[0]
+    option = attempt.questions.first().tokens["options"][0]
     save = count_queries(lambda: quiz_answer_save(attempt=attempt, position=1, response=option))
     submit = count_queries(lambda: quiz_attempt_submit(attempt_id=attempt.pk))
 
@@ -542,9 +542,17 @@ def test_submit_stores_each_question_score_exactly(learner, course, category):
     right_half = next(
         o.pk for o in by_title["M"].question.options.all() if o.fraction == Decimal("0.5")
     )
-    quiz_answer_save(attempt=attempt, position=by_title["M"].position, response=[right_half])
+    quiz_answer_save(
+        attempt=attempt,
+        position=by_title["M"].position,
+        response=[by_title["M"].option_tokens[right_half]],
+    )
     wrong = next(o.pk for o in by_title["S"].question.options.all() if o.fraction == 0)
-    quiz_answer_save(attempt=attempt, position=by_title["S"].position, response=wrong)
+    quiz_answer_save(
+        attempt=attempt,
+        position=by_title["S"].position,
+        response=by_title["S"].option_tokens[wrong],
+    )
     quiz_answer_save(attempt=attempt, position=by_title["K"].position, response=" BAWASLU ")
 
     quiz_attempt_submit(attempt_id=attempt.pk)

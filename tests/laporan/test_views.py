@@ -171,7 +171,9 @@ def test_course_report_shows_quiz_scores_gain_and_certificate(
         attempt = quiz_attempt_start(user=ani, quiz=quiz)
         for row in attempt.questions.order_by("position")[:right]:
             best = row.question.options.get(fraction=1).id
-            quiz_answer_save(attempt=attempt, position=row.position, response=best)
+            quiz_answer_save(
+                attempt=attempt, position=row.position, response=row.option_tokens[best]
+            )
         quiz_attempt_submit(attempt_id=attempt.pk)
     with django_capture_on_commit_callbacks(execute=True):
         cert = certificate_request(enrollment=Enrollment.objects.get(user=ani, course=course))
