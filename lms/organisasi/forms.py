@@ -16,9 +16,16 @@ class EmployeeImportForm(forms.Form):
     )
 
     def clean_file(self):
+        from django.conf import settings
+
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("Format berkas harus CSV atau XLSX."))
+        limit = settings.LMS_IMPORT_MAX_FILE_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("Berkas lebih besar dari batas %(max)s MB.") % {"max": limit // 1024 // 1024}
+            )
         return upload
 
 

@@ -1,0 +1,416 @@
+"""Reading uploaded CSV and XLSX files row by row, within limits.
+
+An upload is untrusted: a 600 KB XLSX can declare twenty million blank rows, unpack to
+gigabytes, or carry one shared string of 100 MB. Every importer (employees, question files)
+reads through here, so that one set of limits (`LMS_IMPORT_MAX_*` in the settings) holds for
+all of them, and a file past a limit is refused with an Indonesian message naming it.
+
+An XLSX is inspected as a zip before openpyxl opens it: the sizes its directory declares (which
+zipfile enforces while reading), the compression ratio, and the parts openpyxl loads whole
+(shared strings, styles, the workbook) are checked against the limits. The first worksheet is
+then streamed cell by cell, and rows are counted by their number in the sheet, so blank rows
+count and a gap is never filled in.
+
+    for line, values in spreadsheet_rows(upload, filename="pegawai.xlsx"):
+        ...  # line: the row's number in the sheet (CSV: its first line); values: a list
+"""
+
+import codecs
+import csv
+import io
+import posixpath
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, fields
+from typing import BinaryIO
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+# A member smaller than this is never judged by its compression ratio: small XML compresses
+# well and cannot hurt.
+RATIO_MIN_BYTES = 1024 * 1024
+MAX_ZIP_MEMBERS = 1000
+# Excel's own width; a row with more cells than this is not a spreadsheet.
+MAX_CELLS_PER_ROW = 16_384
+
+Rows = Iterator[tuple[int, list]]
+
+
+class SpreadsheetError(Exception):
+    """The file cannot be read within the limits; `line` and `column` say where, when known."""
+
+    def __init__(self, message: str, *, line: int | None = None, column: str | None = None):
+        self.message = str(message)
+        self.line = line
+        self.column = column
+        super().__init__(self.message)
+
+
+@dataclass(frozen=True)
+class SpreadsheetLimits:
+    max_file_bytes: int
+    max_unpacked_bytes: int
+    max_sheet_bytes: int
+    max_shared_strings_bytes: int
+    max_compression_ratio: int
+    max_rows: int
+    max_columns: int
+    max_cell_chars: int
+    max_line_chars: int
+
+    @classmethod
+    def from_settings(cls, **overrides) -> "SpreadsheetLimits":
+        values = {f.name: getattr(settings, f"LMS_IMPORT_{f.name.upper()}") for f in fields(cls)}
+        return cls(**(values | overrides))
+
+
+def spreadsheet_rows(
+    source: bytes | BinaryIO,
+    *,
+    filename: str,
+    limits: SpreadsheetLimits | None = None,
+    csv_delimiter: str | Callable[[str], str] = ",",
+) -> Rows:
+    """The rows of a CSV or XLSX file, chosen by its name; raise SpreadsheetError otherwise."""
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        return xlsx_rows(source, limits=limits)
+    if name.endswith(".csv"):
+        return csv_rows(source, limits=limits, delimiter=csv_delimiter)
+    raise SpreadsheetError(_("Format berkas harus CSV atau XLSX."))
+
+
+def column_letter(index: int) -> str:
+    """The spreadsheet name of the 1-based column `index` (1 -> A, 28 -> AB)."""
+    letters = ""
+    while index > 0:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f}".replace(".", ",") + " MB"
+
+
+def _read_bounded(source: bytes | BinaryIO, limit: int) -> bytes:
+    content = source if isinstance(source, bytes) else source.read(limit + 1)
+    if len(content) > limit:
+        raise SpreadsheetError(
+            _("Berkas lebih besar dari batas %(max)s.") % {"max": _megabytes(limit)}
+        )
+    return content
+
+
+def _row_limit_error(line: int, limits: SpreadsheetLimits) -> SpreadsheetError:
+    return SpreadsheetError(
+        _(
+            "berkas berisi lebih dari %(max)s baris (baris kosong ikut dihitung). Hapus baris "
+            "kosong di bawah data atau bagi menjadi beberapa berkas."
+        )
+        % {"max": limits.max_rows},
+        line=line,
+    )
+
+
+def _cell_limit_error(line: int, column: int, length: int, limits) -> SpreadsheetError:
+    return SpreadsheetError(
+        _("sel berisi %(length)s karakter; batasnya %(max)s karakter per sel.")
+        % {"length": length, "max": limits.max_cell_chars},
+        line=line,
+        column=column_letter(column),
+    )
+
+
+# CSV ------------------------------------------------------------------------------------------
+
+
+def csv_rows(
+    source: bytes | BinaryIO,
+    *,
+    limits: SpreadsheetLimits | None = None,
+    delimiter: str | Callable[[str], str] = ",",
+) -> Rows:
+    """The records of a UTF-8 CSV (a BOM allowed). `delimiter` may be a function of the first
+    line, for files saved by Excel in a locale that separates with semicolons."""
+    limits = limits or SpreadsheetLimits.from_settings()
+    content = _read_bounded(source, limits.max_file_bytes)
+    try:
+        text = codecs.decode(content, "utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SpreadsheetError(
+            _(
+                "berkas CSV bukan teks UTF-8 yang sah. Simpan ulang dari Excel sebagai "
+                "\u201cCSV UTF-8 (Comma delimited)\u201d."
+            ),
+            line=content[: exc.start].count(b"\n") + 1,
+        ) from exc
+    return _csv_records(text, limits, delimiter)
+
+
+def _csv_records(text: str, limits: SpreadsheetLimits, delimiter) -> Rows:
+    if callable(delimiter):
+        delimiter = delimiter(text.split("\n", 1)[0])
+
+    def lines() -> Iterator[str]:
+        for number, line in enumerate(io.StringIO(text, newline=""), start=1):
+            if len(line) > limits.max_line_chars:
+                raise SpreadsheetError(
+                    _("baris berisi %(length)s karakter; batasnya %(max)s karakter per baris.")
+                    % {"length": len(line), "max": limits.max_line_chars},
+                    line=number,
+                )
+            yield line
+
+    reader = csv.reader(lines(), delimiter=delimiter)
+    line = 1
+    records = 0
+    try:
+        for cells in reader:
+            records += 1
+            if records > limits.max_rows:
+                raise _row_limit_error(line, limits)
+            for index, cell in enumerate(cells, start=1):
+                if len(cell) > limits.max_cell_chars:
+                    raise _cell_limit_error(line, index, len(cell), limits)
+            if len(cells) > limits.max_columns and any(cells[limits.max_columns :]):
+                raise _column_limit_error(line, limits)
+            yield line, cells
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise SpreadsheetError(
+            _("baris CSV tidak dapat dibaca (%(detail)s).") % {"detail": exc}, line=line
+        ) from exc
+
+
+def _column_limit_error(line: int, limits: SpreadsheetLimits) -> SpreadsheetError:
+    return SpreadsheetError(
+        _(
+            "ada isi di luar %(max)s kolom pertama; berkas boleh memakai paling banyak "
+            "%(max)s kolom."
+        )
+        % {"max": limits.max_columns},
+        line=line,
+    )
+
+
+# XLSX -----------------------------------------------------------------------------------------
+
+
+def xlsx_rows(source: bytes | BinaryIO, *, limits: SpreadsheetLimits | None = None) -> Rows:
+    """The rows of the first worksheet, as lists of cell values (text, numbers, dates, None),
+    each with its row number. Rows absent from the sheet are skipped, not filled in."""
+    limits = limits or SpreadsheetLimits.from_settings()
+    if isinstance(source, bytes):
+        source = io.BytesIO(source)
+    source.seek(0, io.SEEK_END)
+    size = source.tell()
+    source.seek(0)
+    if size > limits.max_file_bytes:
+        raise SpreadsheetError(
+            _("Berkas lebih besar dari batas %(max)s.") % {"max": _megabytes(limits.max_file_bytes)}
+        )
+    return _xlsx_rows(source, limits)
+
+
+def _unreadable() -> SpreadsheetError:
+    return SpreadsheetError(
+        _("Berkas XLSX tidak dapat dibaca; simpan ulang sebagai Excel Workbook (.xlsx).")
+    )
+
+
+def _xlsx_rows(source: BinaryIO, limits: SpreadsheetLimits) -> Rows:
+    from openpyxl import load_workbook
+
+    try:
+        archive = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _unreadable() from exc
+    with archive:
+        _inspect_xlsx(archive, limits)
+        try:
+            workbook = load_workbook(source, read_only=True, data_only=True, keep_links=False)
+        except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+            raise _unreadable() from exc
+        try:
+            if not workbook.worksheets:
+                raise SpreadsheetError(_("Berkas XLSX tidak berisi lembar kerja."))
+            # When the first sheet is a chart, the worksheet read here was held to the
+            # smaller limit like every part other than `first_sheet`.
+            yield from _stream_sheet(workbook, workbook.worksheets[0], limits)
+        finally:
+            workbook.close()
+
+
+def _inspect_xlsx(archive: zipfile.ZipFile, limits: SpreadsheetLimits) -> str:
+    """Check the zip against the limits before anything is unpacked; return the name of the
+    first worksheet's part, the only one allowed to be larger than the shared strings limit
+    (openpyxl streams it, while it loads every other part whole)."""
+    members = archive.infolist()
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise SpreadsheetError(
+            _("Berkas XLSX berisi %(count)s bagian; batasnya %(max)s.")
+            % {"count": len(members), "max": MAX_ZIP_MEMBERS}
+        )
+    unpacked = sum(info.file_size for info in members)
+    if unpacked > limits.max_unpacked_bytes:
+        raise SpreadsheetError(
+            _("Isi berkas XLSX %(size)s setelah diekstrak; batasnya %(max)s.")
+            % {"size": _megabytes(unpacked), "max": _megabytes(limits.max_unpacked_bytes)}
+        )
+    for info in members:
+        if info.file_size > limits.max_sheet_bytes:
+            raise SpreadsheetError(
+                _("Bagian %(name)s berkas XLSX %(size)s setelah diekstrak; batasnya %(max)s.")
+                % {
+                    "name": info.filename[:100],
+                    "size": _megabytes(info.file_size),
+                    "max": _megabytes(limits.max_sheet_bytes),
+                }
+            )
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_MIN_BYTES and ratio > limits.max_compression_ratio:
+            raise SpreadsheetError(
+                _(
+                    "Bagian %(name)s berkas XLSX termampatkan %(ratio)s kali; batasnya "
+                    "%(max)s kali. Berkas ini bukan lembar kerja biasa."
+                )
+                % {
+                    "name": info.filename[:100],
+                    "ratio": int(ratio),
+                    "max": limits.max_compression_ratio,
+                }
+            )
+    sizes = {info.filename: info.file_size for info in members}
+    small = limits.max_shared_strings_bytes
+
+    def part_size_ok(name: str) -> None:
+        if sizes.get(name, 0) > small:
+            raise SpreadsheetError(
+                _("Bagian %(name)s berkas XLSX %(size)s setelah diekstrak; batasnya %(max)s.")
+                % {"name": name[:100], "size": _megabytes(sizes[name]), "max": _megabytes(small)}
+            )
+
+    sheet_part = _first_sheet_part(archive, part_size_ok)
+    for name in sizes:
+        if name != sheet_part:
+            part_size_ok(name)
+    return sheet_part
+
+
+def _first_sheet_part(archive: zipfile.ZipFile, part_size_ok: Callable[[str], None]) -> str:
+    """Find the first sheet the way openpyxl does, reading only parts already held to the
+    smaller limit."""
+    from openpyxl.packaging.manifest import Manifest
+    from openpyxl.packaging.relationship import get_rels_path
+    from openpyxl.reader.excel import _find_workbook_part
+    from openpyxl.reader.workbook import WorkbookParser
+    from openpyxl.xml.constants import ARC_CONTENT_TYPES
+    from openpyxl.xml.functions import fromstring
+
+    try:
+        part_size_ok(ARC_CONTENT_TYPES)
+        package = Manifest.from_tree(fromstring(archive.read(ARC_CONTENT_TYPES)))
+        workbook_part = _find_workbook_part(package).PartName[1:]
+        part_size_ok(workbook_part)
+        part_size_ok(get_rels_path(workbook_part))
+        parser = WorkbookParser(archive, workbook_part, keep_links=False)
+        parser.parse()
+        for _sheet, rel in parser.find_sheets():
+            return posixpath.normpath(rel.target)
+    except SpreadsheetError:
+        raise
+    except Exception as exc:
+        raise _unreadable() from exc
+    raise SpreadsheetError(_("Berkas XLSX tidak berisi lembar kerja."))
+
+
+def _stream_sheet(workbook, sheet, limits: SpreadsheetLimits) -> Rows:
+    """Cell by cell with openpyxl's own cell reader, dropping each cell and row once read, so
+    that memory holds one row however long the sheet is."""
+    from openpyxl.worksheet._reader import CELL_TAG, ROW_TAG, WorkSheetParser
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    sheet_data_tag = f"{{{SHEET_MAIN_NS}}}sheetData"
+    parser = WorkSheetParser(
+        None,
+        sheet._shared_strings,
+        data_only=True,
+        epoch=workbook.epoch,
+        date_formats=workbook._date_formats,
+        timedelta_formats=workbook._timedelta_formats,
+    )
+    line = 0
+    row = sheet_data = None
+    values: list = []
+    cells = 0
+    try:
+        with workbook._archive.open(sheet._worksheet_path) as source:
+            for event, element in iterparse(source, events=("start", "end")):
+                tag = element.tag
+                if event == "start":
+                    if tag == ROW_TAG:
+                        line = _row_number(element.get("r"), line)
+                        if line > limits.max_rows:
+                            raise _row_limit_error(line, limits)
+                        parser.row_counter, parser.col_counter = line, 0
+                        row, values, cells = element, [], 0
+                    elif tag == sheet_data_tag:
+                        sheet_data = element
+                    continue
+                if tag == CELL_TAG and row is not None:
+                    cells += 1
+                    if cells > MAX_CELLS_PER_ROW:
+                        raise _column_limit_error(line, limits)
+                    _place(values, parser.parse_cell(element), line, limits)
+                    row.remove(element)
+                elif tag == ROW_TAG:
+                    yield line, values
+                    if sheet_data is not None:
+                        sheet_data.remove(element)
+                    row = None
+                elif tag == sheet_data_tag:
+                    break
+                elif row is None:
+                    element.clear()
+    except SpreadsheetError:
+        raise
+    except Exception as exc:  # broken XML, a bad shared string index, a bad coordinate...
+        raise SpreadsheetError(
+            _("Isi lembar kerja XLSX rusak dan tidak dapat dibaca."), line=line or None
+        ) from exc
+
+
+def _row_number(value: str | None, previous: int) -> int:
+    if value is None:
+        return previous + 1
+    number = int(value)
+    if number <= previous:
+        raise ValueError(f"row {number} after row {previous}")
+    return number
+
+
+def _place(values: list, cell: dict, line: int, limits: SpreadsheetLimits) -> None:
+    value, column = cell["value"], cell["column"]
+    if value is None or value == "":
+        return  # a formatted empty cell, wherever it is
+    if column > limits.max_columns:
+        raise _column_limit_error(line, limits)
+    if isinstance(value, str) and len(value) > limits.max_cell_chars:
+        raise _cell_limit_error(line, column, len(value), limits)
+    if column <= len(values):
+        values[column - 1] = value
+    else:
+        values.extend([None] * (column - 1 - len(values)))
+        values.append(value)
+
+
+def has_control_characters(value: str) -> bool:
+    """Whether `value` holds a character no name or text cell may carry: a control character
+    other than tab and line breaks (NUL above all), or a lone surrogate."""
+    return any(
+        unicodedata.category(char) in ("Cc", "Cs") and char not in "\t\n\r" for char in value
+    )
