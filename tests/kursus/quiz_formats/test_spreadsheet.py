@@ -206,5 +206,5 @@ def test_xlsx_that_unpacks_too_large_is_refused():
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/worksheets/sheet1.xml", b"0" * (60 * 1024 * 1024))
 
-    with pytest.raises(QuestionFileError, match="terlalu besar setelah diekstrak"):
+    with pytest.raises(QuestionFileError, match="sheet1.xml berkas XLSX termampatkan"):
         parse_questions(buffer.getvalue(), fmt="xlsx")
