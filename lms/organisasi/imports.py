@@ -195,8 +195,9 @@ def employee_import_validate(
 
     for start in range(0, len(rows), BATCH):
         batch = rows[start : start + BATCH]
-        nips = [r.nip for r in batch if r.nip]
-        emails = [r.email for r in batch if r.email]
+        # Only values that could be stored are looked up (PostgreSQL refuses a NUL even there).
+        nips = [r.nip for r in batch if r.nip and not has_control_characters(r.nip)]
+        emails = [r.email for r in batch if r.email and not has_control_characters(r.email)]
         for emp_id, user_id, nip in Employee.objects.filter(nip__in=nips).values_list(
             "id", "user_id", "nip"
         ):

@@ -388,6 +388,11 @@ def ahmad_with(**changes) -> list[str]:
             "Kolom NIP berisi karakter kendali",
             id="nul-nip",
         ),
+        pytest.param(
+            ahmad_with(email="ahmad\x00@bawaslu.go.id"),
+            "Kolom email berisi karakter kendali",
+            id="nul-email",
+        ),
     ],
 )
 def test_a_bad_field_is_named_with_its_line_and_nothing_is_saved(org_tree, media_root, row, words):
