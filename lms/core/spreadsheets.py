@@ -5,11 +5,12 @@ gigabytes, or carry one shared string of 100 MB. Every importer (employees, ques
 reads through here, so that one set of limits (`LMS_IMPORT_MAX_*` in the settings) holds for
 all of them, and a file past a limit is refused with an Indonesian message naming it.
 
-An XLSX is inspected as a zip before openpyxl opens it: the sizes its directory declares (which
-zipfile enforces while reading), the compression ratio, and the parts openpyxl loads whole
-(shared strings, styles, the workbook) are checked against the limits. The first worksheet is
-then streamed cell by cell, and rows are counted by their number in the sheet, so blank rows
-count and a gap is never filled in.
+An XLSX is inspected as a zip before any part of it is read: the sizes its directory declares
+(which zipfile enforces while reading), the compression ratio, and the size of each part are
+checked against the limits. openpyxl, in read-only mode, then finds the first worksheet; its
+shared strings, its date styles and the sheet itself are streamed, the sheet cell by cell with
+openpyxl's own cell reader. Rows are counted by their number in the sheet, so blank rows count
+and a gap is never filled in.
 
     for line, values in spreadsheet_rows(upload, filename="pegawai.xlsx"):
         ...  # line: the row's number in the sheet (CSV: its first line); values: a list
@@ -33,6 +34,11 @@ from django.utils.translation import gettext as _
 # well and cannot hurt.
 RATIO_MIN_BYTES = 1024 * 1024
 MAX_ZIP_MEMBERS = 1000
+# The parts openpyxl itself loads: [Content_Types].xml, the workbook and its relationships.
+METADATA_MAX_BYTES = 512 * 1024
+# Styles are read only for which of them are dates; a workbook bloated past this many bytes of
+# styles (tens of thousands) is refused rather than read for seconds.
+STYLES_MAX_BYTES = 4 * 1024 * 1024
 # Excel's own width; a row with more cells than this is not a spreadsheet.
 MAX_CELLS_PER_ROW = 16_384
 
@@ -230,40 +236,51 @@ def _xlsx_rows(source: BinaryIO, limits: SpreadsheetLimits) -> Rows:
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise _unreadable() from exc
     with reader.archive:
-        sheet_part = _open_workbook(reader, limits)
-        yield from _stream_sheet(reader, sheet_part, limits)
+        book = _open_workbook(reader, limits)
+        yield from _stream_sheet(reader.archive, book, limits)
 
 
-def _open_workbook(reader, limits: SpreadsheetLimits) -> str:
-    """Check the zip against the limits before anything is unpacked, then let openpyxl read
-    what it needs (the workbook, shared strings, styles for dates) in read-only mode, but not
-    its worksheets: its read-only sheet reads a sheet without a dimension to the end just to
-    size it. Return the name of the first worksheet's part, the only part allowed past the
-    shared strings limit, since only it is streamed (openpyxl loads every other part whole)."""
+@dataclass
+class _Book:
+    """What reading the first sheet needs from the rest of the workbook."""
+
+    sheet_part: str
+    shared_strings: list[str]
+    date_styles: set[int]
+    duration_styles: set[int]
+    epoch: object
+
+
+def _open_workbook(reader, limits: SpreadsheetLimits) -> _Book:
+    """Check the zip against the limits before anything is unpacked, let openpyxl (in read-only
+    mode) find the first worksheet, then read the shared strings and which styles are dates.
+
+    openpyxl builds an object per XML element of every part it loads, at about a millisecond
+    each: a 1 MB styles part takes it ten seconds, a 34 KB one can hold thousands of styles. So
+    it reads only the small parts that lead to the sheet (held to METADATA_MAX_BYTES), and
+    the shared strings and the styles are streamed here with the C parser, as is the sheet."""
     from openpyxl.packaging.relationship import get_rels_path
     from openpyxl.reader.excel import _find_workbook_part
-    from openpyxl.styles.stylesheet import apply_stylesheet
-    from openpyxl.xml.constants import ARC_CONTENT_TYPES
+    from openpyxl.xml.constants import ARC_CONTENT_TYPES, ARC_STYLE, SHARED_STRINGS
 
     archive = reader.archive
     members = archive.infolist()
     _check_members(members, limits)
     sizes = {info.filename: info.file_size for info in members}
-    small = limits.max_shared_strings_bytes
 
-    def part_size_ok(name: str) -> None:
-        if sizes.get(name, 0) > small:
+    def part_size_ok(name: str, limit: int) -> None:
+        if sizes.get(name, 0) > limit:
             raise SpreadsheetError(
                 _("Bagian %(name)s berkas XLSX %(size)s setelah diekstrak; batasnya %(max)s.")
-                % {"name": name[:100], "size": _megabytes(sizes[name]), "max": _megabytes(small)}
+                % {"name": name[:100], "size": _megabytes(sizes[name]), "max": _megabytes(limit)}
             )
 
     try:
-        part_size_ok(ARC_CONTENT_TYPES)
+        part_size_ok(ARC_CONTENT_TYPES, METADATA_MAX_BYTES)
         reader.read_manifest()
         workbook_part = _find_workbook_part(reader.package).PartName[1:]
-        part_size_ok(workbook_part)
-        part_size_ok(get_rels_path(workbook_part))
+        part_size_ok(workbook_part, METADATA_MAX_BYTES)
+        part_size_ok(get_rels_path(workbook_part), METADATA_MAX_BYTES)
         reader.read_workbook()
         sheet_part = next(
             (
@@ -275,16 +292,82 @@ def _open_workbook(reader, limits: SpreadsheetLimits) -> str:
         )
         if sheet_part is None:
             raise SpreadsheetError(_("Berkas XLSX tidak berisi lembar kerja."))
+        # Only the first sheet may be larger: it is the only part read row by row.
         for name in sizes:
             if name != sheet_part:
-                part_size_ok(name)
-        reader.read_strings()
-        apply_stylesheet(archive, reader.wb)
+                part_size_ok(name, limits.max_shared_strings_bytes)
+        part_size_ok(ARC_STYLE, STYLES_MAX_BYTES)
+        strings = reader.package.find(SHARED_STRINGS)
+        shared_strings = _read_shared_strings(archive, strings.PartName[1:]) if strings else []
+        date_styles, duration_styles = _date_styles(archive, sizes)
     except SpreadsheetError:
         raise
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise _unreadable() from exc
-    return sheet_part
+    return _Book(sheet_part, shared_strings, date_styles, duration_styles, reader.wb.epoch)
+
+
+def _parse(source: BinaryIO):
+    """The standard library's parser in C, thirty times faster than defusedxml's (in Python,
+    which openpyxl uses): it resolves no external entity, expat since 2.4.1 stops entity
+    amplification (billion laughs), and the zip checks bound the rest."""
+    return ElementTree.iterparse(source, events=("start", "end"))  # noqa: S314
+
+
+def _read_shared_strings(archive: zipfile.ZipFile, part: str) -> list[str]:
+    """Each string's text without its formatting, as openpyxl's own reader gives it (phonetic
+    runs left out)."""
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+
+    item, text, run = (f"{{{SHEET_MAIN_NS}}}{name}" for name in ("si", "t", "r"))
+    strings = []
+    table = None
+    with archive.open(part) as source:
+        for event, element in _parse(source):
+            if table is None:
+                table = element
+            elif event == "end" and element.tag == item:
+                snippets = [element.findtext(text) or ""]
+                snippets += [r.findtext(text) or "" for r in element.iterfind(run)]
+                strings.append("".join(snippets).replace("x005F_", ""))
+                table.remove(element)
+    return strings
+
+
+def _date_styles(archive: zipfile.ZipFile, sizes: dict) -> tuple[set[int], set[int]]:
+    """The cell styles (by index, as a cell's `s` names them) whose number format is a date or
+    a duration, so that their numbers are read as openpyxl reads them."""
+    from openpyxl.styles.numbers import builtin_format_code, is_date_format, is_timedelta_format
+    from openpyxl.xml.constants import ARC_STYLE, SHEET_MAIN_NS
+
+    if ARC_STYLE not in sizes:
+        return set(), set()
+    cell_styles, style, number_format = (
+        f"{{{SHEET_MAIN_NS}}}{name}" for name in ("cellXfs", "xf", "numFmt")
+    )
+    custom: dict[int, str] = {}
+    dates, durations = set(), set()
+    index = 0
+    parents = []
+    with archive.open(ARC_STYLE) as source:
+        for event, element in _parse(source):
+            if event == "start":
+                parents.append(element)
+                continue
+            parents.pop()
+            if element.tag == number_format:
+                custom[int(element.get("numFmtId"))] = element.get("formatCode", "")
+            elif element.tag == style and parents and parents[-1].tag == cell_styles:
+                number = int(element.get("numFmtId", 0))
+                code = custom[number] if number in custom else builtin_format_code(number)
+                if code and is_date_format(code):
+                    dates.add(index)
+                if code and is_timedelta_format(code):
+                    durations.add(index)
+                index += 1
+            if parents:
+                parents[-1].remove(element)
+    return dates, durations
 
 
 def _check_members(members: list[zipfile.ZipInfo], limits: SpreadsheetLimits) -> None:
@@ -326,33 +409,28 @@ def _check_members(members: list[zipfile.ZipInfo], limits: SpreadsheetLimits) ->
         )
 
 
-def _stream_sheet(reader, sheet_part: str, limits: SpreadsheetLimits) -> Rows:
+def _stream_sheet(archive: zipfile.ZipFile, book: _Book, limits: SpreadsheetLimits) -> Rows:
     """Cell by cell with openpyxl's own cell reader, dropping each cell and row once read, so
     that memory holds one row however long the sheet is."""
     from openpyxl.worksheet._reader import CELL_TAG, ROW_TAG, WorkSheetParser
     from openpyxl.xml.constants import SHEET_MAIN_NS
 
     sheet_data_tag = f"{{{SHEET_MAIN_NS}}}sheetData"
-    workbook = reader.wb
     parser = WorkSheetParser(
         None,
-        reader.shared_strings,
+        book.shared_strings,
         data_only=True,
-        epoch=workbook.epoch,
-        date_formats=workbook._date_formats,
-        timedelta_formats=workbook._timedelta_formats,
+        epoch=book.epoch,
+        date_formats=book.date_styles,
+        timedelta_formats=book.duration_styles,
     )
     line = 0
     row = sheet_data = None
     values: list = []
     cells = 0
     try:
-        with reader.archive.open(sheet_part) as source:
-            # The standard library's parser in C, thirty times faster than defusedxml's (in
-            # Python): it resolves no external entity, and expat since 2.4.1 stops entity
-            # amplification (billion laughs); the zip checks above bound the rest.
-            events = ElementTree.iterparse(source, events=("start", "end"))  # noqa: S314
-            for event, element in events:
+        with archive.open(book.sheet_part) as source:
+            for event, element in _parse(source):
                 tag = element.tag
                 if event == "start":
                     if tag == ROW_TAG:

@@ -1,3 +1,4 @@
+import datetime
 import random
 import string
 import struct
@@ -58,6 +59,31 @@ def test_xlsx_shared_strings_are_read():
     content = with_shared_strings(workbook_bytes([["x"]]), shared_strings_xml("dua", "satu"), sheet)
 
     assert list(xlsx_rows(content)) == [(1, ["satu", "dua"])]
+
+
+def test_dates_and_numbers_are_read_as_openpyxl_reads_them():
+    when = datetime.datetime(2026, 4, 17, 9, 30)
+    content = workbook_bytes([["tanggal", "jam", "nilai"], [when, datetime.time(7, 0), 2.5]])
+
+    assert list(xlsx_rows(content))[1] == (2, [when, datetime.time(7, 0), 2.5])
+
+
+def test_a_workbook_bloated_with_styles_is_refused_at_once():
+    # openpyxl itself would spend minutes building one object per style
+    rng = random.Random(1)
+    styles = "".join(
+        f'<xf numFmtId="{rng.randint(0, 200)}" fontId="0" xfId="{rng.randint(0, 99_999)}"/>'
+        for _ in range(100_000)
+    )
+    part = f'<styleSheet xmlns="{MAIN_NS}"><cellXfs>{styles}</cellXfs></styleSheet>'
+    content = with_parts(workbook_bytes([["x"]]), {"xl/styles.xml": part.encode()})
+
+    started = time.monotonic()
+    error = refusal(content)
+
+    assert time.monotonic() - started < 2
+    assert "Bagian xl/styles.xml berkas XLSX" in error.message
+    assert "batasnya 4,0 MB" in error.message
 
 
 def test_a_sheet_that_declares_a_huge_range_is_read_by_its_rows_alone():
