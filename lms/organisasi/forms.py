@@ -15,6 +15,18 @@ class EmployeeImportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
 
+    def __init__(self, *args, **kwargs):
+        from django.conf import settings
+
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "Kolom: NIP, nama, email, kode unit, jabatan, jenis pegawai. Paling besar %(max)s MB "
+            "dan %(rows)s baris."
+        ) % {
+            "max": settings.LMS_IMPORT_MAX_FILE_BYTES // 1024 // 1024,
+            "rows": settings.LMS_IMPORT_MAX_ROWS,
+        }
+
     def clean_file(self):
         from django.conf import settings
 
