@@ -3,18 +3,19 @@
 One row is one question. Column names are Indonesian and forgiving about case and spaces
 (`Opsi A` is `opsi_a`); CSV may be comma- or semicolon-separated, because Excel set to the
 Indonesian locale saves with semicolons. Every problem names its row and column, since the
-person fixing it is looking at a grid, not at a parser.
+person fixing it is looking at a grid, not at a parser. Both are read through
+`lms.core.spreadsheets`, within the same limits as every other uploaded spreadsheet.
 """
 
 import csv
-import io
 import re
-import zipfile
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from .checks import check_question, decode_text, parse_points
+from lms.core.spreadsheets import SpreadsheetError, csv_rows, has_control_characters, xlsx_rows
+
+from .checks import check_question, parse_points
 from .richtext import default_name, plain_to_html
 from .types import (
     FALSE_LABEL,
@@ -62,53 +63,28 @@ TYPES = {
 TRUE_KEYS = frozenset({"benar", "b", "true", "t", "ya"})
 FALSE_KEYS = frozenset({"salah", "s", "false", "f", "tidak"})
 PAIR_SEPARATOR = re.compile(r"=>|->")
-# An XLSX is a zip; its XML may not unpack to more than this (a 5 MB zip bomb stays a bomb).
-MAX_XLSX_UNPACKED = 50 * 1024 * 1024
+
+
+def _delimiter(first_line: str) -> str:
+    return max(";,\t", key=lambda d: len(_known(next(csv.reader([first_line], delimiter=d)))))
 
 
 def parse_csv(content: bytes) -> ParseResult:
-    text = decode_text(content)
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(";,\t", key=lambda d: len(_known(next(csv.reader([first_line], delimiter=d)))))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-
-    def rows():
-        line = 1
-        try:
-            for cells in reader:
-                yield line, cells
-                line = reader.line_num + 1
-        except csv.Error as exc:
-            raise QuestionFileError(
-                _("baris CSV tidak dapat dibaca (%(detail)s).") % {"detail": exc}, line=line
-            ) from exc
-
-    return _parse_rows(rows())
+    return _parse_sheet(csv_rows(content, delimiter=_delimiter))
 
 
 def parse_xlsx(content: bytes) -> ParseResult:
-    from openpyxl import load_workbook
+    return _parse_sheet(xlsx_rows(content))
 
+
+def _parse_sheet(rows) -> ParseResult:
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-        if unpacked > MAX_XLSX_UNPACKED:
-            raise QuestionFileError(_("Isi berkas XLSX terlalu besar setelah diekstrak."))
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except QuestionFileError:
-        raise
-    except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
-        raise QuestionFileError(
-            _("Berkas XLSX tidak dapat dibaca; simpan ulang sebagai Excel Workbook (.xlsx).")
-        ) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        return _parse_rows(
-            (number, list(values))
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        )
-    finally:
-        workbook.close()
+        return _parse_rows(rows)
+    except SpreadsheetError as exc:
+        message = exc.message
+        if exc.line is not None:
+            message = message[:1].lower() + message[1:]
+        raise QuestionFileError(message, line=exc.line, column=exc.column) from exc
 
 
 def _header_name(value) -> str:
@@ -159,6 +135,12 @@ def _parse_rows(rows) -> ParseResult:
         for name in COLUMNS:
             index = columns.get(name)
             raw = _cell(cells[index]) if index is not None and index < len(cells) else ""
+            if has_control_characters(raw):
+                raise QuestionFileError(
+                    _("sel berisi karakter kendali (misalnya NUL) yang tidak diizinkan."),
+                    line=line,
+                    column=name,
+                )
             raw = raw.replace("\r\n", "\n").strip()
             values[name] = raw if name in MULTILINE_COLUMNS else " ".join(raw.split())
         if not any(values.values()):

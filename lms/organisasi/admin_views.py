@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from wagtail.admin import messages
 
 from .forms import EmployeeImportForm
-from .imports import employee_import_start
+from .imports import ImportFileError, employee_import_start
 from .models import EmployeeImport
 
 can_import = permission_required("organisasi.add_employeeimport", raise_exception=True)
@@ -19,18 +19,16 @@ can_import = permission_required("organisasi.add_employeeimport", raise_exceptio
 def import_index(request):
     form = EmployeeImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        job = employee_import_start(
-            uploaded_file=form.cleaned_data["file"], uploaded_by=request.user
-        )
-        if job.status == EmployeeImport.Status.DONE:
-            messages.success(
-                request,
-                _("Impor selesai: %(created)s pegawai baru, %(updated)s diperbarui.")
-                % {"created": job.created_count, "updated": job.updated_count},
+        # Only stored here; the job reads and checks it, and the detail page follows it.
+        try:
+            job = employee_import_start(
+                uploaded_file=form.cleaned_data["file"], uploaded_by=request.user
             )
-        elif job.status == EmployeeImport.Status.REJECTED:
-            messages.error(request, _("Berkas ditolak; tidak ada data yang disimpan."))
-        return redirect("organisasi_import:detail", pk=job.pk)
+        except ImportFileError as exc:
+            form.add_error("file", exc.message)
+        else:
+            messages.info(request, _("Berkas diterima; pemeriksaan berjalan di latar belakang."))
+            return redirect("organisasi_import:detail", pk=job.pk)
     page = Paginator(EmployeeImport.objects.select_related("uploaded_by"), 20).get_page(
         request.GET.get("p")
     )

@@ -15,10 +15,29 @@ class EmployeeImportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
 
+    def __init__(self, *args, **kwargs):
+        from django.conf import settings
+
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "Kolom: NIP, nama, email, kode unit, jabatan, jenis pegawai. Paling besar %(max)s MB "
+            "dan %(rows)s baris."
+        ) % {
+            "max": settings.LMS_IMPORT_MAX_FILE_BYTES // 1024 // 1024,
+            "rows": settings.LMS_IMPORT_MAX_ROWS,
+        }
+
     def clean_file(self):
+        from django.conf import settings
+
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("Format berkas harus CSV atau XLSX."))
+        limit = settings.LMS_IMPORT_MAX_FILE_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("Berkas lebih besar dari batas %(max)s MB.") % {"max": limit // 1024 // 1024}
+            )
         return upload
 
 

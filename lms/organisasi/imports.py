@@ -3,13 +3,20 @@
 Every row is checked before anything is written; a file with any bad row is rejected whole
 with a report of each bad row, and nothing is saved. Re-importing a file updates the employees
 it names (matched by NIP, or by email for those without one) instead of duplicating them.
+
+The request that uploads only stores the file and creates the job; the job reads the file
+(within the limits of `lms.core.spreadsheets`), checks it and saves it. A job ends as done,
+rejected (the file is wrong: the report names each line) or failed (anything else, with its
+reason); a rejected or failed job's upload is removed.
 """
 
-import csv
-import io
+import logging
+import posixpath
 import re
-from collections.abc import Callable, Iterable
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
@@ -21,10 +28,13 @@ from django.utils.translation import gettext as _
 
 from lms.akun.models import User
 from lms.akun.user_cache import user_cache_forget
+from lms.core.spreadsheets import SpreadsheetError, has_control_characters, spreadsheet_rows
 
 from .models import Employee, EmployeeImport, OrgUnit
 from .roles import PESERTA
-from .validators import nip_errors
+from .validators import nip_errors, text_errors
+
+logger = logging.getLogger(__name__)
 
 HEADERS = {
     "nip": "nip",
@@ -43,15 +53,38 @@ EMPLOYMENT_TYPES = {
     "ppnpn": Employee.EmploymentType.NON_ASN,
     "adhoc": Employee.EmploymentType.AD_HOC,
 }
-MAX_ROWS = 200_000
 BATCH = 1000
+# A report longer than this keeps its first lines and says how many more there are.
+MAX_REPORTED_ERRORS = 1000
+# Rejected values are echoed in the report up to this many characters.
+SHOWN_CHARS = 60
 
 
 class ImportFileError(Exception):
-    """The file as a whole cannot be read (wrong format, missing columns)."""
+    """The file as a whole cannot be read (wrong format, missing columns, past a limit)."""
+
+    def __init__(self, message: str, *, line: int | None = None):
+        self.message = str(message)
+        self.line = line
+        super().__init__(self.message)
+
+    def as_report(self) -> dict:
+        return {"line": self.line or 0, "nip": "", "email": "", "reasons": [self.message]}
 
 
-@dataclass
+def _max_length(model, name: str) -> int:
+    return model._meta.get_field(name).max_length
+
+
+def _shown(value: str, limit: int = SHOWN_CHARS) -> str:
+    """`value` as the report may echo it: control characters (which PostgreSQL's JSON refuses)
+    replaced, and a long value shortened, with a mark that it was."""
+    if has_control_characters(value):
+        value = "".join("\ufffd" if has_control_characters(char) else char for char in value)
+    return value if len(value) <= limit else value[:limit] + "\u2026"
+
+
+@dataclass(slots=True)
 class Row:
     line: int
     nip: str | None
@@ -83,42 +116,40 @@ def _clean(value) -> str:
     return re.sub(r"\s+", " ", str(value)).strip()
 
 
-def _read_rows(content: bytes, filename: str) -> tuple[list[str], Iterable[tuple[int, list]]]:
-    name = filename.lower()
-    if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as exc:
-            raise ImportFileError(_("Berkas XLSX tidak dapat dibaca.")) from exc
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None) or []
-        return [_clean(h) for h in header], (
-            (number, list(values)) for number, values in enumerate(rows, start=2)
-        )
-    if name.endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ImportFileError(_("Berkas CSV harus berenkode UTF-8.")) from exc
-        sample = text[:4096]
-        delimiter = ";" if sample.count(";") > sample.count(",") else ","
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        header = next(reader, None) or []
-        return [_clean(h) for h in header], ((reader.line_num, values) for values in reader)
-    raise ImportFileError(_("Format berkas harus CSV atau XLSX."))
+def _csv_delimiter(header_line: str) -> str:
+    """Excel set to the Indonesian locale saves CSV with semicolons."""
+    return ";" if header_line.count(";") > header_line.count(",") else ","
 
 
-def employee_import_parse(*, content: bytes, filename: str) -> list[Row]:
-    """Read the file into rows without judging them; raise ImportFileError if it is unreadable."""
-    header, records = _read_rows(content, filename)
-    columns = {h.lower(): i for i, h in enumerate(header) if h}
+def employee_import_parse(*, content: bytes | BinaryIO, filename: str) -> list[Row]:
+    """Read the file into rows without judging them; raise ImportFileError if it cannot be
+    read within the limits, saying where."""
+    try:
+        return _parse(content, filename)
+    except SpreadsheetError as exc:
+        message = exc.message
+        if exc.column:
+            message = _("Kolom %(column)s: %(message)s") % {
+                "column": exc.column,
+                "message": message,
+            }
+        raise ImportFileError(message[:1].upper() + message[1:], line=exc.line) from exc
+
+
+def _parse(content: bytes | BinaryIO, filename: str) -> list[Row]:
+    records = spreadsheet_rows(content, filename=filename, csv_delimiter=_csv_delimiter)
+    header_line, header = next(records, (1, []))
+    columns = {}
+    for index, value in enumerate(header):
+        name = _clean(value).lower()
+        if name and name not in columns:
+            columns[name] = index
     missing = [h for h in REQUIRED_HEADERS if h not in columns]
     if missing:
         raise ImportFileError(
-            _("Kolom wajib tidak ditemukan pada baris 1: %(cols)s.") % {"cols": ", ".join(missing)}
+            _("Kolom wajib tidak ditemukan pada baris %(line)s: %(cols)s.")
+            % {"line": header_line, "cols": ", ".join(missing)},
+            line=header_line,
         )
     rows = []
     for line, values in records:
@@ -128,8 +159,6 @@ def employee_import_parse(*, content: bytes, filename: str) -> list[Row]:
             cells[attr] = _clean(values[index]) if index is not None and index < len(values) else ""
         if not any(cells.values()):
             continue  # blank lines are not rows
-        if len(rows) >= MAX_ROWS:
-            raise ImportFileError(_("Berkas berisi lebih dari %(max)s baris.") % {"max": MAX_ROWS})
         rows.append(
             Row(
                 line=line,
@@ -157,6 +186,7 @@ def employee_import_validate(
     reuses, so that the database is read once per batch rather than once per row.
     """
     errors: list[dict] = []
+    email_max = min(_max_length(User, "email"), _max_length(EmailAddress, "email"))
     units = dict(OrgUnit.objects.values_list("code", "id"))
     seen_nip: dict[str, int] = {}
     seen_email: dict[str, int] = {}
@@ -165,8 +195,9 @@ def employee_import_validate(
 
     for start in range(0, len(rows), BATCH):
         batch = rows[start : start + BATCH]
-        nips = [r.nip for r in batch if r.nip]
-        emails = [r.email for r in batch if r.email]
+        # Only values that could be stored are looked up (PostgreSQL refuses a NUL even there).
+        nips = [r.nip for r in batch if r.nip and not has_control_characters(r.nip)]
+        emails = [r.email for r in batch if r.email and not has_control_characters(r.email)]
         for emp_id, user_id, nip in Employee.objects.filter(nip__in=nips).values_list(
             "id", "user_id", "nip"
         ):
@@ -186,23 +217,44 @@ def employee_import_validate(
             ):
                 if not value:
                     reasons.append(_("Kolom %(col)s kosong.") % {"col": label})
+            # Every value must fit its field whole: nothing is ever cut to fit.
+            for label, value, max_length, formula_guard in (
+                (_("nama"), row.full_name, _max_length(Employee, "full_name"), True),
+                (_("email"), row.email, email_max, True),
+                (_("jabatan"), row.position, _max_length(Employee, "position"), True),
+                (_("kode unit"), row.unit_code, _max_length(OrgUnit, "code"), False),
+                (_("NIP"), row.nip or "", None, False),  # nip_errors judges its length
+                (_("jenis pegawai"), row.employment_type, None, False),
+            ):
+                reasons.extend(
+                    text_errors(
+                        value,
+                        label=label,
+                        max_length=max_length or len(value),
+                        formula_guard=formula_guard,
+                    )
+                )
             kind = _employment_type(row.employment_type) if row.employment_type else None
             if row.employment_type and kind is None:
                 reasons.append(
                     _("Jenis pegawai '%(value)s' tidak dikenal (PNS, PPPK, Non-ASN, Ad hoc).")
-                    % {"value": row.employment_type}
+                    % {"value": _shown(row.employment_type)}
                 )
             if row.nip:
                 reasons.extend(nip_errors(row.nip))
             elif kind in Employee.NIP_REQUIRED:
                 reasons.append(_("NIP wajib diisi untuk PNS dan PPPK."))
-            if row.email:
+            if row.email and len(row.email) <= email_max:
                 try:
                     validate_email(row.email)
                 except ValidationError:
-                    reasons.append(_("Alamat email '%(email)s' tidak sah.") % {"email": row.email})
+                    reasons.append(
+                        _("Alamat email '%(email)s' tidak sah.") % {"email": _shown(row.email)}
+                    )
             if row.unit_code and row.unit_code not in units:
-                reasons.append(_("Kode unit '%(code)s' tidak dikenal.") % {"code": row.unit_code})
+                reasons.append(
+                    _("Kode unit '%(code)s' tidak dikenal.") % {"code": _shown(row.unit_code)}
+                )
             if row.nip:
                 if row.nip in seen_nip:
                     reasons.append(
@@ -228,8 +280,8 @@ def employee_import_validate(
                 errors.append(
                     {
                         "line": row.line,
-                        "nip": row.nip or "",
-                        "email": row.email,
+                        "nip": _shown(row.nip or ""),
+                        "email": _shown(row.email, 100),
                         "reasons": reasons,
                     }
                 )
@@ -366,7 +418,10 @@ def _apply_assignments(*, units: list[int]) -> None:
 
 
 def employee_import_run(
-    *, content: bytes, filename: str, progress: Callable[[int, int], None] | None = None
+    *,
+    content: bytes | BinaryIO,
+    filename: str,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     """Parse, validate and, only if every row is good, apply. Invitations for new accounts are
     queued after the transaction commits."""
@@ -374,6 +429,8 @@ def employee_import_run(
     total = len(rows)
     if total == 0:
         raise ImportFileError(_("Berkas tidak berisi baris data."))
+    if progress:
+        progress(0, total)
     errors, lookups = employee_import_validate(
         rows, progress=(lambda done: progress(done, total)) if progress else None
     )
@@ -391,40 +448,39 @@ def employee_import_run(
 
 
 def employee_import_start(*, uploaded_file, uploaded_by) -> EmployeeImport:
-    """Store an upload and process it: small files at once, large ones in a Celery job whose
-    progress the admin page shows. A file that cannot be read is rejected at once."""
+    """Store an upload and queue its job, which reads, checks and saves it while the admin page
+    shows its progress. Nothing of the file is read here beyond its size."""
     from django.conf import settings
-    from django.utils import timezone
 
     from .tasks import employee_import_task
 
-    content = uploaded_file.read()
-    uploaded_file.seek(0)
-    job = EmployeeImport(original_name=uploaded_file.name[:255], uploaded_by=uploaded_by)
-    job.file.save(uploaded_file.name, uploaded_file, save=False)
+    limit = settings.LMS_IMPORT_MAX_FILE_BYTES
+    if uploaded_file.size > limit:
+        raise ImportFileError(
+            _("Berkas lebih besar dari batas %(max)s MB.") % {"max": limit // 1024 // 1024}
+        )
+    extension = posixpath.splitext(uploaded_file.name)[1].lower()
+    if extension not in (".csv", ".xlsx"):
+        raise ImportFileError(_("Format berkas harus CSV atau XLSX."))
+    job = EmployeeImport(
+        original_name=_shown(uploaded_file.name, _max_length(EmployeeImport, "original_name") - 1),
+        uploaded_by=uploaded_by,
+    )
+    # Stored under a name of our own: the upload's name is only shown, never used as a path.
+    job.file.save(f"{uuid.uuid4().hex}{extension}", uploaded_file, save=False)
     try:
-        rows = employee_import_parse(content=content, filename=uploaded_file.name)
-    except ImportFileError as exc:
-        job.status = EmployeeImport.Status.REJECTED
-        job.errors = [{"line": 1, "nip": "", "email": "", "reasons": [str(exc)]}]
-        job.finished_at = timezone.now()
         job.save()
-        return job
-    job.total_rows = len(rows)
-    job.save()
-    if len(rows) <= settings.LMS_IMPORT_SYNC_MAX_ROWS:
-        employee_import_process(import_id=job.pk)
-        job.refresh_from_db()
-    else:
-        transaction.on_commit(lambda: employee_import_task.delay(job.pk))
+    except Exception:
+        job.file.delete(save=False)
+        raise
+    transaction.on_commit(lambda: employee_import_task.delay(job.pk))
     return job
 
 
 def employee_import_process(*, import_id: int) -> None:
     """Run one stored import to its end, recording the outcome on its row. Safe to run twice:
-    a finished import is left alone."""
-    from django.utils import timezone
-
+    a finished import is left alone. Whatever goes wrong ends the job rejected (the file) or
+    failed (anything else) with its reason, and then the upload is removed."""
     claimed = EmployeeImport.objects.filter(
         pk=import_id, status__in=[EmployeeImport.Status.PENDING, EmployeeImport.Status.RUNNING]
     ).update(status=EmployeeImport.Status.RUNNING, processed_rows=0)
@@ -435,20 +491,51 @@ def employee_import_process(*, import_id: int) -> None:
     def progress(done: int, total: int) -> None:
         EmployeeImport.objects.filter(pk=import_id).update(processed_rows=done, total_rows=total)
 
-    with job.file.open("rb") as fh:
-        content = fh.read()
     try:
-        result = employee_import_run(content=content, filename=job.original_name, progress=progress)
+        with job.file.open("rb") as fh:
+            result = employee_import_run(content=fh, filename=job.file.name, progress=progress)
     except ImportFileError as exc:
-        job.status = EmployeeImport.Status.REJECTED
-        job.errors = [{"line": 1, "nip": "", "email": "", "reasons": [str(exc)]}]
+        employee_import_finish(
+            job=job, status=EmployeeImport.Status.REJECTED, errors=[exc.as_report()]
+        )
+    except Exception as exc:
+        logger.exception("Employee import %s failed", import_id)
+        reason = _(
+            "Impor gagal karena kesalahan sistem (%(error)s); tidak ada data yang disimpan. "
+            "Unggah ulang berkas, atau hubungi pengelola sistem bila terulang."
+        ) % {"error": _shown(type(exc).__name__)}
+        employee_import_finish(
+            job=job,
+            status=EmployeeImport.Status.FAILED,
+            errors=[{"line": 0, "nip": "", "email": "", "reasons": [reason]}],
+        )
     else:
         job.total_rows = job.processed_rows = result.total_rows
         if result.rejected:
-            job.status = EmployeeImport.Status.REJECTED
-            job.errors = result.errors
+            employee_import_finish(
+                job=job, status=EmployeeImport.Status.REJECTED, errors=result.errors
+            )
         else:
-            job.status = EmployeeImport.Status.DONE
             job.created_count, job.updated_count = result.created, result.updated
+            employee_import_finish(job=job, status=EmployeeImport.Status.DONE)
+
+
+def employee_import_finish(*, job: EmployeeImport, status: str, errors: list[dict] = ()) -> None:
+    """Record how `job` ended. A rejected or failed job keeps its report, not its upload; a
+    report longer than MAX_REPORTED_ERRORS lines keeps the first and counts the rest."""
+    from django.utils import timezone
+
+    errors = list(errors)
+    if len(errors) > MAX_REPORTED_ERRORS:
+        rest = len(errors) - MAX_REPORTED_ERRORS
+        reason = _("... dan %(n)s baris lain juga bermasalah.") % {"n": rest}
+        errors = [*errors[:MAX_REPORTED_ERRORS], ImportFileError(reason).as_report()]
+    job.status = status
+    job.errors = errors
     job.finished_at = timezone.now()
+    if status != EmployeeImport.Status.DONE and job.file:
+        try:
+            job.file.delete(save=False)
+        except OSError:
+            logger.exception("Could not remove the upload of employee import %s", job.pk)
     job.save()

@@ -44,3 +44,37 @@ def validate_nip(value: str) -> None:
     errors = nip_errors(value)
     if errors:
         raise ValidationError(errors, code="invalid_nip")
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, CSV injection).
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_errors(
+    value: str, *, label: str, max_length: int, formula_guard: bool = False
+) -> list[str]:
+    """Why `value` may not be stored in a text field of at most `max_length` characters: too
+    long (it is never cut), a control character (a NUL above all), or, with `formula_guard`, a
+    first character that a spreadsheet would run as a formula."""
+    from lms.core.spreadsheets import has_control_characters
+
+    errors = []
+    if len(value) > max_length:
+        errors.append(
+            _("Kolom %(col)s berisi %(length)s karakter; batasnya %(max)s karakter.")
+            % {"col": label, "length": len(value), "max": max_length}
+        )
+    if has_control_characters(value):
+        errors.append(
+            _("Kolom %(col)s berisi karakter kendali (misalnya NUL) yang tidak diizinkan.")
+            % {"col": label}
+        )
+    if formula_guard and value.startswith(FORMULA_LEADS):
+        errors.append(
+            _(
+                "Kolom %(col)s tidak boleh diawali tanda =, +, -, @, tab atau CR, karena "
+                "spreadsheet akan menjalankannya sebagai rumus."
+            )
+            % {"col": label}
+        )
+    return errors

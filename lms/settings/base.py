@@ -173,8 +173,22 @@ LMS_MFA_REQUIRED_GROUPS = ["Pengajar", "Supervisor", "Admin LMS"]
 LMS_MFA_PROTECTED_PATHS = ["/admin/", "/laporan/"]
 # The yearly competency-development target of PP 11/2017 Pasal 203 (as amended).
 LMS_JP_TARGET_PER_YEAR = env.int("LMS_JP_TARGET_PER_YEAR", default=20)
-# Employee imports with more rows than this run as a Celery job with a progress bar.
-LMS_IMPORT_SYNC_MAX_ROWS = env.int("LMS_IMPORT_SYNC_MAX_ROWS", default=500)
+# Uploaded spreadsheets (the employee import, question files in CSV or XLSX) are read within
+# these limits (lms.core.spreadsheets); a file past one is refused with a message naming it.
+# Rows count blank ones and the header. An XLSX may unpack to MAX_UNPACKED_BYTES in all; its
+# first sheet to MAX_SHEET_BYTES; shared strings and every other part to
+# MAX_SHARED_STRINGS_BYTES; a part above 1 MB may not compress more than MAX_COMPRESSION_RATIO.
+LMS_IMPORT_MAX_FILE_BYTES = env.int("LMS_IMPORT_MAX_FILE_BYTES", default=20 * 1024 * 1024)
+LMS_IMPORT_MAX_UNPACKED_BYTES = env.int("LMS_IMPORT_MAX_UNPACKED_BYTES", default=100 * 1024 * 1024)
+LMS_IMPORT_MAX_SHEET_BYTES = env.int("LMS_IMPORT_MAX_SHEET_BYTES", default=80 * 1024 * 1024)
+LMS_IMPORT_MAX_SHARED_STRINGS_BYTES = env.int(
+    "LMS_IMPORT_MAX_SHARED_STRINGS_BYTES", default=16 * 1024 * 1024
+)
+LMS_IMPORT_MAX_COMPRESSION_RATIO = env.int("LMS_IMPORT_MAX_COMPRESSION_RATIO", default=100)
+LMS_IMPORT_MAX_ROWS = env.int("LMS_IMPORT_MAX_ROWS", default=200_000)
+LMS_IMPORT_MAX_COLUMNS = env.int("LMS_IMPORT_MAX_COLUMNS", default=64)
+LMS_IMPORT_MAX_CELL_CHARS = env.int("LMS_IMPORT_MAX_CELL_CHARS", default=32_767)
+LMS_IMPORT_MAX_LINE_CHARS = env.int("LMS_IMPORT_MAX_LINE_CHARS", default=100_000)
 # Reports: how many years the summaries and filters cover; exports above this many rows run as
 # a Celery job.
 LMS_REPORT_YEARS = env.int("LMS_REPORT_YEARS", default=3)

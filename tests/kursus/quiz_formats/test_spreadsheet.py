@@ -1,4 +1,5 @@
 import io
+import time
 import zipfile
 from decimal import Decimal
 
@@ -6,6 +7,17 @@ import pytest
 from openpyxl import Workbook
 
 from kursus.quiz_formats import ParsedPair, QuestionFileError, parse_questions
+
+from ...core.xlsx_files import (
+    MAIN_NS,
+    SHEET_PART,
+    inline_row,
+    sheet_xml,
+    streamed,
+    with_parts,
+    with_shared_strings,
+    workbook_bytes,
+)
 
 HEADER = ["tipe", "judul", "pertanyaan", "poin", "opsi_a", "opsi_b", "opsi_c", "kunci"]
 
@@ -206,5 +218,55 @@ def test_xlsx_that_unpacks_too_large_is_refused():
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/worksheets/sheet1.xml", b"0" * (60 * 1024 * 1024))
 
-    with pytest.raises(QuestionFileError, match="terlalu besar setelah diekstrak"):
+    with pytest.raises(QuestionFileError, match=r"sheet1\.xml berkas XLSX termampatkan"):
         parse_questions(buffer.getvalue(), fmt="xlsx")
+
+
+def test_question_xlsx_with_twenty_million_blank_rows_is_refused_at_once():
+    # given: a small workbook whose last row is number 20,000,000
+    sheet = sheet_xml(
+        inline_row(1, "tipe", "pertanyaan", "kunci")
+        + inline_row(2, "benar_salah", "KPPS beranggotakan 7 orang.", "benar")
+        + inline_row(20_000_000, "benar_salah", "Soal terakhir", "salah")
+    )
+    content = with_parts(workbook_bytes([["x"]]), {SHEET_PART: sheet})
+
+    # when
+    started = time.monotonic()
+    with pytest.raises(QuestionFileError) as caught:
+        parse_questions(content, fmt="xlsx")
+
+    # then
+    assert time.monotonic() - started < 2
+    assert caught.value.line == 20_000_000
+    assert "baris kosong ikut dihitung" in str(caught.value)
+
+
+def test_question_xlsx_with_a_100_mb_shared_string_is_refused():
+    head = f'<sst xmlns="{MAIN_NS}" count="1"><si><t>'.encode()
+    strings = streamed(head, b"A" * 1024 * 1024, 100, b"</t></si></sst>")
+    sheet = sheet_xml('<row r="1"><c r="A1" t="s"><v>0</v></c></row>')
+    content = with_shared_strings(workbook_bytes([["x"]]), strings, sheet)
+
+    with pytest.raises(QuestionFileError, match=r"xl/sharedStrings\.xml"):
+        parse_questions(content, fmt="xlsx")
+
+
+def test_question_cell_with_a_nul_byte_is_refused_with_its_row_and_column():
+    content = csv_bytes(",".join(HEADER), "pilihan_tunggal,,Soal\x00 rusak,1,a,b,,A")
+
+    with pytest.raises(QuestionFileError) as caught:
+        parse_questions(content, fmt="csv")
+
+    assert (caught.value.line, caught.value.column) == (2, "pertanyaan")
+    assert "karakter kendali" in str(caught.value)
+
+
+def test_question_csv_cell_past_the_cell_limit_is_refused(settings):
+    settings.LMS_IMPORT_MAX_CELL_CHARS = 500
+    content = csv_bytes(",".join(HEADER), "pilihan_tunggal,," + "x" * 600 + ",1,a,b,,A")
+
+    with pytest.raises(QuestionFileError) as caught:
+        parse_questions(content, fmt="csv")
+
+    assert str(caught.value).startswith("Baris 2, kolom 'C': sel berisi 600 karakter")

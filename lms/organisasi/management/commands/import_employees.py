@@ -15,9 +15,11 @@ class Command(BaseCommand):
         if not file.exists():
             raise CommandError(f"Berkas {file} tidak ditemukan.")
         try:
-            result = employee_import_run(content=file.read_bytes(), filename=file.name)
+            with file.open("rb") as content:
+                result = employee_import_run(content=content, filename=file.name)
         except ImportFileError as exc:
-            raise CommandError(str(exc)) from exc
+            where = f"Baris {exc.line}: " if exc.line else ""
+            raise CommandError(where + exc.message) from exc
         if result.rejected:
             for error in result.errors:
                 self.stderr.write(f"Baris {error['line']}: {' '.join(error['reasons'])}")
