@@ -1,10 +1,16 @@
 """Content-Security-Policy and Permissions-Policy, and pages that need no inline script."""
 
+import os
+import subprocess
+import sys
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # Script types a browser does not run.
 DATA_SCRIPT_TYPES = {"application/json", "application/ld+json", "text/template"}
@@ -123,3 +129,25 @@ def test_the_wagtail_admin_gets_its_own_looser_policy(client, trainer):
     assert policy["object-src"] == ["'none'"]
     assert policy["base-uri"] == ["'self'"]
     assert "blob:" in policy["img-src"]
+
+
+def test_with_media_in_s3_the_policy_lets_images_come_from_the_bucket(tmp_path):
+    probe = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'])"
+    )
+    env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="lms.settings.test",
+        LMS_MEDIA_STORAGE="s3",
+        AWS_STORAGE_BUCKET_NAME="lms-media",
+        AWS_S3_ENDPOINT_URL="https://s3.example.go.id",
+        AWS_S3_ADDRESSING_STYLE="path",
+    )
+
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[\"'self'\", 'data:', 'https://s3.example.go.id']"

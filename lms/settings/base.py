@@ -5,6 +5,7 @@ comment in .env.example.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -415,16 +416,39 @@ LMS_EMBED_FRAME_SOURCES = [
     "https://www.youtube-nocookie.com",
     "https://player.vimeo.com",
 ]
+
+
+def media_origins() -> list[str]:
+    """Where the browser loads uploaded images from when media live in S3 (signed links to
+    the bucket's own host); nothing extra when the site serves them under /media/."""
+    if LMS_MEDIA_STORAGE != "s3":
+        return []
+    options = STORAGES["default"]["OPTIONS"]
+    bucket = options["bucket_name"]
+    if options["endpoint_url"]:
+        endpoint = urlsplit(options["endpoint_url"])
+        origins = [f"{endpoint.scheme}://{endpoint.netloc}"]
+        if options["addressing_style"] != "path":
+            origins.append(f"{endpoint.scheme}://{bucket}.{endpoint.netloc}")
+        return origins
+    origins = [f"https://{bucket}.s3.amazonaws.com"]
+    if options["region_name"]:
+        origins.append(f"https://{bucket}.s3.{options['region_name']}.amazonaws.com")
+    return origins
+
+
+# Extra origins of uploaded images and media (default: the S3 bucket's, see above).
+LMS_CSP_MEDIA_SOURCES = env.list("LMS_CSP_MEDIA_SOURCES", default=media_origins())
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "style-src-attr": ["'unsafe-inline'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *LMS_CSP_MEDIA_SOURCES],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
-        "media-src": ["'self'"],
+        "media-src": ["'self'", *LMS_CSP_MEDIA_SOURCES],
         "frame-src": ["'self'", *LMS_EMBED_FRAME_SOURCES],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
@@ -443,7 +467,7 @@ LMS_ADMIN_CONTENT_SECURITY_POLICY = {
         **CONTENT_SECURITY_POLICY["DIRECTIVES"],
         "script-src": ["'self'", "'unsafe-inline'", "'unsafe-eval'"],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:", "blob:"],
+        "img-src": ["'self'", "data:", "blob:", *LMS_CSP_MEDIA_SOURCES],
         "frame-ancestors": ["'self'"],
     },
 }
