@@ -92,3 +92,23 @@ def test_production_starts_with_a_long_random_secret_key():
     result = _import_production_settings(secrets.token_urlsafe(50))
 
     assert result.returncode == 0, result.stderr
+
+
+def test_production_gives_allauth_the_same_proxy_count():
+    probe = (
+        "import lms.settings.production as s; "
+        "print(s.LMS_TRUSTED_PROXY_COUNT, s.ALLAUTH_TRUSTED_PROXY_COUNT)"
+    )
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    env.update(
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="lms.bawaslu.go.id",
+        CELERY_BROKER_URL="memory://",
+        LMS_TRUSTED_PROXY_COUNT="2",
+    )
+
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+    assert result.stdout.split() == ["2", "2"], result.stderr
