@@ -21,8 +21,8 @@ class AccountAdapter(DefaultAccountAdapter):
         # the address can set: say how its owner lifts it at once, by email.
         "too_many_login_attempts": gettext_lazy(
             "Terlalu banyak percobaan masuk yang gagal. Coba lagi beberapa menit lagi, atau "
-            'atur ulang kata sandi lewat email (tautan "Lupa kata sandi Anda?") untuk membuka '
-            "kunci akun Anda sekarang."
+            "atur ulang kata sandi lewat email (tautan di bawah formulir) untuk membuka kunci "
+            "akun Anda sekarang."
         ),
     }
 
