@@ -34,7 +34,7 @@ COPY . .
 # Static files are collected into the image and served by whitenoise. Production settings
 # demand a secret key and allowed hosts at import, so the build passes throwaway values; the
 # memory broker and a SQLite file in /tmp keep the build from creating anything under var/.
-RUN DJANGO_SECRET_KEY=collectstatic-only-not-a-secret \
+RUN DJANGO_SECRET_KEY=collectstatic-only-build-value-never-used-at-run-time-4f8a2c9e \
     DJANGO_ALLOWED_HOSTS=localhost \
     DATABASE_URL=sqlite:////tmp/collectstatic.sqlite3 \
     CELERY_BROKER_URL=memory:// \

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from lms.core.http import client_address
+
 from .forms import VerificationForm
 from .models import Certificate, VerificationLog
 from .selectors import (
@@ -19,20 +21,6 @@ from .selectors import (
     verification_payload,
     verification_result,
 )
-
-
-def client_address(request) -> str | None:
-    """The client's address; behind LMS_TRUSTED_PROXY_COUNT proxies, the one they saw."""
-    proxies = settings.LMS_TRUSTED_PROXY_COUNT
-    if proxies:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def verification_rate_limited(request) -> bool:

@@ -6,12 +6,33 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from cryptography.fernet import Fernet
 from django import forms
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from lms.core.http import client_address
 from lms.organisasi.roles import user_requires_mfa
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        # A lock per email address (ACCOUNT_RATE_LIMITS["login_failed"]) that anyone who knows
+        # the address can set: say how its owner lifts it at once, by email.
+        "too_many_login_attempts": gettext_lazy(
+            "Terlalu banyak percobaan masuk yang gagal. Coba lagi beberapa menit lagi, atau "
+            "atur ulang kata sandi lewat email (tautan di bawah formulir) untuk membuka kunci "
+            "akun Anda sekarang."
+        ),
+    }
+
+    def get_client_ip(self, request) -> str:
+        """allauth's rate limits key on the same client address as ours (lms.core.http)."""
+        address = client_address(request)
+        if not address:
+            raise PermissionDenied("Unable to determine client IP address")
+        return address
+
     def is_open_for_signup(self, request):
         """Accounts come from admins and the bulk import unless open sign-up is switched on."""
         return settings.LMS_OPEN_SIGNUP

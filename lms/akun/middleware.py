@@ -3,6 +3,7 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -10,24 +11,30 @@ from lms.organisasi.roles import user_requires_mfa
 
 
 class RequireStaffMFAMiddleware:
-    """Trainers, supervisors and admins reach the Wagtail admin and the reports only after
-    they have turned on TOTP; until then every such request goes to the MFA setup page."""
+    """Trainers, supervisors and admins use the site only after they have turned on TOTP.
+
+    Until then every request of theirs goes to the MFA setup page, except the few paths that
+    setting it up needs (LMS_MFA_EXEMPT_PATHS). The rule covers every path by default, so a
+    new staff-only page (a report, a download, an admin view) needs no entry anywhere."""
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.prefixes = tuple(settings.LMS_MFA_PROTECTED_PATHS)
+        self.exempt = tuple(settings.LMS_MFA_EXEMPT_PATHS)
 
     def __call__(self, request):
-        if request.path.startswith(self.prefixes) and self._needs_setup(request.user):
-            messages.warning(
-                request,
-                _(
-                    "Peran Anda mewajibkan autentikasi dua faktor. Aktifkan aplikasi "
-                    "autentikator (TOTP) terlebih dahulu."
-                ),
-            )
+        if not request.path.startswith(self.exempt) and self._needs_setup(request.user):
+            if request.method == "GET":
+                messages.warning(
+                    request,
+                    _(
+                        "Peran Anda mewajibkan autentikasi dua faktor. Aktifkan aplikasi "
+                        "autentikator (TOTP) terlebih dahulu."
+                    ),
+                )
             return redirect(
-                "{}?{}".format(_mfa_setup_url(), urlencode({"next": request.get_full_path()}))
+                "{}?{}".format(
+                    reverse("mfa_activate_totp"), urlencode({"next": request.get_full_path()})
+                )
             )
         return self.get_response(request)
 
@@ -38,9 +45,3 @@ class RequireStaffMFAMiddleware:
             and user_requires_mfa(user)
             and not is_mfa_enabled(user, [Authenticator.Type.TOTP])
         )
-
-
-def _mfa_setup_url() -> str:
-    from django.urls import reverse
-
-    return reverse("mfa_activate_totp")

@@ -5,12 +5,14 @@ comment in .env.example.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
+from wagtail.embeds.oembed_providers import vimeo, youtube
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -18,7 +20,9 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-insecure-key-change-me-9c1f0e7a2b4d4f7e8a6c")
+# The development default: public, so production refuses it (lms/settings/production.py).
+DEV_SECRET_KEY = "dev-insecure-key-change-me-9c1f0e7a2b4d4f7e8a6c"  # noqa: S105
+SECRET_KEY = env("DJANGO_SECRET_KEY", default=DEV_SECRET_KEY)
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
@@ -50,6 +54,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -61,10 +66,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "lms.middleware.AfterResponseMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "lms.core.middleware.ContentSecurityPolicyMiddleware",
+    "lms.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "lms.beranda.site_cache.CachedSiteMiddleware",
     "lms.middleware.ChosenLanguageMiddleware",
+    "lms.core.middleware.RejectNulBytesMiddleware",
+    "lms.beranda.site_cache.CachedSiteMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -160,7 +168,27 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[LMS Bawaslu] "
 ACCOUNT_PREVENT_ENUMERATION = True
-# allauth's rate limits stay at their defaults (login, login_failed, reset_password, ...).
+
+# Proxies in front of the site that append to X-Forwarded-For (0: use the peer address). Every
+# rate limit (allauth's and ours) and every logged address takes the client address from
+# lms.core.http.client_address, which trusts exactly this many entries from the end.
+LMS_TRUSTED_PROXY_COUNT = env.int("LMS_TRUSTED_PROXY_COUNT", default=0)
+# allauth reads its own setting; AccountAdapter.get_client_ip answers from client_address.
+ALLAUTH_TRUSTED_PROXY_COUNT = LMS_TRUSTED_PROXY_COUNT
+
+# allauth's rate limits. "ip" means the client address above; an office behind one NAT address
+# shares it, so the per-address budgets fit a class logging in together (docs/deploy.md).
+# Logins (any outcome) per client address and minute.
+LMS_LOGIN_RATE_PER_ADDRESS = env.int("LMS_LOGIN_RATE_PER_ADDRESS", default=60)
+# Failed logins per client address and minute; past it every login from there fails a minute.
+LMS_LOGIN_FAILURES_PER_ADDRESS = env.int("LMS_LOGIN_FAILURES_PER_ADDRESS", default=20)
+ACCOUNT_RATE_LIMITS = {
+    "login": f"{LMS_LOGIN_RATE_PER_ADDRESS}/m/ip",
+    # Five failures in five minutes lock one email address; a password reset by email
+    # (allauth clears the lock when it succeeds) opens it at once, so nobody who merely knows
+    # an address can keep its owner out.
+    "login_failed": f"{LMS_LOGIN_FAILURES_PER_ADDRESS}/m/ip,5/5m/key",
+}
 MFA_ADAPTER = "lms.akun.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "LMS Bawaslu"
@@ -168,9 +196,23 @@ MFA_TOTP_ISSUER = "LMS Bawaslu"
 # Open sign-up is off; when on, only these email domains may register.
 LMS_OPEN_SIGNUP = env.bool("LMS_OPEN_SIGNUP", default=False)
 LMS_SIGNUP_EMAIL_DOMAINS = env.list("LMS_SIGNUP_EMAIL_DOMAINS", default=["bawaslu.go.id"])
-# Roles that must have MFA before they reach the admin or any report.
+# Roles that must have MFA. Until such a user has turned on TOTP, every request goes to the
+# MFA setup page, except those under these prefixes: what setting it up needs (the MFA pages,
+# re-authentication, logout, an email link), static files and media, /healthz, the language
+# switch. A new staff-only page is covered without being listed anywhere.
 LMS_MFA_REQUIRED_GROUPS = ["Pengajar", "Supervisor", "Admin LMS"]
-LMS_MFA_PROTECTED_PATHS = ["/admin/", "/laporan/"]
+LMS_MFA_EXEMPT_PATHS = [
+    "/akun/2fa/",
+    "/akun/reauthenticate/",
+    "/akun/logout/",
+    "/akun/confirm-email/",
+    "/akun/password/reset/",
+    "/static/",
+    "/media/",
+    "/healthz",
+    "/i18n/",
+    "/favicon.ico",
+]
 # The yearly competency-development target of PP 11/2017 Pasal 203 (as amended).
 LMS_JP_TARGET_PER_YEAR = env.int("LMS_JP_TARGET_PER_YEAR", default=20)
 # Uploaded spreadsheets (the employee import, question files in CSV or XLSX) are read within
@@ -216,8 +258,6 @@ LMS_CERT_TSA_PASSWORD = env("LMS_CERT_TSA_PASSWORD", default="")
 LMS_CERT_TSA_TIMEOUT_SECONDS = env.int("LMS_CERT_TSA_TIMEOUT_SECONDS", default=10)
 # Public verification checks per client address and minute.
 LMS_CERT_VERIFY_RATE_PER_MINUTE = env.int("LMS_CERT_VERIFY_RATE_PER_MINUTE", default=30)
-# Proxies in front of the site that append to X-Forwarded-For (0: use the peer address).
-LMS_TRUSTED_PROXY_COUNT = env.int("LMS_TRUSTED_PROXY_COUNT", default=0)
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
@@ -274,8 +314,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Wagtail
 WAGTAIL_SITE_NAME = "LMS Bawaslu"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
-# The admin logs in through allauth so that MFA and rate limits apply there too.
-WAGTAILADMIN_LOGIN_URL = "account_login"
+# The admin logs in through allauth so that MFA and rate limits apply there too: Wagtail's
+# login URL is lms.urls.AdminLoginRedirect, which sends there (and answers a signed-in user
+# who may not enter the admin with 403).
+WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
 WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
@@ -396,3 +438,95 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# A form sent without a valid CSRF token gets the site's 403 page (templates/403_csrf.html).
+CSRF_FAILURE_VIEW = "lms.core.views.csrf_failure"
+
+# Content-Security-Policy (django-csp): scripts and styles only from the site's own files, no
+# inline script, nothing may frame the site. Inline style attributes stay allowed (a progress
+# bar's width); they cannot run code. Lesson videos come from the embed providers below.
+LMS_EMBED_FRAME_SOURCES = [
+    "https://www.youtube.com",
+    "https://www.youtube-nocookie.com",
+    "https://player.vimeo.com",
+]
+
+
+def media_origins() -> list[str]:
+    """Where the browser loads uploaded images from when media live in S3 (signed links to
+    the bucket's own host); nothing extra when the site serves them under /media/."""
+    if LMS_MEDIA_STORAGE != "s3":
+        return []
+    options = STORAGES["default"]["OPTIONS"]
+    bucket = options["bucket_name"]
+    if options["endpoint_url"]:
+        endpoint = urlsplit(options["endpoint_url"])
+        origins = [f"{endpoint.scheme}://{endpoint.netloc}"]
+        if options["addressing_style"] != "path":
+            origins.append(f"{endpoint.scheme}://{bucket}.{endpoint.netloc}")
+        return origins
+    origins = [f"https://{bucket}.s3.amazonaws.com"]
+    if options["region_name"]:
+        origins.append(f"https://{bucket}.s3.{options['region_name']}.amazonaws.com")
+    return origins
+
+
+# Extra origins of uploaded images and media (default: the S3 bucket's, see above).
+LMS_CSP_MEDIA_SOURCES = env.list("LMS_CSP_MEDIA_SOURCES", default=media_origins())
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:", *LMS_CSP_MEDIA_SOURCES],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "media-src": ["'self'", *LMS_CSP_MEDIA_SOURCES],
+        "frame-src": ["'self'", *LMS_EMBED_FRAME_SOURCES],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+    },
+}
+# The Wagtail admin's templates and widgets (inline panels, date pickers, choosers) still use
+# inline scripts and styles, and its bundled accessibility checker compiles templates with
+# `new Function`; its previews frame the admin's own pages and image uploads preview as blob:
+# URLs. Its own looser policy applies under LMS_ADMIN_PATH_PREFIX only, where every user is
+# staff behind MFA (lms.core.middleware.ContentSecurityPolicyMiddleware).
+LMS_ADMIN_PATH_PREFIX = "/admin/"
+LMS_ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": ["'self'", "'unsafe-inline'", "'unsafe-eval'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", *LMS_CSP_MEDIA_SOURCES],
+        "frame-ancestors": ["'self'"],
+    },
+}
+# Staff avatars from Gravatar would send each admin user's email hash to a third party.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Lesson videos: only the providers LMS_EMBED_FRAME_SOURCES lets the browser frame.
+WAGTAILEMBEDS_FINDERS = [
+    {
+        "class": "wagtail.embeds.finders.oembed",
+        "providers": [youtube, vimeo],
+    },
+]
+# Permissions-Policy (lms.core.middleware.PermissionsPolicyMiddleware): browser features no
+# page uses, off for the site and anything it frames. Lesson videos keep fullscreen.
+LMS_PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "publickey-credentials-get": [],
+    "usb": [],
+    "fullscreen": ["self", *(f'"{source}"' for source in LMS_EMBED_FRAME_SOURCES)],
+}

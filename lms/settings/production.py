@@ -1,10 +1,50 @@
 """Production: adds security, never features. Everything else comes from the environment."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
-from .base import STORAGES, env
+from .base import DEV_SECRET_KEY, STORAGES, env
+
+# Values that are public (in this repository or Django's docs) or placeholders an operator
+# may leave in: a site signed with one of them lets anyone forge sessions, password-reset
+# links and the MFA secrets' encryption key.
+KNOWN_SECRET_KEYS = {
+    DEV_SECRET_KEY,
+    "test-secret-key-not-for-production-3f1e9a",
+    "change-me",
+    "changeme",
+    "secret",
+}
+PLACEHOLDER_MARKS = ("change-me", "changeme", "change_me", "insecure", "your-secret")
+# Django's own deploy check (security.W009) asks for the same.
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_UNIQUE_CHARACTERS = 5
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why `key` may not sign a production site, or None."""
+    lowered = key.strip().lower()
+    if not lowered:
+        return "it is empty"
+    if key in KNOWN_SECRET_KEYS or lowered in KNOWN_SECRET_KEYS:
+        return "it is a published example or development value"
+    if any(mark in lowered for mark in PLACEHOLDER_MARKS) or lowered.startswith("django-insecure"):
+        return "it looks like a placeholder"
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        return f"it has fewer than {SECRET_KEY_MIN_LENGTH} characters"
+    if len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS:
+        return f"it has fewer than {SECRET_KEY_MIN_UNIQUE_CHARACTERS} different characters"
+    return None
+
 
 DEBUG = False
-SECRET_KEY = env("DJANGO_SECRET_KEY")
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
+if problem := secret_key_problem(SECRET_KEY):
+    raise ImproperlyConfigured(
+        f"DJANGO_SECRET_KEY is not fit for production: {problem}. Set it to a long random "
+        "value kept secret, e.g. the output of "
+        '`python -c "import secrets; print(secrets.token_urlsafe(50))"`.'
+    )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 
 # Media storage as base.py chose it (disk or S3); static files compressed and cache-busted.
@@ -25,3 +65,4 @@ X_FRAME_OPTIONS = "DENY"
 
 # Behind one HTTPS proxy (see the README): the client address is the one it saw.
 LMS_TRUSTED_PROXY_COUNT = env.int("LMS_TRUSTED_PROXY_COUNT", default=1)
+ALLAUTH_TRUSTED_PROXY_COUNT = LMS_TRUSTED_PROXY_COUNT

@@ -5,7 +5,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.urls import reverse
 
-from lms.organisasi.roles import PENGAJAR, SUPERVISOR
+from lms.organisasi.roles import ADMIN_LMS, PENGAJAR, SUPERVISOR
 
 from ..factories import enable_totp
 
@@ -16,8 +16,22 @@ def totp_now(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
-@pytest.mark.parametrize("role", [PENGAJAR, SUPERVISOR])
-@pytest.mark.parametrize("path", ["/admin/", "/admin/pages/", "/laporan/", "/laporan/unit/32/"])
+@pytest.mark.parametrize("role", [PENGAJAR, SUPERVISOR, ADMIN_LMS])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/",
+        "/admin/pages/",
+        "/laporan/",
+        "/laporan/unit/32/",
+        "/laporan/ekspor/1/unduh/",
+        "/sertifikat/unduh/ABCDEF/",
+        "/dasbor/",
+        "/kursus/",
+        "/",
+        "/halaman-yang-belum-ada/",
+    ],
+)
 def test_staff_without_mfa_are_sent_to_mfa_setup(client, make_employee, role, path):
     user = make_employee("32", role).user
     client.force_login(user)
@@ -26,6 +40,50 @@ def test_staff_without_mfa_are_sent_to_mfa_setup(client, make_employee, role, pa
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("mfa_activate_totp"))
+
+
+def test_staff_without_mfa_post_nothing_either(client, make_employee, org_tree):
+    client.force_login(make_employee("32", SUPERVISOR).user)
+
+    response = client.post("/laporan/unit/32/langganan/", {"frequency": "weekly"})
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("mfa_activate_totp"))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/akun/2fa/totp/activate/",
+        "/akun/reauthenticate/",
+        "/healthz",
+        "/static/css/lms.css",
+    ],
+)
+def test_what_setting_up_mfa_needs_stays_open(client, make_employee, path):
+    client.force_login(make_employee("32", PENGAJAR).user)
+
+    response = client.get(path)
+
+    assert not (response.status_code == 302 and "/2fa/totp/activate/" in response.url)
+
+
+def test_staff_without_mfa_reach_the_setup_page_without_a_loop(client, make_employee):
+    client.force_login(make_employee("32", SUPERVISOR).user)
+
+    response = client.get("/dasbor/", follow=True)
+
+    assert response.status_code == 200
+    assert len(response.redirect_chain) <= 3
+    assert "autentikasi dua faktor" in response.content.decode()
+
+
+def test_staff_can_log_out_before_setting_up_mfa(client, make_employee):
+    client.force_login(make_employee("32", SUPERVISOR).user)
+
+    client.post(reverse("account_logout"))
+
+    assert "_auth_user_id" not in client.session
 
 
 def test_superuser_without_mfa_is_sent_to_setup(client, make_employee):
@@ -50,8 +108,42 @@ def test_staff_with_totp_reach_the_admin(client, trainer):
 def test_learners_are_not_forced_into_mfa(client, learner):
     client.force_login(learner)
     assert client.get("/").status_code == 200
+    assert client.get("/dasbor/").status_code == 200
     response = client.get("/admin/")
     assert not response.url.startswith(reverse("mfa_activate_totp"))
+
+
+def _assert_site_403(response) -> None:
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Akses ditolak" in page
+    assert '<link rel="stylesheet" href="/static/css/lms.css">' in page
+
+
+def test_a_learner_opening_the_admin_gets_403_not_a_login_loop(client, learner):
+    client.force_login(learner)
+
+    response = client.get("/admin/", follow=True)
+
+    _assert_site_403(response)
+    assert len(response.redirect_chain) == 1
+
+
+def test_a_supervisor_with_totp_opening_the_admin_gets_403_not_a_login_loop(
+    client, supervisor_jabar
+):
+    client.force_login(supervisor_jabar)
+
+    response = client.get("/admin/pages/", follow=True)
+
+    _assert_site_403(response)
+
+
+def test_an_anonymous_visitor_of_the_admin_is_sent_to_the_login(client, db):
+    response = client.get("/admin/pages/", follow=True)
+
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse("account_login") + "?next=%2Fadmin%2Fpages%2F"
 
 
 def test_login_with_totp_asks_for_the_code(client, make_employee):

@@ -5,9 +5,11 @@ from django.conf import settings
 from django.urls import re_path
 from django.views.static import serve
 
-from lms.urls import urlpatterns as project_urlpatterns
+from lms import urls as project_urls
 
 urlpatterns = [
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
-    *project_urlpatterns,
+    *project_urls.urlpatterns,
 ]
+handler400 = project_urls.handler400
+handler500 = project_urls.handler500
