@@ -319,6 +319,22 @@ def test_replacing_the_file_of_an_image_stores_it_re_encoded(client, admin_lms, 
     assert_clean(image, extension="png", fmt="PNG")
 
 
+def test_editing_only_the_title_keeps_the_stored_file(client, admin_lms, image_upload):
+    image_upload("peta.png", png())
+    image = get_image_model().objects.get()
+    before = (image.file.name, stored(image))
+
+    response = client.post(
+        reverse("wagtailimages:edit", args=[image.pk]),
+        {"title": "Peta baru", "collection": image.collection_id},
+    )
+
+    assert response.status_code == 302
+    image.refresh_from_db()
+    assert image.title == "Peta baru"
+    assert (image.file.name, stored(image)) == before
+
+
 def multiple_upload(client, name: str, content: bytes, **data):
     return client.post(
         reverse("wagtailimages:add_multiple"),
