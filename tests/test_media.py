@@ -11,10 +11,10 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import clear_url_caches, re_path, resolve, reverse
-from PIL import Image
+from PIL import Image, ImageFile
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Collection
+from wagtail.models import Collection, UploadedFile
 
 from lms.core.media import media_serve, media_urlpatterns
 from lms.core.storage import S3MediaStorage
@@ -236,3 +236,183 @@ def test_the_admin_refuses_svg_polyglots_and_pixel_bombs(image_upload, name, con
     assert response.status_code == 200  # the form again, with its error
     assert response.context["form"].errors["file"]
     assert not get_image_model().objects.exists()
+
+
+# Every admin path that takes an image file stores it re-encoded (lms.core.image_forms)
+
+
+def polyglot(fmt: str) -> bytes:
+    """A valid image of `fmt` with a page after its end, as browsers sniff and Wagtail accepts."""
+    buffer = BytesIO()
+    Image.new("RGB", (4, 3), "teal").save(buffer, fmt)
+    return buffer.getvalue() + SCRIPT
+
+
+def stored(image) -> bytes:
+    with image.file.open("rb") as handle:
+        return handle.read()
+
+
+def assert_clean(image, *, extension: str, fmt: str):
+    content = stored(image)
+    assert image.file.name.startswith("original_images/")
+    assert image.file.name.endswith(f".{extension}")
+    assert b"<script" not in content and b"<html" not in content
+    with Image.open(BytesIO(content)) as shown:
+        assert (shown.format, shown.size) == (fmt, (4, 3))
+    assert image.file_size == len(content)  # metadata describes what is stored
+    assert (image.width, image.height) == (4, 3)
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [
+        ("x.png", "PNG"),
+        ("foto.jpg", "JPEG"),
+        ("foto.jpeg", "JPEG"),
+        ("a.gif", "GIF"),
+        ("b.webp", "WEBP"),
+    ],
+)
+def test_the_admin_stores_a_polyglot_re_encoded_without_its_page(image_upload, name, fmt):
+    response = image_upload(name, polyglot(fmt))
+
+    assert response.status_code == 302
+    assert_clean(get_image_model().objects.get(), extension=name.rsplit(".", 1)[1], fmt=fmt)
+
+
+@pytest.fixture
+def truncated(monkeypatch):
+    """A PNG cut short: its header passes Wagtail's checks, decoding it fails (a 500 before)."""
+    # Pillow's default; WeasyPrint turns it on for the whole process when it is imported, and
+    # then a truncated image is completed in grey instead (harmless once re-encoded).
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", False)
+    return png((40, 30))[:-40]
+
+
+def test_the_admin_refuses_a_broken_image_in_indonesian(image_upload, truncated):
+
+    response = image_upload("rusak.png", truncated)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == [
+        "Gambar 'rusak.png' rusak atau terpotong sehingga tidak dapat dibaca."
+    ]
+    assert not get_image_model().objects.exists()
+
+
+def test_replacing_the_file_of_an_image_stores_it_re_encoded(client, admin_lms, image_upload):
+    image_upload("peta.png", png())
+    image = get_image_model().objects.get()
+
+    response = client.post(
+        reverse("wagtailimages:edit", args=[image.pk]),
+        {
+            "title": "Peta",
+            "file": SimpleUploadedFile("x.png", polyglot("PNG")),
+            "collection": image.collection_id,
+        },
+    )
+
+    assert response.status_code == 302
+    image.refresh_from_db()
+    assert_clean(image, extension="png", fmt="PNG")
+
+
+def test_editing_only_the_title_keeps_the_stored_file(client, admin_lms, image_upload):
+    image_upload("peta.png", png())
+    image = get_image_model().objects.get()
+    before = (image.file.name, stored(image))
+
+    response = client.post(
+        reverse("wagtailimages:edit", args=[image.pk]),
+        {"title": "Peta baru", "collection": image.collection_id},
+    )
+
+    assert response.status_code == 302
+    image.refresh_from_db()
+    assert image.title == "Peta baru"
+    assert (image.file.name, stored(image)) == before
+
+
+def multiple_upload(client, name: str, content: bytes, **data):
+    return client.post(
+        reverse("wagtailimages:add_multiple"),
+        {"files[]": SimpleUploadedFile(name, content), **data},
+        headers={"x-requested-with": "XMLHttpRequest"},
+    )
+
+
+def test_the_multiple_uploader_stores_a_polyglot_re_encoded(client, admin_lms):
+    client.force_login(admin_lms)
+
+    response = multiple_upload(client, "x.png", polyglot("PNG"))
+
+    assert response.json()["success"] is True
+    assert_clean(get_image_model().objects.get(), extension="png", fmt="PNG")
+
+
+def test_the_multiple_uploader_refuses_a_broken_image_in_indonesian(client, admin_lms, truncated):
+    client.force_login(admin_lms)
+
+    response = multiple_upload(client, "rusak.png", truncated)
+
+    assert response.json() == {
+        "success": False,
+        "error_message": "Gambar 'rusak.png' rusak atau terpotong sehingga tidak dapat dibaca.",
+    }
+    assert not get_image_model().objects.exists()
+
+
+def test_the_multiple_uploaders_holding_place_keeps_only_the_re_encoded_file(client, admin_lms):
+    # given: a title too long for the image, so the upload waits as an UploadedFile for the
+    # edit form, and the image is later made from that file, not from the form's
+    client.force_login(admin_lms)
+    response = multiple_upload(client, "x.png", polyglot("PNG"), title="j" * 300)
+    upload_id = response.json()["uploaded_file_id"]
+    waiting = UploadedFile.objects.get(pk=upload_id)
+    with waiting.file.open("rb") as handle:
+        assert b"<script" not in handle.read()
+
+    # when: the edit form is filled in
+    response = client.post(
+        reverse("wagtailimages:create_multiple_from_uploaded_image", args=[upload_id]),
+        {f"uploaded-image-{upload_id}-title": "Peta"},
+        headers={"x-requested-with": "XMLHttpRequest"},
+    )
+
+    # then
+    assert response.json()["success"] is True
+    assert_clean(get_image_model().objects.get(title="Peta"), extension="png", fmt="PNG")
+
+
+def test_the_image_chooser_upload_stores_a_polyglot_re_encoded(client, admin_lms):
+    client.force_login(admin_lms)
+
+    response = client.post(
+        reverse("wagtailimages_chooser:create"),
+        {
+            "image-chooser-upload-title": "Peta",
+            "image-chooser-upload-file": SimpleUploadedFile("x.png", polyglot("PNG")),
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.json()["step"] == "chosen"
+    assert_clean(get_image_model().objects.get(), extension="png", fmt="PNG")
+
+
+def test_an_image_is_named_by_its_real_type(image_upload):
+    response = image_upload("foto.png", polyglot("JPEG"))  # Wagtail alone refuses the mismatch
+
+    assert response.status_code == 302
+    assert_clean(get_image_model().objects.get(), extension="jpg", fmt="JPEG")
+
+
+def test_an_upload_kept_in_a_temporary_file_is_re_encoded_too(image_upload, settings):
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # every upload goes to disk, as large ones do
+
+    response = image_upload("x.png", polyglot("PNG"))
+
+    assert response.status_code == 302
+    assert_clean(get_image_model().objects.get(), extension="png", fmt="PNG")

@@ -23,9 +23,26 @@ from wagtail.search import index
 
 from lms.beranda.restrictions import CachedViewRestrictionsMixin
 
+from ..quiz_formats.richtext import refused_links
 from .pages import InCourseMixin
 
 QUESTION_FEATURES = ["bold", "italic", "ol", "ul", "link", "image", "superscript", "subscript"]
+
+
+def _refuse_links_into_uploads(instance, *fields: str) -> None:
+    """Question text may link only as imported text may (`richtext.link_allowed`): a relative
+    link or one under /media/ could open an uploaded file from the site's own origin."""
+    errors = {}
+    for name in fields:
+        if refused := refused_links(getattr(instance, name)):
+            errors[name] = _(
+                "Tautan %(links)s tidak diizinkan: teks soal tidak boleh menaut ke berkas "
+                "unggahan atau ke alamat relatif. Gunakan alamat lengkap (https://...) situs "
+                "lain, mailto:, tautan di dalam halaman (#...), atau pilih halaman lewat tombol "
+                "tautan."
+            ) % {"links": ", ".join(f"'{href}'" for href in refused)}
+    if errors:
+        raise ValidationError(errors)
 
 
 class QuestionCategory(models.Model):
@@ -125,6 +142,10 @@ class Question(RevisionMixin, index.Indexed, ClusterableModel):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        super().clean()
+        _refuse_links_into_uploads(self, "text", "general_feedback")
+
 
 class QuestionOption(Orderable):
     question = ParentalKey(Question, on_delete=models.CASCADE, related_name="options")
@@ -154,6 +175,10 @@ class QuestionOption(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("opsi")
         verbose_name_plural = _("opsi")
+
+    def clean(self):
+        super().clean()
+        _refuse_links_into_uploads(self, "text", "feedback")
 
 
 class QuizPage(InCourseMixin, CachedViewRestrictionsMixin, Page):

@@ -4,15 +4,21 @@ Question banks come from outside (a colleague's Moodle, a file found on a shared
 their HTML ends up in pages every learner opens. So HTML is rebuilt from an allow-list of tags
 and attributes instead of being trusted: scripts and their content go, event handlers and
 `javascript:` links go, anything unknown is reduced to its text. A link stays only when it is
-absolute (http://, https://, mailto:) or points within the page, so that question text cannot
-send a learner to a file uploaded to this site (`@@PLUGINFILE@@/poc.html`, `/media/...`). The
-output is canonical, so cleaning it again changes nothing; that is what lets an exported file
-re-import to the same fingerprints.
+absolute (http://, https://, mailto:) or points within the page, and not into this site's
+uploads, so that question text cannot send a learner to a file uploaded to this site
+(`@@PLUGINFILE@@/poc.html`, `/media/...`, `https://<this site>/media/...`). The same rule
+(`link_allowed`) holds for question text written in the admin (`refused_links`). The output is
+canonical, so cleaning it again changes nothing; that is what lets an exported file re-import to
+the same fingerprints.
 """
 
+import posixpath
 import re
 from html import escape, unescape
 from html.parser import HTMLParser
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
 
 ALLOWED_TAGS = frozenset(
     {
@@ -101,17 +107,85 @@ def default_name(html: str, limit: int = 60) -> str:
     return cut.rstrip(" ,.;:") + "…"
 
 
+def link_allowed(href: str) -> bool:
+    """Whether question text may link to `href`: an absolute http(s) address outside this site's
+    uploads, a mailto: address, or a place within the page (#...). A relative link, however it
+    is written, could open a file uploaded to this site from the site's own origin."""
+    compact = _URL_NOISE.sub("", href)
+    if compact.startswith("#"):
+        return True
+    match = _SCHEME.match(compact)
+    if not match:
+        return False
+    scheme = match.group(1).lower()
+    if scheme == "mailto":
+        return True
+    if scheme in ("http", "https") and compact.lower().startswith(f"{scheme}://"):
+        return not _into_uploads(compact)
+    return False
+
+
+def refused_links(html: str) -> list[str]:
+    """Every `href` in `html` that `link_allowed` refuses, in order, each once. Links that the
+    rich text editor stores by reference (`<a linktype="page" id="3">`) carry no `href`: Wagtail
+    writes their address when the page is shown, so they are not links into the uploads."""
+    finder = _LinkFinder()
+    finder.feed(html or "")
+    finder.close()
+    return list(dict.fromkeys(href for href in finder.hrefs if not link_allowed(href)))
+
+
+def _into_uploads(url: str) -> bool:
+    """Whether an absolute http(s) URL names a path under MEDIA_URL on a host of this site, as
+    the proxy reads it (percent-escapes decoded, dot segments and repeated slashes resolved)."""
+    try:
+        parts = urlsplit(url.replace("\\", "/"))  # as browsers read http(s) URLs
+        host = (parts.hostname or "").rstrip(".")
+    except ValueError:
+        return True  # not a URL a browser would follow either; refuse rather than guess
+    media = urlsplit(settings.MEDIA_URL)
+    if not (host == (media.hostname or "") or _site_host(host)):
+        return False
+    path = posixpath.normpath(re.sub(r"[/\\]+", "/", "/" + unquote(parts.path))).lower()
+    prefix = "/" + media.path.strip("/").lower()
+    return prefix == "/" or path == prefix or path.startswith(prefix + "/")
+
+
+def _site_host(host: str) -> bool:
+    """Whether the site answers to `host` (ALLOWED_HOSTS, as Django matches it, or the admin's
+    base URL); a site that answers to any host ("*") counts every host as its own."""
+    base = urlsplit(getattr(settings, "WAGTAILADMIN_BASE_URL", "") or "").hostname
+    for pattern in [*settings.ALLOWED_HOSTS, *([base] if base else [])]:
+        pattern = pattern.lower()
+        if pattern == "*" or host == pattern:
+            return True
+        if pattern.startswith(".") and (host == pattern[1:] or host.endswith(pattern)):
+            return True
+    return False
+
+
 def _safe_url(url: str, *, tag: str) -> bool:
+    if tag == "a":
+        return link_allowed(url)
     compact = _URL_NOISE.sub("", url)
     match = _SCHEME.match(compact)
     if not match:
-        if tag == "a":
-            return compact.startswith("#")  # a relative link could open an uploaded file
         return True  # an image's @@PLUGINFILE@@/... reference, or its URL once imported
     scheme = match.group(1).lower()
     if scheme in SAFE_SCHEMES:
-        return tag != "a" or scheme == "mailto" or compact.lower().startswith(f"{scheme}://")
+        return True
     return tag == "img" and bool(_SAFE_DATA_IMAGE.match(compact))
+
+
+class _LinkFinder(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.hrefs.extend(value or "" for name, value in attrs if name == "href")
+
+    handle_startendtag = handle_starttag
 
 
 class _Cleaner(HTMLParser):

@@ -8,9 +8,9 @@ pixel is decoded; it is then decoded and encoded again, which keeps the pixels a
 everything else (metadata, comments, trailing bytes), and it is named with the extension of its
 real type. Everything else is refused with a message that names the file.
 
-Wagtail's own upload form checks the extension, the format and the pixel count itself, under
-the same limits (`WAGTAILIMAGES_EXTENSIONS`, `WAGTAILIMAGES_MAX_IMAGE_PIXELS`); this module is
-for every other way an image reaches storage, such as the images embedded in a question file.
+Every way an image reaches storage goes through `image_clean`: the images embedded in a question
+file, and Wagtail's own admin forms (`lms.core.image_forms`, whose upload Wagtail then checks
+again under the same limits, `WAGTAILIMAGES_EXTENSIONS` and `WAGTAILIMAGES_MAX_IMAGE_PIXELS`).
 """
 
 import warnings
