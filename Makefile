@@ -41,8 +41,8 @@ run: demo
 	@echo "Starting the Celery worker and the site on http://$(HOST):$(PORT)/ (Ctrl+C stops both)"
 	@# Each runs in a process group of its own (setsid, where there is one), so that stopping
 	@# reaches the worker's pool and beat processes and runserver's reloaded child. Ctrl+C or
-	@# SIGTERM: TERM to both groups, then KILL to whatever is left after $(STOP_SECONDS) s (a
-	@# worker can stay in billiard's pool teardown after TERM).
+	@# SIGTERM: TERM to the site's group and the worker (which stops its pool), then KILL to both
+	@# groups after $(STOP_SECONDS) s (a worker can stay in billiard's pool teardown after TERM).
 	@$(SETSID) $(BIN)/celery -A lms worker -B -Q default,pdf --concurrency 2 --loglevel INFO \
 		--schedule var/celerybeat-schedule & worker=$$!; \
 	$(SETSID) $(PY) manage.py runserver $(HOST):$(PORT) & site=$$!; \
