@@ -438,6 +438,7 @@ def _render_claim(pending: QuerySet[Certificate]) -> int:
         .filter(Q(render_next_at__isnull=True) | Q(render_next_at__lte=now))
         .update(
             attempts=F("attempts") + 1,
+            render_sweeps=0,
             render_next_at=Case(
                 *(When(attempts=n, then=Value(now + render_backoff(n + 1))) for n in range(limit)),
                 default=Value(now + render_backoff(limit)),
@@ -626,9 +627,13 @@ def certificate_notify(*, certificate_id: int) -> bool:
 # Faults and bulk operations
 
 
+SWEEP_DOUBLINGS = 6
+
+
 def certificate_sweep_pending(*, older_than: datetime.timedelta | None = None) -> int:
     """Enqueue again every certificate left pending longer than the grace period since its
-    render was last requested, once its next attempt is due: its message was lost (the
+    render was last requested (twice that after one re-send that no attempt followed, four
+    times after two...), once its next attempt is due: its message was lost (the
     broker was down at commit, or a worker died mid-render), or a message that came back
     too early was dropped. Those whose every attempt is used up are marked failed instead.
     Rendering is idempotent, so a message that does turn up later is harmless. Returns how
@@ -636,7 +641,17 @@ def certificate_sweep_pending(*, older_than: datetime.timedelta | None = None) -
     if older_than is None:
         older_than = datetime.timedelta(seconds=settings.LMS_CERT_PENDING_GRACE_SECONDS)
     now = timezone.now()
+    # The grace doubles with each re-send since the last attempt started (up to 64 times).
+    waited_enough = Q(
+        render_sweeps__gte=SWEEP_DOUBLINGS,
+        render_requested_at__lte=now - older_than * 2**SWEEP_DOUBLINGS,
+    )
+    for sweeps in range(SWEEP_DOUBLINGS):
+        waited_enough |= Q(
+            render_sweeps=sweeps, render_requested_at__lte=now - older_than * 2**sweeps
+        )
     due = Certificate.objects.filter(
+        waited_enough,
         Q(render_next_at__isnull=True) | Q(render_next_at__lte=now),
         status=Certificate.Status.PENDING,
         render_requested_at__lte=now - older_than,
@@ -653,7 +668,9 @@ def certificate_sweep_pending(*, older_than: datetime.timedelta | None = None) -
         return 0
     from .tasks import certificate_render_task
 
-    Certificate.objects.filter(pk__in=[pk for pk, _g in stale]).update(render_requested_at=now)
+    Certificate.objects.filter(pk__in=[pk for pk, _g in stale]).update(
+        render_requested_at=now, render_sweeps=F("render_sweeps") + 1
+    )
     sent = 0
     for pk, generation in stale:
         try:
@@ -665,7 +682,7 @@ def certificate_sweep_pending(*, older_than: datetime.timedelta | None = None) -
                 type(exc).__name__,
             )
             Certificate.objects.filter(pk__in=[pk for pk, _g in stale[sent:]]).update(
-                render_requested_at=now - older_than
+                render_requested_at=now - older_than, render_sweeps=F("render_sweeps") - 1
             )
             break
         sent += 1
@@ -695,6 +712,7 @@ def certificate_regenerate(*, certificates: QuerySet[Certificate]) -> int:
             cert.error = ""
             cert.attempts = 0
             cert.render_next_at = None
+            cert.render_sweeps = 0
             cert.render_requested_at = timezone.now()
             cert.save(
                 update_fields=[
@@ -705,6 +723,7 @@ def certificate_regenerate(*, certificates: QuerySet[Certificate]) -> int:
                     "error",
                     "attempts",
                     "render_next_at",
+                    "render_sweeps",
                     "render_requested_at",
                 ]
             )

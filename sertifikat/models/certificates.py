@@ -91,6 +91,10 @@ class Certificate(models.Model):
     # No render attempt before this (the backoff after one): a redelivered message and the
     # sweeper both wait for it.
     render_next_at = models.DateTimeField(_("percobaan berikutnya"), null=True, blank=True)
+    # Times the sweeper sent the render again since the last attempt started: each re-send
+    # waits twice as long as the one before, so that a long queue (a bulk regeneration) is
+    # not taken for lost messages minute after minute.
+    render_sweeps = models.PositiveSmallIntegerField(_("dikirim ulang"), default=0)
     error = models.TextField(_("kesalahan"), blank=True)
     issued_at = models.DateTimeField(_("terbit pada"), null=True, blank=True)
     notified_at = models.DateTimeField(_("email terkirim"), null=True, blank=True)

@@ -21,12 +21,13 @@ class WorkerDied(BaseException):
     """What a worker process killed mid-render leaves behind: nothing after the attempt."""
 
 
+def _crash(cert, **kwargs):
+    raise WorkerDied
+
+
 @pytest.fixture
 def crashing_render(monkeypatch):
-    def crash(cert, **kwargs):
-        raise WorkerDied
-
-    monkeypatch.setattr("sertifikat.rendering.certificate_pdf", crash)
+    monkeypatch.setattr("sertifikat.rendering.certificate_pdf", _crash)
 
 
 @pytest.fixture
@@ -153,6 +154,35 @@ def test_admin_sees_failed_certificates_with_reason_and_retries_one(
     )
     assert response.status_code == 302
     assert Certificate.objects.get(pk=second.pk).status == Certificate.Status.FAILED
+
+
+def test_a_certificate_waiting_in_a_long_queue_is_sent_again_ever_less_often(
+    learner, course, settings, sent, monkeypatch
+):
+    # given: a certificate whose render message waits behind a long queue (never claimed)
+    settings.LMS_CERT_PENDING_GRACE_SECONDS = 60
+    cert = issue(complete_course(learner, course))
+    resent_after = []
+    waited = 0
+    # when the sweeper runs every minute for half an hour
+    for _minute in range(30):
+        _time_passes(cert, seconds=60)
+        waited += 60
+        if services.certificate_sweep_pending():
+            resent_after.append(waited)
+            waited = 0
+
+    # then: re-sent after one minute, then two, four, eight: not thirty times
+    assert resent_after == [60, 120, 240, 480]
+    assert len(sent) == 4
+
+    # and once a worker starts an attempt (here, one that dies), the next re-send waits one
+    # grace period again
+    monkeypatch.setattr("sertifikat.rendering.certificate_pdf", _crash)
+    with pytest.raises(WorkerDied):
+        services.certificate_render(certificate_id=cert.pk, generation=cert.generation)
+    _time_passes(cert, seconds=61)
+    assert services.certificate_sweep_pending() == 1
 
 
 def test_the_sweeper_grace_is_a_minute_by_default():
