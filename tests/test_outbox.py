@@ -328,3 +328,20 @@ def test_beat_sweeps_the_outbox_and_pending_certificates_every_minute(settings):
         assert schedule.minute == set(range(60))
         assert schedule.hour == set(range(24))
     assert settings.LMS_CERT_PENDING_GRACE_SECONDS <= 60
+
+
+def test_the_beat_task_sweeps_and_prunes(broker, settings):
+    from lms.core.tasks import outbox_sweep_task
+
+    broker.down = True
+    send_after_commit(course_progress_recompute_task, 5)
+    broker.down = False
+    grace_passed()
+    OutboxMessage.objects.create(
+        task="t", args=[], sent_at=timezone.now() - datetime.timedelta(days=30)
+    )
+
+    assert outbox_sweep_task.delay().get() == 1
+
+    assert (course_progress_recompute_task.name, [5]) in broker.published
+    assert OutboxMessage.objects.filter(task="t").count() == 0
