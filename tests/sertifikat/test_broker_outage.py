@@ -9,6 +9,7 @@ import socket
 import subprocess
 import time
 
+import kombu.pools
 import pytest
 
 from lms.core.models import OutboxMessage
@@ -67,10 +68,9 @@ class RedisServer:
 
 
 def _reset_connections(app) -> None:
-    """Drop the connection and producer pools, so that the next publish uses the current
-    broker URL."""
-    if app._pool is not None:
-        app._pool.force_close_all()
+    """Close and forget every connection and producer pool (kombu keeps them in registries
+    of its own), so that the next publish connects to the current broker URL."""
+    kombu.pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
 
