@@ -86,16 +86,27 @@ def redis_broker(tmp_path, settings):
 
     server = RedisServer(binary, tmp_path)
     server.start()
-    saved = (app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_always_eager)
-    app.conf.broker_url = server.url
-    app.conf.broker_transport_options = {"visibility_timeout": 3600}
-    app.conf.task_always_eager = False
+    keys = (
+        "broker_url",
+        "broker_read_url",
+        "broker_write_url",
+        "broker_transport_options",
+        "task_always_eager",
+    )
+    saved = {key: app.conf[key] for key in keys}
+    app.conf.update(
+        broker_url=server.url,
+        broker_read_url=server.url,
+        broker_write_url=server.url,
+        broker_transport_options={"visibility_timeout": 3600},
+        task_always_eager=False,
+    )
     settings.CELERY_BROKER_URL = server.url
     settings.CELERY_TASK_ALWAYS_EAGER = False
     _reset_connections(app)
     yield server
     server.stop()
-    app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_always_eager = saved
+    app.conf.update(saved)
     _reset_connections(app)
 
 
