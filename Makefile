@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# `make run`: seconds the worker and the site get to stop before they are killed.
+STOP_SECONDS ?= 8
+SETSID := $(shell command -v setsid 2>/dev/null)
 export DJANGO_SETTINGS_MODULE ?= lms.settings.dev
 
 .PHONY: run test test-e2e cluster-smoke install install-dev migrate demo worker lint format check clean
@@ -36,11 +39,27 @@ run: demo
 	@# The default cache (a folder) may hold entries of an earlier database under the same ids.
 	@rm -rf var/cache
 	@echo "Starting the Celery worker and the site on http://$(HOST):$(PORT)/ (Ctrl+C stops both)"
-	@$(BIN)/celery -A lms worker -B -Q default,pdf --concurrency 2 --loglevel INFO \
-		--schedule var/celerybeat-schedule & \
-	worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@# Each runs in a process group of its own (setsid, where there is one), so that stopping
+	@# reaches the worker's pool and beat processes and runserver's reloaded child. Ctrl+C or
+	@# SIGTERM: TERM to the site's group and the worker (which stops its pool), then KILL to both
+	@# groups after $(STOP_SECONDS) s (a worker can stay in billiard's pool teardown after TERM).
+	@$(SETSID) $(BIN)/celery -A lms worker -B -Q default,pdf --concurrency 2 --loglevel INFO \
+		--schedule var/celerybeat-schedule & worker=$$!; \
+	$(SETSID) $(PY) manage.py runserver $(HOST):$(PORT) & site=$$!; \
+	stop() { \
+		trap - EXIT INT TERM; \
+		kill -TERM $$site -$$site $$worker 2>/dev/null; \
+		end=$$(( $$(date +%s) + $(STOP_SECONDS) )); \
+		while [ $$(date +%s) -lt $$end ]; do \
+			kill -0 -$$worker 2>/dev/null || kill -0 $$worker 2>/dev/null || \
+			kill -0 -$$site 2>/dev/null || kill -0 $$site 2>/dev/null || break; \
+			sleep 0.5; \
+		done; \
+		kill -KILL $$site -$$site $$worker -$$worker 2>/dev/null; \
+		wait 2>/dev/null; \
+	}; \
+	trap 'stop; exit 130' INT; trap 'stop; exit 143' TERM; trap stop EXIT; \
+	wait $$site
 
 worker: install
 	$(BIN)/celery -A lms worker -B -Q default,pdf --loglevel INFO --schedule var/celerybeat-schedule

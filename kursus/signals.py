@@ -2,11 +2,11 @@
 of a course change, its cached outline is forgotten and, when lessons change, learners' stored
 progress is recomputed in the background."""
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from lms.beranda.page_cache import page_tree_changed
+from lms.core.outbox import send_after_commit
 
 from .models import CourseCategory, CoursePage, LessonPage, ModulePage, QuizPage
 from .selectors import course_structure_changed
@@ -25,7 +25,7 @@ def _forget_structure(course_id: int) -> None:
 def _recompute_progress(course_id: int) -> None:
     from .tasks import course_progress_recompute_task
 
-    transaction.on_commit(lambda: course_progress_recompute_task.delay(course_id))
+    send_after_commit(course_progress_recompute_task, course_id)
 
 
 def _page_saved(sender, instance, **kwargs) -> None:

@@ -4,6 +4,7 @@ template previews."""
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db.models import Count
@@ -115,7 +116,11 @@ def bulk_index(request):
             )
             return redirect("sertifikat_admin:bulk")
     elif request.method == "POST" and action == "retry_failed":
-        count = services.certificate_retry_failed()
+        failed = Certificate.objects.filter(status=Certificate.Status.FAILED)
+        chosen = request.POST.get("certificate", "")
+        if chosen:  # one certificate's own retry button; else all of them
+            failed = failed.filter(pk=int(chosen) if chosen.isdigit() else 0)
+        count = services.certificate_regenerate(certificates=failed)
         messages.success(request, _("%(n)s sertifikat gagal dijadwalkan ulang.") % {"n": count})
         return redirect("sertifikat_admin:bulk")
     elif request.method == "POST" and action == "archive":
@@ -131,7 +136,8 @@ def bulk_index(request):
         row["status"]: row["n"]
         for row in Certificate.objects.values("status").annotate(n=Count("id"))
     }
-    stale_before = timezone.now() - datetime.timedelta(minutes=15)
+    # Older than the sweeper's grace and one sweep: the sweeper should have sent it again.
+    stale_after = datetime.timedelta(seconds=settings.LMS_CERT_PENDING_GRACE_SECONDS + 60)
     return TemplateResponse(
         request,
         "sertifikat/admin/bulk.html",
@@ -145,8 +151,10 @@ def bulk_index(request):
                 "-created_at"
             )[:20],
             "stale_pending": Certificate.objects.filter(
-                status=Certificate.Status.PENDING, render_requested_at__lt=stale_before
+                status=Certificate.Status.PENDING,
+                render_requested_at__lt=timezone.now() - stale_after,
             ).count(),
+            "stale_minutes": max(1, round(stale_after.total_seconds() / 60)),
             "archives": CertificateArchive.objects.select_related("course", "unit")[:20],
         },
     )

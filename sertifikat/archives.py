@@ -11,6 +11,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from lms.core.outbox import send_after_commit
+
 from .models import Certificate, CertificateArchive
 
 PROGRESS_EVERY = 25
@@ -36,8 +38,7 @@ def certificate_archive_start(*, course=None, unit=None, requested_by) -> Certif
         archive = CertificateArchive.objects.create(
             course=course, unit=unit, requested_by=requested_by
         )
-        pk = archive.pk
-        transaction.on_commit(lambda: certificate_archive_task.delay(pk))
+        send_after_commit(certificate_archive_task, archive.pk)
     return archive
 
 

@@ -12,8 +12,9 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lms.cache import learners_changed
 from lms.middleware import after_response
@@ -422,6 +423,30 @@ def render_enqueue_on_commit(cert: Certificate) -> None:
 # Render
 
 
+def render_backoff(attempt: int) -> datetime.timedelta:
+    """How long after the start of render attempt `attempt` (1, 2, ...) the next may start."""
+    return datetime.timedelta(seconds=settings.LMS_CERT_RETRY_BACKOFF_SECONDS * 2 ** (attempt - 1))
+
+
+def _render_claim(pending: QuerySet[Certificate]) -> int:
+    """Count a render attempt of the certificate `pending` selects, if one may start now (its
+    backoff has passed and attempts remain), and set when the next may: 1 if so, else 0."""
+    now = timezone.now()
+    limit = settings.LMS_CERT_RENDER_MAX_ATTEMPTS
+    return (
+        pending.filter(attempts__lt=limit)
+        .filter(Q(render_next_at__isnull=True) | Q(render_next_at__lte=now))
+        .update(
+            attempts=F("attempts") + 1,
+            render_sweeps=0,
+            render_next_at=Case(
+                *(When(attempts=n, then=Value(now + render_backoff(n + 1))) for n in range(limit)),
+                default=Value(now + render_backoff(limit)),
+            ),
+        )
+    )
+
+
 def certificate_render(*, certificate_id: int, generation: int) -> Certificate | None:
     """Render, sign and store the PDF of a pending certificate. Idempotent: a certificate
     that is no longer pending, or a message for an older generation, changes nothing; two
@@ -431,13 +456,23 @@ def certificate_render(*, certificate_id: int, generation: int) -> Certificate |
     certificate found still pending) before rendering, so that a worker killed mid-render
     leaves its attempt on record; the row is read; then one transaction marks it issued
     (the UPDATE locks the row and checks it is still pending, so a second worker finds
-    nothing to do and never touches the file), stores the file and claims the email."""
+    nothing to do and never touches the file), stores the file and claims the email.
+
+    Attempts are bounded and spaced (`render_backoff`): a message that comes back before
+    the next attempt is due (the broker redelivers it at once when a render killed its
+    worker) does nothing, and the sweeper sends it again when it is; once every attempt
+    was used up without an issue, the certificate is marked failed."""
     from .rendering import certificate_pdf
 
     pending = Certificate.objects.filter(
         pk=certificate_id, status=Certificate.Status.PENDING, generation=generation
     )
-    if not pending.update(attempts=F("attempts") + 1):
+    if not _render_claim(pending):
+        attempts = pending.values_list("attempts", flat=True).first()
+        if attempts is not None and attempts >= settings.LMS_CERT_RENDER_MAX_ATTEMPTS:
+            _mark_exhausted(certificate_id=certificate_id, generation=generation)
+        elif attempts is not None:
+            log.info("certificate %s: render attempt not due, left to the sweeper", certificate_id)
         return None
     cert = Certificate.objects.select_related("user").filter(pk=certificate_id).first()
     if cert is None:
@@ -497,28 +532,79 @@ def _issued_email(cert: Certificate):
 def _notify_after_issue(cert: Certificate) -> None:
     """Send the email right away, in the worker that issued the certificate (a task of its
     own would cost a broker round trip per certificate). The issuing transaction claimed it
-    (notified_at); if sending fails, the claim is released and a notify task retries."""
+    (notified_at); if sending fails, the claim is released and a notify task retries (through
+    the outbox, which publishes it a minute later)."""
+    from lms.core.outbox import send_after_commit
+
     from .tasks import certificate_notify_task
 
     try:
         _issued_email(cert).send()
     except Exception:
         log.warning("certificate %s: email not sent, retrying in a task", cert.pk, exc_info=True)
-        Certificate.objects.filter(pk=cert.pk, notified_at=cert.notified_at).update(
-            notified_at=None
-        )
-        certificate_notify_task.apply_async((cert.pk,), countdown=60)
+        with transaction.atomic():
+            Certificate.objects.filter(pk=cert.pk, notified_at=cert.notified_at).update(
+                notified_at=None
+            )
+            send_after_commit(certificate_notify_task, cert.pk, countdown=60)
 
 
-def certificate_mark_failed(*, certificate_id: int, generation: int, error: BaseException) -> None:
+def _error_text(error: BaseException | str) -> str:
+    if not isinstance(error, str):
+        error = "".join(traceback.format_exception_only(type(error), error)).strip()
+    return error[:4000]
+
+
+def certificate_mark_failed(
+    *, certificate_id: int, generation: int, error: BaseException | str
+) -> None:
     """Record why rendering failed, for Admin LMS to read and retry."""
-    text = "".join(traceback.format_exception_only(type(error), error)).strip()
     failed = Certificate.objects.filter(
         pk=certificate_id, status=Certificate.Status.PENDING, generation=generation
-    ).update(status=Certificate.Status.FAILED, error=text[:4000])
+    ).update(status=Certificate.Status.FAILED, error=_error_text(error), render_next_at=None)
     if failed:
         owner = Certificate.objects.filter(pk=certificate_id).values_list("user_id", flat=True)
         learners_changed(list(owner))
+
+
+def certificate_render_failed(
+    *, certificate_id: int, generation: int, error: BaseException
+) -> float | None:
+    """Record why a render attempt failed. Returns the seconds until the next attempt is due
+    (for the task's retry), or None when that was the last one and the certificate is now
+    marked failed (or is no longer this generation's pending one)."""
+    pending = Certificate.objects.filter(
+        pk=certificate_id, status=Certificate.Status.PENDING, generation=generation
+    )
+    row = pending.values_list("attempts", "render_next_at").first()
+    if row is None:
+        return None
+    attempts, next_at = row
+    if attempts >= settings.LMS_CERT_RENDER_MAX_ATTEMPTS:
+        certificate_mark_failed(certificate_id=certificate_id, generation=generation, error=error)
+        return None
+    pending.update(error=_error_text(error))
+    wait = (next_at - timezone.now()).total_seconds() if next_at else 0
+    return max(wait, 1.0)
+
+
+def _mark_exhausted(*, certificate_id: int, generation: int) -> None:
+    """Every attempt started and none finished or failed on record: the worker died each
+    time. Mark the certificate failed with that reason (and the last error seen, if any)."""
+    limit = settings.LMS_CERT_RENDER_MAX_ATTEMPTS
+    last = (
+        Certificate.objects.filter(pk=certificate_id).values_list("error", flat=True).first() or ""
+    )
+    reason = _(
+        "Pembuatan PDF dimulai %(n)s kali dan tidak pernah selesai (proses worker berhenti "
+        "di tengah pembuatan)."
+    ) % {"n": limit}
+    if last:
+        reason += " " + _("Kesalahan terakhir: %(error)s") % {"error": last}
+    log.error(
+        "certificate %s: %s render attempts, none finished: marked failed", certificate_id, limit
+    )
+    certificate_mark_failed(certificate_id=certificate_id, generation=generation, error=reason)
 
 
 def certificate_notify(*, certificate_id: int) -> bool:
@@ -541,28 +627,66 @@ def certificate_notify(*, certificate_id: int) -> bool:
 # Faults and bulk operations
 
 
+SWEEP_DOUBLINGS = 6
+
+
 def certificate_sweep_pending(*, older_than: datetime.timedelta | None = None) -> int:
-    """Enqueue again every certificate left pending too long: its message was lost (the
-    broker was down at commit, or a worker died mid-render on a broker that does not
-    redeliver). Rendering is idempotent, so a message that does turn up later is harmless."""
+    """Enqueue again every certificate left pending longer than the grace period since its
+    render was last requested (twice that after one re-send that no attempt followed, four
+    times after two...), once its next attempt is due: its message was lost (the
+    broker was down at commit, or a worker died mid-render), or a message that came back
+    too early was dropped. Those whose every attempt is used up are marked failed instead.
+    Rendering is idempotent, so a message that does turn up later is harmless. Returns how
+    many were enqueued; a broker that is down ends the run (the next one tries again)."""
     if older_than is None:
-        older_than = datetime.timedelta(minutes=settings.LMS_CERT_PENDING_SWEEP_MINUTES)
-    cutoff = timezone.now() - older_than
+        older_than = datetime.timedelta(seconds=settings.LMS_CERT_PENDING_GRACE_SECONDS)
+    now = timezone.now()
+    # The grace doubles with each re-send since the last attempt started (up to 64 times).
+    waited_enough = Q(
+        render_sweeps__gte=SWEEP_DOUBLINGS,
+        render_requested_at__lte=now - older_than * 2**SWEEP_DOUBLINGS,
+    )
+    for sweeps in range(SWEEP_DOUBLINGS):
+        waited_enough |= Q(
+            render_sweeps=sweeps, render_requested_at__lte=now - older_than * 2**sweeps
+        )
+    due = Certificate.objects.filter(
+        waited_enough,
+        Q(render_next_at__isnull=True) | Q(render_next_at__lte=now),
+        status=Certificate.Status.PENDING,
+        render_requested_at__lte=now - older_than,
+    )
+    limit = settings.LMS_CERT_RENDER_MAX_ATTEMPTS
+    for pk, generation in due.filter(attempts__gte=limit).values_list("pk", "generation"):
+        _mark_exhausted(certificate_id=pk, generation=generation)
     stale = list(
-        Certificate.objects.filter(
-            status=Certificate.Status.PENDING, render_requested_at__lte=cutoff
-        ).values_list("pk", "generation")[: settings.LMS_CERT_SWEEP_BATCH]
+        due.filter(attempts__lt=limit).values_list("pk", "generation")[
+            : settings.LMS_CERT_SWEEP_BATCH
+        ]
     )
     if not stale:
         return 0
     from .tasks import certificate_render_task
 
     Certificate.objects.filter(pk__in=[pk for pk, _g in stale]).update(
-        render_requested_at=timezone.now()
+        render_requested_at=now, render_sweeps=F("render_sweeps") + 1
     )
+    sent = 0
     for pk, generation in stale:
-        certificate_render_task.delay(pk, generation)
-    return len(stale)
+        try:
+            certificate_render_task.delay(pk, generation)
+        except Exception as exc:
+            log.warning(
+                "certificate %s: render not enqueued (%s), the next sweep retries",
+                pk,
+                type(exc).__name__,
+            )
+            Certificate.objects.filter(pk__in=[pk for pk, _g in stale[sent:]]).update(
+                render_requested_at=now - older_than, render_sweeps=F("render_sweeps") - 1
+            )
+            break
+        sent += 1
+    return sent
 
 
 def certificate_regenerate(*, certificates: QuerySet[Certificate]) -> int:
@@ -587,6 +711,8 @@ def certificate_regenerate(*, certificates: QuerySet[Certificate]) -> int:
             cert.status = Certificate.Status.PENDING
             cert.error = ""
             cert.attempts = 0
+            cert.render_next_at = None
+            cert.render_sweeps = 0
             cert.render_requested_at = timezone.now()
             cert.save(
                 update_fields=[
@@ -596,6 +722,8 @@ def certificate_regenerate(*, certificates: QuerySet[Certificate]) -> int:
                     "status",
                     "error",
                     "attempts",
+                    "render_next_at",
+                    "render_sweeps",
                     "render_requested_at",
                 ]
             )

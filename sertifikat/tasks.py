@@ -8,7 +8,6 @@ import logging
 import os
 
 from celery import shared_task
-from django.conf import settings
 from django.db import close_old_connections
 
 from . import services
@@ -35,9 +34,13 @@ def _gc_freeze_once() -> None:
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
-    max_retries=3,
+    # The bound that matters is the certificate's own attempt counter
+    # (LMS_CERT_RENDER_MAX_ATTEMPTS), which also counts attempts a dead worker never reported.
+    max_retries=10,
 )
 def certificate_render_task(self, certificate_id: int, generation: int) -> str:
+    """Render one certificate. A failed attempt is retried after its backoff until the
+    attempts run out; then the certificate is marked failed with the reason."""
     if not self.request.is_eager:
         # What Django does around each request: drop a connection that broke or outlived
         # CONN_MAX_AGE. It matters once workers keep connections across tasks
@@ -46,13 +49,12 @@ def certificate_render_task(self, certificate_id: int, generation: int) -> str:
     try:
         cert = services.certificate_render(certificate_id=certificate_id, generation=generation)
     except Exception as exc:
-        if self.request.retries >= self.max_retries:
+        countdown = services.certificate_render_failed(
+            certificate_id=certificate_id, generation=generation, error=exc
+        )
+        if countdown is None:
             log.exception("certificate %s: rendering failed for good", certificate_id)
-            services.certificate_mark_failed(
-                certificate_id=certificate_id, generation=generation, error=exc
-            )
             return "failed"
-        countdown = settings.LMS_CERT_RETRY_BACKOFF_SECONDS * (2**self.request.retries)
         log.warning("certificate %s: rendering failed, retry in %ss", certificate_id, countdown)
         raise self.retry(exc=exc, countdown=countdown) from exc
     if not self.request.is_eager:  # a worker process, not a test or a web request

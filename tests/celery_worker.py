@@ -30,9 +30,18 @@ def database_url() -> str:
 
 
 class WorkerProcess:
-    def __init__(self, *, queues: str = "default,pdf", extra_env: dict | None = None):
+    def __init__(
+        self,
+        *,
+        queues: str = "default,pdf",
+        extra_env: dict | None = None,
+        app: str = "lms",
+        pool: str = "solo",
+    ):
         self.queues = queues
         self.extra_env = extra_env or {}
+        self.app = app
+        self.pool = pool  # "prefork" (one child) for a task that kills its process
         self.process: subprocess.Popen | None = None
         self.lines: queue.Queue[str] = queue.Queue()
         self.output: list[str] = []
@@ -52,8 +61,9 @@ class WorkerProcess:
             env["CELERY_FILESYSTEM_BROKER_DIR"] = str(folder)
         self.process = subprocess.Popen(
             [
-                sys.executable, "-m", "celery", "-A", "lms", "worker",
-                "-Q", self.queues, "--pool", "solo", "--loglevel", "INFO",
+                sys.executable, "-m", "celery", "-A", self.app, "worker",
+                "-Q", self.queues, "--pool", self.pool, "--concurrency", "1",
+                "--loglevel", "INFO",
                 "--without-gossip", "--without-mingle", "--without-heartbeat",
                 "-n", f"test-{os.getpid()}@%h",
             ],

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kursus.models import CoursePage, Enrollment
+from lms.core.outbox import send_after_commit
 from lms.organisasi.models import OrgUnit
 from lms.organisasi.selectors import orgunit_list_visible
 
@@ -58,7 +59,7 @@ def report_export_create(
         format=fmt,
         total_rows=total_rows,
     )
-    report_export_task.delay_on_commit(job.pk)
+    send_after_commit(report_export_task, job.pk)
     return job
 
 

@@ -2,6 +2,9 @@
 
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
+from django.db import transaction
+
+from lms.core.outbox import send_after_commit
 
 from .models import ReportExport
 from .services import (
@@ -40,8 +43,9 @@ def report_subscription_send_task(subscription_id: int) -> bool:
 def report_subscriptions_send_due_task() -> int:
     """Daily: queue one task per subscription that is due (weekly or monthly)."""
     due = subscriptions_due()
-    for pk in due:
-        report_subscription_send_task.delay(pk)
+    with transaction.atomic():
+        for pk in due:
+            send_after_commit(report_subscription_send_task, pk)
     return len(due)
 
 

@@ -92,7 +92,9 @@ class EmployeeAdminForm(WagtailAdminModelForm):
             user.groups.add(Group.objects.get(name=PESERTA))
             EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
             employee.user = user
-            transaction.on_commit(lambda: account_invite_task.delay([user.pk]))
+            from lms.core.outbox import send_after_commit
+
+            send_after_commit(account_invite_task, [user.pk])
         if user.is_active != employee.is_active:
             user.is_active = employee.is_active
             user.save(update_fields=["is_active"])

@@ -244,10 +244,13 @@ LMS_CERT_SIGNING_P12 = env.path(
 LMS_CERT_SIGNING_PASSPHRASE = env("LMS_CERT_SIGNING_PASSPHRASE", default="demo-lms-bawaslu")
 # Create a self-signed demo key when the file above is missing (dev and test only).
 LMS_CERT_SIGNING_AUTOCREATE = env.bool("LMS_CERT_SIGNING_AUTOCREATE", default=False)
-# A certificate pending longer than this is enqueued again by the beat sweeper.
-LMS_CERT_PENDING_SWEEP_MINUTES = env.int("LMS_CERT_PENDING_SWEEP_MINUTES", default=10)
+# A certificate pending longer than this since its render was last requested is enqueued
+# again by the beat sweeper (every minute).
+LMS_CERT_PENDING_GRACE_SECONDS = env.int("LMS_CERT_PENDING_GRACE_SECONDS", default=60)
 LMS_CERT_SWEEP_BATCH = 5000
-# First retry delay of a failed render; doubled for each of the (three) retries.
+# Render attempts (a worker process that dies mid-render counts as one) before a certificate
+# is marked failed; the first retry waits this long, each next one twice as long.
+LMS_CERT_RENDER_MAX_ATTEMPTS = env.int("LMS_CERT_RENDER_MAX_ATTEMPTS", default=5)
 LMS_CERT_RETRY_BACKOFF_SECONDS = env.int("LMS_CERT_RETRY_BACKOFF_SECONDS", default=30)
 # An RFC 3161 timestamp authority: when set, signatures get its timestamp (PAdES B-T). Optional
 # HTTP basic credentials and the seconds to wait for it; if it fails, the certificate is
@@ -406,9 +409,21 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sertifikat-sweep-pending": {
         "task": "sertifikat.tasks.certificate_sweep_pending_task",
-        "schedule": crontab(minute="*/5"),
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 50},
+    },
+    "core-sweep-outbox": {
+        "task": "lms.core.tasks.outbox_sweep_task",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 50},
     },
 }
+# The outbox (lms.core.outbox): an unsent message is published by the sweeper this long after
+# its commit, in batches, at most LMS_OUTBOX_SWEEP_MAX a minute; sent ones are kept a while.
+LMS_OUTBOX_GRACE_SECONDS = env.int("LMS_OUTBOX_GRACE_SECONDS", default=30)
+LMS_OUTBOX_BATCH = 100
+LMS_OUTBOX_SWEEP_MAX = env.int("LMS_OUTBOX_SWEEP_MAX", default=2000)
+LMS_OUTBOX_KEEP_SENT_HOURS = env.int("LMS_OUTBOX_KEEP_SENT_HOURS", default=48)
 
 # One line per record on stdout, so that any log collector can read it.
 LOGGING = {

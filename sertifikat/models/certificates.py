@@ -85,7 +85,16 @@ class Certificate(models.Model):
     pdf = models.FileField(_("berkas PDF"), upload_to="sertifikat/", max_length=255, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     render_requested_at = models.DateTimeField(_("diminta dibuat"), null=True, blank=True)
+    # Render attempts started (a worker that died mid-render counted too): bounded by
+    # LMS_CERT_RENDER_MAX_ATTEMPTS, after which the certificate is marked failed.
     attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
+    # No render attempt before this (the backoff after one): a redelivered message and the
+    # sweeper both wait for it.
+    render_next_at = models.DateTimeField(_("percobaan berikutnya"), null=True, blank=True)
+    # Times the sweeper sent the render again since the last attempt started: each re-send
+    # waits twice as long as the one before, so that a long queue (a bulk regeneration) is
+    # not taken for lost messages minute after minute.
+    render_sweeps = models.PositiveSmallIntegerField(_("dikirim ulang"), default=0)
     error = models.TextField(_("kesalahan"), blank=True)
     issued_at = models.DateTimeField(_("terbit pada"), null=True, blank=True)
     notified_at = models.DateTimeField(_("email terkirim"), null=True, blank=True)

@@ -20,13 +20,15 @@ pytestmark = pytest.mark.django_db
 
 
 def test_monthly_summary_goes_to_the_subscriber_with_the_overdue_list(
-    supervisor_jabar, report_data
+    supervisor_jabar, report_data, django_capture_on_commit_callbacks
 ):
     report_subscription_set(
         user=supervisor_jabar, unit=OrgUnit.objects.get(code="32"), frequency="monthly"
     )
 
-    assert report_subscriptions_send_due_task() == 1
+    # the daily task queues one send per due subscription (through the outbox, on commit)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert report_subscriptions_send_due_task() == 1
 
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -43,7 +45,8 @@ def test_monthly_summary_goes_to_the_subscriber_with_the_overdue_list(
     html = message.alternatives[0][0]
     assert "Budi Santoso" in html
     # sent once per month
-    assert report_subscriptions_send_due_task() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert report_subscriptions_send_due_task() == 0
     assert len(mail.outbox) == 1
 
 
@@ -62,13 +65,16 @@ def test_due_rules():
     assert subscription_is_due(sub, now=now)
 
 
-def test_subscription_outside_the_scope_is_dropped_not_sent(supervisor_jabar, report_data):
+def test_subscription_outside_the_scope_is_dropped_not_sent(
+    supervisor_jabar, report_data, django_capture_on_commit_callbacks
+):
     sub = ReportSubscription.objects.create(
         user=supervisor_jabar, unit=OrgUnit.objects.get(code="33"), frequency="weekly"
     )
     assert subscriptions_due() == [sub.pk]
 
-    report_subscriptions_send_due_task()
+    with django_capture_on_commit_callbacks(execute=True):
+        report_subscriptions_send_due_task()
 
     assert mail.outbox == []
     assert not ReportSubscription.objects.exists()

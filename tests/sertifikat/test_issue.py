@@ -82,7 +82,8 @@ def test_an_email_that_cannot_be_sent_does_not_undo_the_issue_and_is_retried(
     # given: the mail server refuses the first message
     from django.core.mail.backends.locmem import EmailBackend
 
-    from sertifikat.tasks import certificate_notify_task
+    from lms.core.models import OutboxMessage
+    from lms.core.outbox import outbox_sweep
 
     sent = EmailBackend.send_messages
     refusals = []
@@ -94,10 +95,6 @@ def test_an_email_that_cannot_be_sent_does_not_undo_the_issue_and_is_retried(
         return sent(self, messages)
 
     monkeypatch.setattr(EmailBackend, "send_messages", refuse_once)
-    retries = []
-    monkeypatch.setattr(
-        certificate_notify_task, "apply_async", lambda args, **kw: retries.append(args)
-    )
 
     # when the certificate is issued
     enrollment = complete_course(learner, course)
@@ -105,14 +102,18 @@ def test_an_email_that_cannot_be_sent_does_not_undo_the_issue_and_is_retried(
         cert = issue(enrollment)
     cert.refresh_from_db()
 
-    # then it is issued, the email claim is released and a retry is queued
+    # then it is issued, the email claim is released and a retry waits in the outbox
     assert cert.status == Certificate.Status.ISSUED
     assert cert.notified_at is None
-    assert retries == [(cert.pk,)]
+    retry = OutboxMessage.objects.get(sent_at=None)
+    assert (retry.task, retry.args) == ("sertifikat.tasks.certificate_notify_task", [cert.pk])
+    assert retry.available_at > timezone.now() + datetime.timedelta(seconds=50)
+    assert outbox_sweep() == 0  # not due yet
     assert mail.outbox == []
 
-    # when the retry runs: the email goes out once
-    assert services.certificate_notify(certificate_id=cert.pk) is True
+    # when the retry is due and the outbox sweeper publishes it: the email goes out once
+    OutboxMessage.objects.filter(pk=retry.pk).update(available_at=timezone.now())
+    assert outbox_sweep() == 1
     assert services.certificate_notify(certificate_id=cert.pk) is False
     assert len(mail.outbox) == 1
     cert.refresh_from_db()
@@ -315,24 +316,32 @@ def test_a_render_that_keeps_failing_is_retried_with_backoff_then_marked_failed(
     monkeypatch.setattr(certificate_render_task, "delay", lambda *a, **k: None)
     cert = issue(complete_course(learner, course))
 
-    # when the task runs as Celery would run it: the first try, then each retry
+    # when the task runs as Celery would run it: the first try, then each retry once its
+    # backoff has passed (a message that comes back sooner does nothing)
     from celery.exceptions import Retry
 
+    settings.LMS_CERT_RENDER_MAX_ATTEMPTS = 5
     delays = []
-    for n in range(3):
+    for n in range(4):
         with pytest.raises(Retry) as retry:
             certificate_render_task.apply(args=[cert.pk, cert.generation], retries=n)
-        delays.append(retry.value.when)
-    final = certificate_render_task.apply(args=[cert.pk, cert.generation], retries=3).get()
+        delays.append(round(retry.value.when))
+        early = certificate_render_task.apply(args=[cert.pk, cert.generation], retries=n + 1)
+        assert early.get() == "unchanged"
+        pending = Certificate.objects.get(pk=cert.pk)
+        assert (pending.status, pending.attempts) == (Certificate.Status.PENDING, n + 1)
+        assert "disk penuh" in pending.error
+        Certificate.objects.filter(pk=cert.pk).update(render_next_at=timezone.now())
+    final = certificate_render_task.apply(args=[cert.pk, cert.generation], retries=4).get()
 
-    # then: retried three times with a doubling delay, then FAILED with the reason
-    assert delays == [30, 60, 120]
+    # then: retried four times with a doubling delay, then FAILED with the reason
+    assert delays == [30, 60, 120, 240]
     assert final == "failed"
-    assert len(calls) == 4
+    assert len(calls) == 5
     cert.refresh_from_db()
     assert cert.status == Certificate.Status.FAILED
     assert "disk penuh" in cert.error
-    assert cert.attempts == 4
+    assert cert.attempts == 5
 
     # when Admin LMS retries all failed certificates once rendering works again
     monkeypatch.undo()
