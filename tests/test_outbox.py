@@ -345,3 +345,42 @@ def test_the_beat_task_sweeps_and_prunes(broker, settings):
 
     assert (course_progress_recompute_task.name, [5]) in broker.published
     assert OutboxMessage.objects.filter(task="t").count() == 0
+
+
+def test_an_employee_import_during_an_outage_runs_and_invites_afterwards(
+    broker, client, admin_lms, media_root, django_capture_on_commit_callbacks
+):
+    # given: the broker is down when Admin LMS uploads three new employees
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from lms.organisasi.models import EmployeeImport
+
+    broker.down = True
+    rows = "\n".join(f",Pegawai {n},impor{n}@bawaslu.go.id,32.04,Staf,Non-ASN" for n in range(3))
+    upload = SimpleUploadedFile(
+        "pegawai.csv",
+        ("NIP,nama,email,kode unit,jabatan,jenis pegawai\n" + rows + "\n").encode(),
+        "text/csv",
+    )
+    client.force_login(admin_lms)
+
+    # when: the upload succeeds and waits
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("organisasi_import:index"), {"file": upload})
+    assert response.status_code == 302
+    job = EmployeeImport.objects.get()
+    assert job.status == EmployeeImport.Status.PENDING
+
+    # when: the broker is back and the sweeper runs (the job, then its invitations)
+    broker.down = False
+    grace_passed()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox_sweep() == 1
+    grace_passed()
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_sweep()
+
+    # then: the three people exist and each was invited once
+    job.refresh_from_db()
+    assert (job.status, job.created_count) == (EmployeeImport.Status.DONE, 3)
+    assert sorted(m.to[0] for m in mail.outbox) == [f"impor{n}@bawaslu.go.id" for n in range(3)]

@@ -24,10 +24,12 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.akun.models import User
 from lms.akun.user_cache import user_cache_forget
+from lms.core.outbox import send_after_commit
 from lms.core.spreadsheets import SpreadsheetError, has_control_characters, spreadsheet_rows
 
 from .models import Employee, EmployeeImport, OrgUnit
@@ -442,8 +444,7 @@ def employee_import_run(
 
         ids = result.new_user_ids
         for start in range(0, len(ids), 200):
-            chunk = ids[start : start + 200]
-            transaction.on_commit(lambda chunk=chunk: account_invite_task.delay(chunk))
+            send_after_commit(account_invite_task, ids[start : start + 200])
     return result
 
 
@@ -473,7 +474,7 @@ def employee_import_start(*, uploaded_file, uploaded_by) -> EmployeeImport:
     except Exception:
         job.file.delete(save=False)
         raise
-    transaction.on_commit(lambda: employee_import_task.delay(job.pk))
+    send_after_commit(employee_import_task, job.pk)
     return job
 
 
@@ -483,7 +484,7 @@ def employee_import_process(*, import_id: int) -> None:
     failed (anything else) with its reason, and then the upload is removed."""
     claimed = EmployeeImport.objects.filter(
         pk=import_id, status__in=[EmployeeImport.Status.PENDING, EmployeeImport.Status.RUNNING]
-    ).update(status=EmployeeImport.Status.RUNNING, processed_rows=0)
+    ).update(status=EmployeeImport.Status.RUNNING, processed_rows=0, started_at=timezone.now())
     if not claimed:
         return
     job = EmployeeImport.objects.get(pk=import_id)
@@ -523,8 +524,6 @@ def employee_import_process(*, import_id: int) -> None:
 def employee_import_finish(*, job: EmployeeImport, status: str, errors: list[dict] = ()) -> None:
     """Record how `job` ended. A rejected or failed job keeps its report, not its upload; a
     report longer than MAX_REPORTED_ERRORS lines keeps the first and counts the rest."""
-    from django.utils import timezone
-
     errors = list(errors)
     if len(errors) > MAX_REPORTED_ERRORS:
         rest = len(errors) - MAX_REPORTED_ERRORS

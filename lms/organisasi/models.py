@@ -142,6 +142,7 @@ class EmployeeImport(models.Model):
     updated_count = models.PositiveIntegerField(_("pegawai diperbarui"), default=0)
     errors = models.JSONField(_("kesalahan"), default=list, blank=True)
     created_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
+    started_at = models.DateTimeField(_("mulai diproses"), null=True, blank=True)
     finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
 
     class Meta:

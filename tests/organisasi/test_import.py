@@ -236,7 +236,10 @@ def test_the_upload_request_only_stores_the_file_and_the_job_parses_it(
 
     monkeypatch.setattr(imports, "spreadsheet_rows", reader)
     queued = []
-    monkeypatch.setattr("lms.organisasi.tasks.employee_import_task.delay", queued.append)
+    monkeypatch.setattr(
+        "lms.organisasi.tasks.employee_import_task.apply_async",
+        lambda args, **options: queued.append(*args),
+    )
     client.force_login(admin_lms)
     upload = SimpleUploadedFile("daftar pegawai.csv", csv_bytes(*GOOD_ROWS[:3]), "text/csv")
 
@@ -285,7 +288,10 @@ def test_large_upload_runs_as_a_job_with_progress(
 
     with pytest.MonkeyPatch.context() as mp:
         queued = []
-        mp.setattr("lms.organisasi.tasks.employee_import_task.delay", lambda pk: queued.append(pk))
+        mp.setattr(
+            "lms.organisasi.tasks.employee_import_task.apply_async",
+            lambda args, **options: queued.append(*args),
+        )
         with django_capture_on_commit_callbacks(execute=True):
             client.post(reverse("organisasi_import:index"), {"file": upload})
     job = EmployeeImport.objects.get()
@@ -561,15 +567,16 @@ def test_an_unexpected_error_ends_the_job_failed_with_its_reason(
     assert "kesalahan sistem (RuntimeError)" in page
 
 
-def test_the_sweeper_fails_a_lost_job_with_its_reason_and_removes_its_upload(media_root):
-    # given: a job whose message was lost long ago, and one just uploaded
+def test_the_sweeper_fails_a_job_whose_worker_died_and_removes_its_upload(media_root):
+    # given: a job a worker started long ago and never finished, and one just uploaded
     from lms.organisasi.tasks import employee_import_sweep_task
 
-    lost = employee_import_start(
+    died = employee_import_start(
         uploaded_file=SimpleUploadedFile("lama.csv", csv_bytes(GOOD_ROWS[0])), uploaded_by=None
     )
-    EmployeeImport.objects.filter(pk=lost.pk).update(
-        created_at=timezone.now() - datetime.timedelta(hours=1)
+    long_ago = timezone.now() - datetime.timedelta(hours=1)
+    EmployeeImport.objects.filter(pk=died.pk).update(
+        status=EmployeeImport.Status.RUNNING, created_at=long_ago, started_at=long_ago
     )
     fresh = employee_import_start(
         uploaded_file=SimpleUploadedFile("baru.csv", csv_bytes(GOOD_ROWS[0])), uploaded_by=None
@@ -579,13 +586,52 @@ def test_the_sweeper_fails_a_lost_job_with_its_reason_and_removes_its_upload(med
     assert employee_import_sweep_task() == 1
 
     # then
-    lost.refresh_from_db()
+    died.refresh_from_db()
     fresh.refresh_from_db()
-    assert lost.status == EmployeeImport.Status.FAILED
-    assert "tidak selesai dalam 30 menit" in lost.errors[0]["reasons"][0]
-    assert not lost.file
+    assert died.status == EmployeeImport.Status.FAILED
+    assert "tidak selesai dalam 30 menit" in died.errors[0]["reasons"][0]
+    assert not died.file
     assert fresh.status == EmployeeImport.Status.PENDING
     assert [p.name for p in media_root.rglob("*.csv")] == [posixpath.basename(fresh.file.name)]
+
+
+def test_a_job_waiting_through_a_long_broker_outage_still_runs_after_it(media_root, org_tree):
+    # given: a job uploaded two hours ago whose message the broker never took
+    from lms.organisasi.tasks import employee_import_sweep_task, employee_import_task
+
+    waiting = employee_import_start(
+        uploaded_file=SimpleUploadedFile("lama.csv", csv_bytes(GOOD_ROWS[0])), uploaded_by=None
+    )
+    EmployeeImport.objects.filter(pk=waiting.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+
+    # when: the import sweeper runs, then the outbox finally delivers the message
+    assert employee_import_sweep_task() == 0
+    employee_import_task(waiting.pk)
+
+    # then
+    waiting.refresh_from_db()
+    assert waiting.status == EmployeeImport.Status.DONE
+    assert waiting.started_at is not None
+
+
+def test_a_job_never_started_in_a_day_is_given_up_with_its_reason(media_root):
+    from lms.organisasi.tasks import employee_import_sweep_task
+
+    stuck = employee_import_start(
+        uploaded_file=SimpleUploadedFile("lama.csv", csv_bytes(GOOD_ROWS[0])), uploaded_by=None
+    )
+    EmployeeImport.objects.filter(pk=stuck.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=25)
+    )
+
+    assert employee_import_sweep_task() == 1
+
+    stuck.refresh_from_db()
+    assert stuck.status == EmployeeImport.Status.FAILED
+    assert "tidak pernah dimulai dalam 24 jam" in stuck.errors[0]["reasons"][0]
+    assert not stuck.file
 
 
 def test_a_long_report_keeps_its_first_thousand_lines_and_counts_the_rest(org_tree):
