@@ -1,40 +1,20 @@
 """Images from outside: only JPEG, PNG, GIF and WebP, re-encoded, named by their real type, and
 refused above the pixel budget before a pixel is decoded."""
 
-import struct
 import time
-import zlib
 from io import BytesIO
 
 import pytest
 from PIL import Image, ImageFile, PngImagePlugin
 
 from lms.core.images import ImageRefused, image_clean
+from tests.images import encoded, png_header_only
 
 SCRIPT = b"<html><body><script>alert(document.cookie)</script></body></html>"
 SVG = (
     b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
     b"<script>alert(document.cookie)</script></svg>"
 )
-
-
-def encoded(fmt: str, size=(4, 3), color="teal", mode="RGB", **options) -> bytes:
-    buffer = BytesIO()
-    Image.new(mode, size, color).save(buffer, fmt, **options)
-    return buffer.getvalue()
-
-
-def png_header_only(width: int, height: int) -> bytes:
-    """A PNG that declares `width` x `height` and holds a single row: opened, never decodable."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
-
-    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1-bit greyscale
-    row = zlib.compress(b"\x00" + b"\x00" * ((width + 7) // 8))
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", row) + chunk(b"IEND", b"")
 
 
 def shown(data: bytes) -> tuple[str, tuple[int, int], bytes]:

@@ -2,8 +2,6 @@
 that is not an image, and Wagtail's own image upload refuses SVG, polyglots and pixel bombs."""
 
 import importlib
-import struct
-import zlib
 from io import BytesIO
 
 import pytest
@@ -18,6 +16,7 @@ from wagtail.models import Collection, UploadedFile
 
 from lms.core.media import media_serve, media_urlpatterns
 from lms.core.storage import S3MediaStorage
+from tests.images import png_header_only
 
 SCRIPT = b"<html><body><script>alert(document.cookie)</script></body></html>"
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>'
@@ -32,16 +31,6 @@ def png(size=(4, 3)) -> bytes:
     buffer = BytesIO()
     Image.new("RGB", size, "teal").save(buffer, "PNG")
     return buffer.getvalue()
-
-
-def png_header_only(width: int, height: int) -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        crc = struct.pack(">I", zlib.crc32(kind + data))
-        return struct.pack(">I", len(data)) + kind + data + crc
-
-    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    row = zlib.compress(b"\x00" * (1 + (width + 7) // 8))
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", row) + chunk(b"IEND", b"")
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@ polyglot, an SVG with script or a pixel bomb as a Wagtail image. Only real raste
 stored, re-encoded and named by their type; the rest is named in the report, never a 500."""
 
 import base64
-import struct
-import zlib
 from io import BytesIO
 
 import pytest
@@ -14,6 +12,7 @@ from PIL import Image
 from wagtail.images import get_image_model
 
 from kursus.models import Question
+from tests.images import png_header_only
 
 pytestmark = pytest.mark.django_db
 
@@ -25,16 +24,6 @@ def encoded(fmt: str) -> bytes:
     buffer = BytesIO()
     Image.new("RGB", (8, 6), "teal").save(buffer, fmt)
     return buffer.getvalue()
-
-
-def png_header_only(width: int, height: int) -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        crc = struct.pack(">I", zlib.crc32(kind + data))
-        return struct.pack(">I", len(data)) + kind + data + crc
-
-    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    row = zlib.compress(b"\x00" * (1 + (width + 7) // 8))
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", row) + chunk(b"IEND", b"")
 
 
 def question(title: str, file_name: str, data: bytes) -> str:

@@ -1,10 +1,8 @@
 """A Moodle XML file from outside: what its embedded files may be, and how large it may grow."""
 
 import base64
-import struct
 import time
 import tracemalloc
-import zlib
 from io import BytesIO
 
 import pytest
@@ -12,6 +10,7 @@ from PIL import Image
 
 from kursus.quiz_formats import MAX_QUESTIONS, QuestionFileError, parse_questions
 from kursus.quiz_formats.moodlexml import MAX_DEPTH, MAX_ELEMENTS, MAX_EMBEDDED_FILE_BYTES
+from tests.images import png_header_only
 
 SCRIPT = b"<html><body><script>alert(document.cookie)</script></body></html>"
 
@@ -20,18 +19,6 @@ def encoded(fmt: str, color: str = "teal", size=(4, 3)) -> bytes:
     buffer = BytesIO()
     Image.new("RGB", size, color).save(buffer, fmt)
     return buffer.getvalue()
-
-
-def png_header_only(width: int, height: int) -> bytes:
-    """A PNG that declares `width` x `height` but holds one row: cheap to send, never decodable."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        crc = struct.pack(">I", zlib.crc32(kind + data))
-        return struct.pack(">I", len(data)) + kind + data + crc
-
-    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    row = zlib.compress(b"\x00" * (1 + (width + 7) // 8))
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", row) + chunk(b"IEND", b"")
 
 
 def question(name: str, *, file_name: str | None = None, data: bytes = b"", line_text="") -> str:
