@@ -4,7 +4,6 @@ import zipfile
 from decimal import Decimal
 
 import pytest
-from openpyxl import Workbook
 
 from kursus.quiz_formats import ParsedPair, QuestionFileError, parse_questions
 
@@ -20,16 +19,6 @@ from ...core.xlsx_files import (
 )
 
 HEADER = ["tipe", "judul", "pertanyaan", "poin", "opsi_a", "opsi_b", "opsi_c", "kunci"]
-
-
-def xlsx(rows: list[list]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def csv_bytes(*lines: str) -> bytes:
@@ -96,7 +85,7 @@ def test_comma_csv_and_xlsx_give_the_same_questions():
     as_csv = "\n".join(",".join(str(cell) for cell in row) for row in rows).encode()
 
     from_csv = parse_questions(as_csv, fmt="csv").questions
-    from_xlsx = parse_questions(xlsx(rows), fmt="xlsx").questions
+    from_xlsx = parse_questions(workbook_bytes(rows), fmt="xlsx").questions
 
     assert from_csv == from_xlsx
     assert [q.kind for q in from_xlsx] == ["single", "truefalse"]
@@ -111,7 +100,7 @@ def test_xlsx_cells_of_other_types_are_read_as_text():
         ["benar_salah", "Kabupaten berkode 01-69.", None, None, None, None, True],
     ]
 
-    result = parse_questions(xlsx(rows), fmt="xlsx")
+    result = parse_questions(workbook_bytes(rows), fmt="xlsx")
 
     first, second = result.questions
     assert first.points == Decimal("1.5")
@@ -155,7 +144,7 @@ def test_invalid_row_in_xlsx_names_the_sheet_row():
     rows = [HEADER, ["pilihan_tunggal", "", "Soal", 1, "a", "b", "", "A"], [], ["bs", "", "x"]]
 
     with pytest.raises(QuestionFileError) as caught:
-        parse_questions(xlsx(rows), fmt="xlsx")
+        parse_questions(workbook_bytes(rows), fmt="xlsx")
 
     assert (caught.value.line, caught.value.column) == (4, "kunci")
 
