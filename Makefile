@@ -10,7 +10,7 @@ STOP_SECONDS ?= 8
 SETSID := $(shell command -v setsid 2>/dev/null)
 export DJANGO_SETTINGS_MODULE ?= lms.settings.dev
 
-.PHONY: run test test-e2e cluster-smoke install install-dev migrate demo worker lint format check clean
+.PHONY: run test test-pg test-e2e cluster-smoke install install-dev migrate demo worker lint format check clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,20 @@ worker: install
 ## CELERY_BROKER_URL say otherwise).
 test: install-dev
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+
+## The whole suite on the local PostgreSQL and Redis (PG_URL, REDIS_URL), where the lock and
+## race tests run: pytest-django creates its own test database and drops it afterwards; the
+## suite's two Redis databases (REDIS_DBS) are emptied after the run.
+PG_URL ?= postgres://postgres@127.0.0.1:5432
+REDIS_URL ?= redis://127.0.0.1:6379
+REDIS_DBS ?= 12 13
+test-pg: install-dev
+	@db=lms_test_pg_$$$$; cache=$(REDIS_URL)/$(word 1,$(REDIS_DBS)); broker=$(REDIS_URL)/$(word 2,$(REDIS_DBS)); \
+	DJANGO_SETTINGS_MODULE=lms.settings.test DATABASE_URL=$(PG_URL)/$$db \
+		CELERY_BROKER_URL=$$broker DJANGO_CACHE_URL=$$cache \
+		$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS); status=$$?; \
+	$(PY) -c 'import redis, sys; [redis.Redis.from_url(u).flushdb() for u in sys.argv[1:]]' $$cache $$broker; \
+	exit $$status
 
 ## Browser journeys, keyboard and axe-core checks in Debian's Chromium against gunicorn and a
 ## real Celery worker (needs `apt-get install chromium poppler-utils`; axe-core comes from npm).
