@@ -185,3 +185,54 @@ def test_a_byte_limit_is_checked_first():
 
     with pytest.raises(ImageRefused, match=r"'x\.png' terlalu besar"):
         image_clean(data, name="x.png", max_bytes=len(data) - 1)
+
+
+class Stop(Exception):
+    pass
+
+
+def test_before_decode_hears_the_header_pixels_before_any_pixel_is_decoded():
+    # given: a PNG that declares 7000 x 7000 pixels and holds one row, so decoding it would fail
+    heard = []
+
+    def budget(pixels: int) -> None:
+        heard.append(pixels)
+        raise Stop
+
+    # when / then: the budget stops it first, with the pixels from the header
+    with pytest.raises(Stop):
+        image_clean(png_header_only(7000, 7000), name="peta.png", before_decode=budget)
+    assert heard == [49_000_000]
+
+
+def test_before_decode_counts_every_frame():
+    frames = [Image.new("RGB", (6, 4), color) for color in ("red", "green", "blue")]
+    buffer = BytesIO()
+    frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:])
+    heard = []
+
+    clean = image_clean(buffer.getvalue(), name="animasi.gif", before_decode=heard.append)
+
+    assert heard == [6 * 4 * 3]
+    assert clean.format == "GIF"
+
+
+def test_before_decode_is_not_asked_for_an_image_refused_on_its_own():
+    heard = []
+
+    with pytest.raises(ImageRefused, match="batas 50 megapiksel"):
+        image_clean(png_header_only(12_000, 12_000), name="besar.png", before_decode=heard.append)
+    assert heard == []
+
+
+def test_a_still_png_decoded_in_place_keeps_its_pixels_and_transparency():
+    image = Image.new("P", (30, 20), 1)
+    image.putpalette([0, 0, 0, 255, 0, 0])
+    image.paste(0, (0, 0, 10, 20))
+    buffer = BytesIO()
+    image.save(buffer, "PNG", transparency=0)
+
+    clean = image_clean(buffer.getvalue(), name="x.png")
+
+    assert shown(clean.content) == shown(buffer.getvalue())
+    assert shown(clean.content)[2][:4] == b"\x00\x00\x00\x00"  # the transparent pixel

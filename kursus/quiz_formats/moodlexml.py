@@ -9,15 +9,22 @@ costs a bounded amount of memory and time before it is refused.
 
 Embedded files become images only through `lms.core.images`: a file that is not a JPEG, PNG,
 GIF or WebP image within the size limits skips its question, with the file named in the report.
+Decoding is what costs time and memory, and a few kilobytes of PNG can declare 49 megapixels, so
+the images of one file also share a budget (`_ImageBudget`): at most `MAX_EMBEDDED_FILES` files
+and `LMS_QUESTION_IMPORT_MAX_TOTAL_PIXELS` pixels in all, each image's pixels counted from its
+header before it is decoded. A file past the budget is refused whole, like a malformed one.
 """
 
 import base64
 import binascii
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from urllib.parse import quote
 from xml.parsers import expat
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -42,6 +49,8 @@ from .types import (
 MAX_ELEMENTS = 250_000
 MAX_DEPTH = 32
 MAX_EMBEDDED_FILE_BYTES = 2 * 1024 * 1024
+MAX_EMBEDDED_FILES = 200
+DEFAULT_MAX_TOTAL_PIXELS = 100_000_000
 
 # Moodle's text formats, by the names its XML uses, to ours.
 TEXT_FORMATS = {
@@ -92,11 +101,15 @@ def parse_moodlexml(content: bytes) -> ParseResult:
         )
     questions: list[ParsedQuestion] = []
     skipped: list[SkippedQuestion] = []
+    budget = _ImageBudget(
+        max_pixels=getattr(settings, "LMS_QUESTION_IMPORT_MAX_TOTAL_PIXELS", None)
+        or DEFAULT_MAX_TOTAL_PIXELS
+    )
     for element in root.findall("question"):
         question_type = element.get("type", "").strip()
         if question_type == "category":
             continue
-        reader = _QuestionReader(element, lines)
+        reader = _QuestionReader(element, lines, budget)
         fill = {
             "multichoice": reader.fill_multichoice,
             "truefalse": reader.fill_truefalse,
@@ -192,10 +205,58 @@ class _FileRefused(Exception):
         super().__init__(reason)
 
 
+@dataclass
+class _ImageBudget:
+    """What decoding the embedded images of one file may cost in all. Each file is counted as
+    it is met and each image's pixels from its header, before it is decoded; past either limit
+    the whole file is refused, naming the limit, the image and its question."""
+
+    max_pixels: int
+    max_files: int = MAX_EMBEDDED_FILES
+    files: int = 0
+    pixels: int = 0
+
+    def count_file(self, *, name: str, question: str, line: int) -> None:
+        self.files += 1
+        if self.files > self.max_files:
+            raise QuestionFileError(
+                _(
+                    "berkas berisi lebih dari %(max)s gambar tersemat; batas itu terlampaui "
+                    "pada '%(name)s' di soal '%(question)s'. Bagi menjadi beberapa berkas."
+                )
+                % {"max": self.max_files, "name": name, "question": question},
+                line=line,
+            )
+
+    def spend(self, pixels: int, *, name: str, question: str, line: int) -> None:
+        self.pixels += pixels
+        if self.pixels > self.max_pixels:
+            raise QuestionFileError(
+                _(
+                    "gambar-gambar dalam berkas ini melebihi batas total %(max)s megapiksel per "
+                    "berkas; batas itu terlampaui pada gambar '%(name)s' di soal '%(question)s' "
+                    "(%(total)s megapiksel sampai gambar ini). Perkecil gambarnya atau bagi "
+                    "menjadi beberapa berkas."
+                )
+                % {
+                    "max": _megapixels(self.max_pixels),
+                    "name": name,
+                    "question": question,
+                    "total": _megapixels(self.pixels),
+                },
+                line=line,
+            )
+
+
+def _megapixels(pixels: int) -> str:
+    return f"{pixels / 1_000_000:.1f}".replace(".", ",").removesuffix(",0")
+
+
 class _QuestionReader:
-    def __init__(self, element: ET.Element, lines: dict[ET.Element, int]):
+    def __init__(self, element: ET.Element, lines: dict[ET.Element, int], budget: _ImageBudget):
         self.element = element
         self.lines = lines
+        self.budget = budget
         self.line = lines[element]
         self.images: dict[str, bytes] = {}
         self.question = ParsedQuestion(
@@ -227,13 +288,15 @@ class _QuestionReader:
         )
 
     def skip(self, reason: str) -> SkippedQuestion:
-        """A skipped question, named without reading its files (they may be what is broken)."""
-        name = self.question.name
-        if not name:
-            container = self.element.find("questiontext")
-            text_format = "html" if container is None else container.get("format", "html")
-            name = default_name(to_html(_text(container), TEXT_FORMATS.get(text_format, "html")))
-        return SkippedQuestion(line=self.line, name=name, reason=reason)
+        return SkippedQuestion(line=self.line, name=self.display_name(), reason=reason)
+
+    def display_name(self) -> str:
+        """The question's name, found without reading its files (they may be what is broken)."""
+        if self.question.name:
+            return self.question.name
+        container = self.element.find("questiontext")
+        text_format = "html" if container is None else container.get("format", "html")
+        return default_name(to_html(_text(container), TEXT_FORMATS.get(text_format, "html")))
 
     def fill_multichoice(self) -> None:
         single_element = self.element.find("single")
@@ -322,6 +385,8 @@ class _QuestionReader:
                 raise QuestionFileError(
                     _("nama berkas '%(name)s' tidak valid.") % {"name": name}, line=line
                 )
+            where = {"name": name, "question": self.display_name(), "line": line}
+            self.budget.count_file(**where)
             if element.get("encoding", "base64") != "base64":
                 raise QuestionFileError(_("berkas harus disandikan base64."), line=line)
             encoded = "".join(_own_text(element).split())
@@ -339,7 +404,12 @@ class _QuestionReader:
                     line=line,
                 ) from exc
             try:
-                image = image_clean(data, name=name, max_bytes=MAX_EMBEDDED_FILE_BYTES)
+                image = image_clean(
+                    data,
+                    name=name,
+                    max_bytes=MAX_EMBEDDED_FILE_BYTES,
+                    before_decode=partial(self.budget.spend, **where),
+                )
             except ImageRefused as refused:
                 raise _FileRefused(refused.message) from refused
             stored, counter = image.name, 2

@@ -14,6 +14,7 @@ again under the same limits, `WAGTAILIMAGES_EXTENSIONS` and `WAGTAILIMAGES_MAX_I
 """
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -60,9 +61,19 @@ def max_image_pixels() -> int:
     return getattr(settings, "WAGTAILIMAGES_MAX_IMAGE_PIXELS", None) or DEFAULT_MAX_PIXELS
 
 
-def image_clean(data: bytes, *, name: str, max_bytes: int | None = None) -> CleanImage:
+def image_clean(
+    data: bytes,
+    *,
+    name: str,
+    max_bytes: int | None = None,
+    before_decode: Callable[[int], None] | None = None,
+) -> CleanImage:
     """`data` decoded and encoded again as the JPEG, PNG, GIF or WebP it is, named `name` with
-    the extension of that type; raise `ImageRefused` for anything else."""
+    the extension of that type; raise `ImageRefused` for anything else.
+
+    `before_decode`, when given, is called with the pixels the image will decode (width x
+    height x frames, read from its header) once the image has passed its own limits and before
+    any pixel is decoded; it may raise to stop there (a budget shared by several images)."""
     stem, extension = _split_name(name)
     if extension and extension not in IMAGE_EXTENSIONS:
         raise ImageRefused(
@@ -76,6 +87,8 @@ def image_clean(data: bytes, *, name: str, max_bytes: int | None = None) -> Clea
         raise ImageRefused.too_large(name=name, size=len(data), limit=max_bytes)
     image = _open(data, name=name)
     try:
+        if before_decode is not None:
+            before_decode(image.width * image.height * getattr(image, "n_frames", 1))
         return _reencode(image, stem=stem, extension=extension, name=name)
     finally:
         image.close()
@@ -195,14 +208,14 @@ def _reencode(image: Image.Image, *, stem: str, extension: str, name: str) -> Cl
 
 
 def _frames(image: Image.Image, *, fmt: str) -> list[Image.Image]:
-    """Every frame decoded into a new image that carries only what drawing it needs."""
+    """Every frame decoded, carrying only what drawing it needs. A still image is decoded in
+    place rather than copied, so that it is held in memory once, not twice."""
     if fmt == "JPEG":
-        image.load()
-        frame = ImageOps.exif_transpose(image)  # the photo as the camera held it
-        frames = [frame if frame.mode in ("L", "RGB", "CMYK") else frame.convert("RGB")]
+        ImageOps.exif_transpose(image, in_place=True)  # the photo as the camera held it
+        frames = [image if image.mode in ("L", "RGB", "CMYK") else image.convert("RGB")]
     elif getattr(image, "n_frames", 1) == 1:
         image.load()
-        frames = [image.copy()]
+        frames = [image]
     else:
         frames = [frame.copy() for frame in ImageSequence.Iterator(image)]
     for frame in frames:

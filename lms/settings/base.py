@@ -338,6 +338,10 @@ WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "gif", "webp"]
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 50_000_000
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_IMAGE_FORM_BASE = "lms.core.image_forms.CleanImageForm"  # re-encodes every upload
+# All the images embedded in one question file (Moodle XML) together, counted before decoding.
+LMS_QUESTION_IMPORT_MAX_TOTAL_PIXELS = env.int(
+    "LMS_QUESTION_IMPORT_MAX_TOTAL_PIXELS", default=100_000_000
+)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 

@@ -7,9 +7,17 @@ from io import BytesIO
 
 import pytest
 from PIL import Image
+from wagtail.images import get_image_model
 
+from kursus.models import Question, QuestionCategory
+from kursus.question_bank import question_import
 from kursus.quiz_formats import MAX_QUESTIONS, QuestionFileError, parse_questions
-from kursus.quiz_formats.moodlexml import MAX_DEPTH, MAX_ELEMENTS, MAX_EMBEDDED_FILE_BYTES
+from kursus.quiz_formats.moodlexml import (
+    MAX_DEPTH,
+    MAX_ELEMENTS,
+    MAX_EMBEDDED_FILE_BYTES,
+    MAX_EMBEDDED_FILES,
+)
 from tests.images import png_header_only
 
 SCRIPT = b"<html><body><script>alert(document.cookie)</script></body></html>"
@@ -202,3 +210,106 @@ def test_a_question_link_to_an_uploaded_file_is_dropped():
     [parsed] = parse(content).questions
 
     assert parsed.text == '<a>unduh</a> <a>lihat</a> <a href="https://bawaslu.go.id/ikp">IKP</a>'
+
+
+def one_bit_png(width: int, height: int) -> bytes:
+    """A real, decodable 1-bit PNG: 7000 x 7000 (49 megapixels) compresses to about 6 KB."""
+    buffer = BytesIO()
+    Image.new("1", (width, height)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.django_db
+def test_25_images_of_49_megapixels_refuse_the_file_within_seconds_and_save_nothing(media_root):
+    # given: the attack, 25 questions each with a 49-megapixel PNG of a few kilobytes; every
+    # image alone is under the 50-megapixel limit, together they are 1225 megapixels
+    bomb = one_bit_png(7000, 7000)
+    content = quiz(
+        *(question(f"Soal {n}", file_name=f"peta-{n}.png", data=bomb) for n in range(25))
+    )
+    assert len(content) < 300 * 1024
+
+    # when
+    tracemalloc.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(QuestionFileError) as caught:
+            question_import(content=content, fmt="moodlexml", category="Bom gambar")
+        elapsed = time.monotonic() - started
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+    # then: refused at the third image (2 x 49 = 98 megapixels fit), naming the limit, the
+    # image, its question and its line; nothing is saved
+    message = str(caught.value)
+    assert "batas total 100 megapiksel per berkas" in message
+    assert "'peta-2.png' di soal 'Soal 2'" in message
+    assert caught.value.line == 5  # the declaration, <quiz>, then one question per line
+    assert not QuestionCategory.objects.exists()
+    assert not Question.objects.exists()
+    assert not get_image_model().objects.exists()
+    assert not (media_root / "original_images").exists()
+    print(f"refused in {elapsed:.2f} s, Python heap peak {peak / 1024 / 1024:.1f} MB")
+    assert elapsed < 10  # decoding all 25 took 7-40 s; the refusal decodes two
+    assert peak < 50 * 1024 * 1024
+
+
+@pytest.mark.django_db
+def test_several_images_under_the_budget_still_import(media_root):
+    # given: five 16-megapixel images, 80 megapixels in all
+    image = one_bit_png(4000, 4000)
+    content = quiz(
+        *(question(f"Soal {n}", file_name=f"peta-{n}.png", data=image) for n in range(5))
+    )
+
+    # when
+    report = question_import(content=content, fmt="moodlexml", category="Peta")
+
+    # then
+    assert [q.title for q in report.created] == [f"Soal {n}" for n in range(5)]
+    assert report.skipped == []
+    images = get_image_model().objects.order_by("id")
+    assert [(i.width, i.height) for i in images] == [(4000, 4000)] * 5
+
+
+def test_the_total_budget_is_the_setting(settings):
+    settings.LMS_QUESTION_IMPORT_MAX_TOTAL_PIXELS = 1_500_000
+    image = one_bit_png(1000, 1000)
+
+    assert len(parse(quiz(question("A", file_name="a.png", data=image))).questions) == 1
+    with pytest.raises(QuestionFileError, match="batas total 1,5 megapiksel"):
+        parse(quiz(*(question(n, file_name=f"{n}.png", data=image) for n in "AB")))
+
+
+def test_an_image_refused_on_its_own_spends_nothing_of_the_budget():
+    # given: a 144-megapixel header (skipped, never decoded) before two images of 49 megapixels
+    content = quiz(
+        question("Besar", file_name="besar.png", data=png_header_only(12_000, 12_000)),
+        *(
+            question(f"Peta {n}", file_name="peta.png", data=one_bit_png(7000, 7000))
+            for n in (1, 2)
+        ),
+    )
+
+    result = parse(content)
+
+    assert [q.name for q in result.questions] == ["Peta 1", "Peta 2"]
+    assert [q.name for q in result.skipped] == ["Besar"]
+
+
+def test_more_embedded_files_than_the_cap_refuse_the_file_before_decoding_the_last():
+    tiny = encoded("PNG")
+    content = quiz(
+        *(
+            question(f"Soal {n}", file_name=f"f-{n}.png", data=tiny)
+            for n in range(MAX_EMBEDDED_FILES + 1)
+        )
+    )
+
+    with pytest.raises(QuestionFileError) as caught:
+        parse(content)
+
+    assert f"lebih dari {MAX_EMBEDDED_FILES} gambar tersemat" in str(caught.value)
+    assert f"'f-{MAX_EMBEDDED_FILES}.png' di soal 'Soal {MAX_EMBEDDED_FILES}'" in str(caught.value)
+    assert caught.value.line == MAX_EMBEDDED_FILES + 3
