@@ -32,9 +32,11 @@ RUN pip install -r requirements.txt
 COPY . .
 
 # Static files are collected into the image and served by whitenoise. Production settings
-# demand a secret key and allowed hosts at import, so the build passes throwaway values; the
-# memory broker and a SQLite file in /tmp keep the build from creating anything under var/.
-RUN DJANGO_SECRET_KEY=collectstatic-only-build-value-never-used-at-run-time-4f8a2c9e \
+# demand a secret key and allowed hosts at import, so the build passes throwaway values: a key
+# drawn at random for this step only (a fixed one would be public, and production refuses every
+# key published in the repository); the memory broker and a SQLite file in /tmp keep the build
+# from creating anything under var/.
+RUN DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
     DJANGO_ALLOWED_HOSTS=localhost \
     DATABASE_URL=sqlite:////tmp/collectstatic.sqlite3 \
     CELERY_BROKER_URL=memory:// \

@@ -18,6 +18,7 @@ workers >= 1.6 x one; worker peak RSS growth < 30 MB after the first 100 certifi
 """
 
 import os
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -83,7 +84,7 @@ class Worker:
                 **os.environ,
                 **env,
                 "DJANGO_SETTINGS_MODULE": "lms.settings.production",
-                "DJANGO_SECRET_KEY": "bench-" + "x" * 50,
+                "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
                 "DJANGO_ALLOWED_HOSTS": "localhost",
             },
             stdout=self.log,

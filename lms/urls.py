@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
 from django.urls import include, path, reverse_lazy
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
@@ -13,15 +13,16 @@ class AdminLoginRedirect(RedirectView):
     """Wagtail's own login would bypass allauth's MFA stage and rate limits: send it there.
 
     Wagtail sends here (WAGTAILADMIN_LOGIN_URL) whoever may not enter the admin. A signed-in
-    user is one who may not (a learner, a supervisor): they get the site's 403 page, not the
-    login page, which would send them straight back to the admin and round again."""
+    user is one who may not (a learner, a supervisor): they get the site's 403 page, saying
+    whom the admin is for and where a supervisor's reports are, not the login page, which
+    would send them straight back to the admin and round again."""
 
     query_string = True
     url = reverse_lazy("account_login")
 
     def get(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            raise PermissionDenied
+            return TemplateResponse(request, "403.html", {"admin_area": True}, status=403)
         return super().get(request, *args, **kwargs)
 
 

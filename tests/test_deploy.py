@@ -15,7 +15,7 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "lms.settings.production",
-        "DJANGO_SECRET_KEY": "x7!kq2" * 10,
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "lms.bawaslu.go.id",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
     }
@@ -71,6 +71,12 @@ def _env_example_secret_key() -> str:
         "django-insecure-" + "k2#x9!m" * 8,
         "tooShort-9c1f0e7a2b4d4f7e8a6c",
         "abcd" * 20,
+        # Published in the repository: the Dockerfile's former build-only key and the
+        # certificate bench's worker key; and a long hand-typed pattern of few characters.
+        "collectstatic-only-build-value-never-used-at-run-time-4f8a2c9e",
+        "bench-" + "x" * 50,
+        "x7!kq2" * 10,
+        "abcdefghij" * 6,
     ],
 )
 def test_production_refuses_to_start_with_a_known_or_weak_secret_key(secret_key):
@@ -90,6 +96,17 @@ def test_production_refuses_the_env_example_secret_key():
 
 def test_production_starts_with_a_long_random_secret_key():
     result = _import_production_settings(secrets.token_urlsafe(50))
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_starts_with_a_django_generated_secret_key():
+    from django.core.management.utils import get_random_secret_key
+
+    key = get_random_secret_key()
+    while key.startswith("$"):  # django-environ reads a leading "$" as a variable reference
+        key = get_random_secret_key()
+    result = _import_production_settings(key)
 
     assert result.returncode == 0, result.stderr
 

@@ -10,6 +10,7 @@ import json
 import os
 import posixpath
 import re
+import secrets
 import shlex
 import subprocess
 import sys
@@ -296,23 +297,28 @@ def test_dockerfile_installs_weasyprint_libraries_and_the_requirements_as_a_non_
     assert [k for k, _ in instructions].index("USER") < [k for k, _ in instructions].index("CMD")
 
 
-def test_dockerfile_collectstatic_values_are_enough_to_load_production_settings(tmp_path):
-    run = next(
+def _collectstatic_run() -> str:
+    return next(
         args
         for keyword, args in _dockerfile_instructions()
         if keyword == "RUN" and "collectstatic" in args
     )
-    build_env = dict(re.findall(r"([A-Z][A-Z0-9_]*)=(\S+)", run.split("python manage.py")[0]))
+
+
+def test_dockerfile_collectstatic_values_are_enough_to_load_production_settings(tmp_path):
+    run = _collectstatic_run()
+    # The step's own assignments, evaluated by a shell as the build does (the key is drawn at
+    # random by a command substitution).
+    assignments = run.split("python manage.py")[0]
     env = {
-        "PATH": os.environ["PATH"],
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]),
         "DJANGO_SETTINGS_MODULE": "lms.settings.production",
         "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
-        **build_env,
     }
 
     assert "--noinput" in run
     result = subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "--dry-run"],
+        ["/bin/sh", "-c", f"{assignments} python manage.py collectstatic --noinput --dry-run"],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -321,6 +327,25 @@ def test_dockerfile_collectstatic_values_are_enough_to_load_production_settings(
     )
     assert result.returncode == 0, result.stderr
     assert "static files copied" in result.stdout
+
+
+def test_dockerfile_build_key_is_drawn_at_random_not_published():
+    """A fixed build key would be in the repository for anyone to sign sessions with."""
+    assignments = _collectstatic_run().split("python manage.py")[0]
+    env = {"PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])}
+    keys = {
+        subprocess.run(
+            ["/bin/sh", "-c", f"{assignments} sh -c 'printf %s \"$DJANGO_SECRET_KEY\"'"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for _ in range(2)
+    }
+
+    assert len(keys) == 2, keys
+    assert all(len(key) >= 50 and key not in assignments for key in keys)
 
 
 def test_dockerignore_keeps_secrets_and_local_state_out_but_the_code_in():
@@ -388,7 +413,7 @@ def _production_storage(tmp_path, **extra: str) -> subprocess.CompletedProcess:
     }
     env.update(
         DJANGO_SETTINGS_MODULE="lms.settings.production",
-        DJANGO_SECRET_KEY="x7!kq2" * 10,
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="lms.bawaslu.go.id",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         CELERY_BROKER_URL="memory://",

@@ -107,3 +107,28 @@ def test_the_500_page_falls_back_to_plain_html_when_its_template_fails(monkeypat
 
     assert response.status_code == 500
     assert "Terjadi gangguan" in response.content.decode()
+
+
+def test_a_supervisor_opening_the_admin_is_told_whom_it_is_for_and_where_reports_are(
+    client, supervisor_jabar
+):
+    client.force_login(supervisor_jabar)
+
+    response = client.get("/admin/", follow=True)
+
+    assert response.status_code == 403
+    page = _site_page(response)
+    assert "Akses ditolak" in page
+    assert "Halaman admin hanya untuk Pengajar dan Admin LMS" in page
+    assert '<a href="/laporan/">Laporan</a>' in page
+    # Not the generic text, which names supervisors among those with access.
+    assert "misalnya supervisor" not in page
+
+
+def test_other_403_pages_keep_the_generic_message(client, learner):
+    client.force_login(learner)
+
+    page = _site_page(client.get("/laporan/"))
+
+    assert "Halaman ini hanya untuk peran tertentu" in page
+    assert "Halaman admin hanya untuk" not in page

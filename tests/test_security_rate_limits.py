@@ -9,6 +9,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from lms.core.http import client_address
+from lms.organisasi.roles import PENGAJAR
 
 from .factories import UserFactory
 
@@ -95,45 +96,96 @@ def test_failed_logins_from_one_client_do_not_lock_out_the_others(
     assert response.status_code == 302
 
 
-def test_a_locked_account_is_opened_by_a_password_reset_by_email(
-    client_factory, class_of_200, behind_proxy
-):
-    # given: a stranger fails five times on someone else's address
-    victim = class_of_200[0]
-    stranger = client_factory()
-    for _ in range(5):
-        _login(stranger, victim.email, "salah-tebak", client_ip="203.0.113.66")
-    owner = client_factory()
-    locked = _login(owner, victim.email, PASSWORD, client_ip="198.51.100.4")
-    page = locked.content.decode()
-    assert locked.status_code == 200
-    assert "Terlalu banyak percobaan masuk yang gagal" in page
-    assert "atur ulang kata sandi lewat email" in page
-    reset_link = f'<a href="{reverse("account_reset_password")}">Lupa kata sandi atau akun'
-    assert reset_link in page  # the way out is on the page
+def _stranger_fails(client_factory, email: str, times: int, *, first: int = 0) -> None:
+    """A stranger failing on `email` from a new address each time (past the per-address
+    limit), as a botnet would."""
+    for n in range(first, first + times):
+        _login(client_factory(), email, "salah-tebak", client_ip=f"203.0.{n // 250}.{n % 250 + 1}")
 
-    # when: the owner resets the password through the link mailed to them
+
+def _reset_by_email(owner, email: str, new_password: str):
+    """The owner asks for the reset email and saves a new password through its link."""
+    mail.outbox.clear()
     owner.post(
         reverse("account_reset_password"),
-        {"email": victim.email},
+        {"email": email},
         REMOTE_ADDR=PROXY,
         HTTP_X_FORWARDED_FOR="198.51.100.4",
     )
     assert len(mail.outbox) == 1
     link = re.search(r"https?://[^/\s]+(/akun/password/reset/key/\S+/)", mail.outbox[0].body)
     form_url = owner.get(link.group(1)).url  # allauth moves the key into the session
-    done = owner.post(
+    return form_url, lambda: owner.post(
         form_url,
-        {"password1": "Pengawas-Pemilu-2026!", "password2": "Pengawas-Pemilu-2026!"},
+        {"password1": new_password, "password2": new_password},
         REMOTE_ADDR=PROXY,
         HTTP_X_FORWARDED_FOR="198.51.100.4",
     )
-    assert done.status_code == 302
 
-    # then: the lock is gone at once
-    response = _login(owner, victim.email, "Pengawas-Pemilu-2026!", client_ip="198.51.100.4")
-    assert response.status_code == 302
+
+def test_a_locked_owner_gets_in_by_email_while_the_stranger_keeps_failing(
+    client_factory, class_of_200, behind_proxy
+):
+    # given: a stranger fails on someone else's address from many addresses
+    victim = class_of_200[0]
+    _stranger_fails(client_factory, victim.email, 6)
+    owner = client_factory()
+    locked = _login(owner, victim.email, PASSWORD, client_ip="198.51.100.4")
+    page = locked.content.decode()
+    assert locked.status_code == 200
+    assert "Terlalu banyak percobaan masuk yang gagal" in page
+    assert "Anda langsung masuk" in page  # the message says what the email path does
+    reset_link = f'<a href="{reverse("account_reset_password")}">Lupa kata sandi atau akun'
+    assert reset_link in page  # the way out is on the page
+
+    # when: the owner resets the password through the mailed link, while the stranger goes on
+    # failing before and after the new password is saved
+    _form_url, save = _reset_by_email(owner, victim.email, "Pengawas-Pemilu-2026!")
+    _stranger_fails(client_factory, victim.email, 6, first=10)
+    done = save()
+    _stranger_fails(client_factory, victim.email, 6, first=20)
+
+    # then: the owner is signed in by the link itself, and stays in
+    assert done.status_code == 302
+    assert owner.session.get("_auth_user_id") == str(victim.pk)
     assert owner.get("/").context["user"] == victim
+    # and the login form is locked again for everyone, the owner included: only the link helps
+    again = _login(
+        client_factory(), victim.email, "Pengawas-Pemilu-2026!", client_ip="198.51.100.9"
+    )
+    assert "Terlalu banyak percobaan masuk yang gagal" in again.content.decode()
+
+
+def test_a_reset_by_email_still_asks_staff_for_their_totp_code(
+    client_factory, make_employee, behind_proxy
+):
+    from allauth.mfa.models import Authenticator
+
+    from .akun.test_mfa import totp_now
+    from .factories import enable_totp
+
+    staff = make_employee("32", PENGAJAR).user
+    secret = enable_totp(staff)
+    assert Authenticator.objects.filter(user=staff).exists()
+    _stranger_fails(client_factory, staff.email, 6)
+    owner = client_factory()
+
+    _form_url, save = _reset_by_email(owner, staff.email, "Pengawas-Pemilu-2026!")
+    done = save()
+
+    # the link leads to the TOTP stage, not into the site
+    assert done.status_code == 302
+    assert done.url == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in owner.session
+    assert owner.get("/laporan/unit/32/").url.startswith(reverse("account_login"))
+    wrong = owner.post(reverse("mfa_authenticate"), {"code": "000000"})
+    assert wrong.status_code == 200
+    assert "_auth_user_id" not in owner.session
+
+    passed = owner.post(reverse("mfa_authenticate"), {"code": totp_now(secret)})
+
+    assert passed.status_code == 302
+    assert owner.session.get("_auth_user_id") == str(staff.pk)
 
 
 def test_the_client_address_is_the_entry_the_trusted_proxy_added(settings):

@@ -18,11 +18,12 @@ class AccountAdapter(DefaultAccountAdapter):
     error_messages = {
         **DefaultAccountAdapter.error_messages,
         # A lock per email address (ACCOUNT_RATE_LIMITS["login_failed"]) that anyone who knows
-        # the address can set: say how its owner lifts it at once, by email.
+        # the address can set: say how its owner gets in at once, by email, whatever the lock.
         "too_many_login_attempts": gettext_lazy(
             "Terlalu banyak percobaan masuk yang gagal. Coba lagi beberapa menit lagi, atau "
-            "atur ulang kata sandi lewat email (tautan di bawah formulir) untuk membuka kunci "
-            "akun Anda sekarang."
+            "atur ulang kata sandi lewat email (tautan di bawah formulir): setelah Anda "
+            "menyimpan kata sandi baru lewat tautan di email, Anda langsung masuk, walaupun "
+            "orang lain terus mencoba masuk dengan alamat Anda."
         ),
     }
 

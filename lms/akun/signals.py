@@ -27,12 +27,27 @@ def _group_changed(sender, **kwargs):
     user_cache_forget_all()
 
 
+def _group_permissions_changed(sender, action, **kwargs):
+    if action.startswith("post_"):
+        user_cache_forget_all()
+
+
 def connect_signals() -> None:
     User = get_user_model()
     post_save.connect(_user_changed, sender=User, dispatch_uid="akun-user-cache-save")
     post_delete.connect(_user_changed, sender=User, dispatch_uid="akun-user-cache-delete")
     m2m_changed.connect(
         _groups_changed, sender=User.groups.through, dispatch_uid="akun-user-cache-groups"
+    )
+    m2m_changed.connect(
+        _groups_changed,
+        sender=User.user_permissions.through,
+        dispatch_uid="akun-user-cache-permissions",
+    )
+    m2m_changed.connect(
+        _group_permissions_changed,
+        sender=Group.permissions.through,
+        dispatch_uid="akun-user-cache-group-permissions",
     )
     post_save.connect(_group_changed, sender=Group, dispatch_uid="akun-user-cache-group-save")
     post_delete.connect(_group_changed, sender=Group, dispatch_uid="akun-user-cache-group-del")

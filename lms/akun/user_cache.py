@@ -5,9 +5,10 @@ and, for the header and the permission checks, their groups (another). Both chan
 so `get_user` keeps them in the shared cache, checked against two version tokens fetched in
 the same round trip as the entry:
 
-- the user's own token, replaced when the user row is saved or deleted or their groups change;
-- a global token, replaced when a group is renamed or deleted or a bulk operation changed users
-  without signals (the employee import).
+- the user's own token, replaced when the user row is saved or deleted or their groups or
+  their own permissions change;
+- a global token, replaced when a group is renamed or deleted or its permissions change, or a
+  bulk operation changed users without signals (the employee import).
 
 Tokens are stamps of `lms.cache.stamped_get`: random, and replaced again on commit.
 Entries expire after `LMS_USER_CACHE_SECONDS` whatever happens.
@@ -16,7 +17,7 @@ Entries expire after `LMS_USER_CACHE_SECONDS` whatever happens.
 from django.conf import settings
 
 from lms.cache import stamped_get, stamps_replace
-from lms.organisasi.roles import user_role_names
+from lms.organisasi.roles import user_may_enter_admin, user_role_names
 
 GLOBAL_TOKEN_KEY = "akun:user-cache:global"  # noqa: S105 - a cache key
 
@@ -45,7 +46,10 @@ def user_cached_get(user_id, load):
     def build():
         user = load(user_id)
         if user is not None:
-            user_role_names(user)  # kept on the instance, and so in the entry
+            # Kept on the instance, and so in the entry: the MFA middleware asks both on
+            # every request.
+            user_role_names(user)
+            user_may_enter_admin(user)
         return user
 
     return stamped_get(

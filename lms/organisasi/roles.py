@@ -36,10 +36,30 @@ def user_can_use_admin(user) -> bool:
     return user.is_superuser or bool(user_role_names(user) & {PENGAJAR, ADMIN_LMS})
 
 
-def user_requires_mfa(user) -> bool:
-    """Trainers, supervisors and admins must use MFA before the admin or any report."""
+ADMIN_ACCESS_PERMISSION = "wagtailadmin.access_admin"
+
+
+def user_may_enter_admin(user) -> bool:
+    """Whether Wagtail lets `user` into /admin/: a superuser, a Django staff account, or anyone
+    holding `wagtailadmin.access_admin` through any group (Wagtail's own "Editors" and
+    "Moderators" included) or directly. Cached on the instance, so it travels with the user
+    cache's entry (lms/akun/user_cache.py) and costs no query on a cached request; the cache
+    is invalidated when the user's or a group's permissions change (lms/akun/signals.py)."""
     if not user.is_authenticated:
         return False
-    if user.is_superuser:
+    cached = getattr(user, "_lms_admin_access", None)
+    if cached is None:
+        cached = bool(user.is_superuser or user.is_staff or user.has_perm(ADMIN_ACCESS_PERMISSION))
+        user._lms_admin_access = cached
+    return cached
+
+
+def user_requires_mfa(user) -> bool:
+    """Trainers, supervisors, admins and anyone else who may enter the admin must use MFA."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or user.is_staff:
         return True
-    return bool(user_role_names(user) & set(settings.LMS_MFA_REQUIRED_GROUPS))
+    if user_role_names(user) & set(settings.LMS_MFA_REQUIRED_GROUPS):
+        return True
+    return user_may_enter_admin(user)

@@ -165,7 +165,10 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
-ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# The emailed reset link signs its owner in (through the MFA stage for those with TOTP), so a
+# stranger who keeps failing logins on someone's address cannot keep its owner out: the lock
+# only guards the login form, and the link does not use it.
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[LMS Bawaslu] "
 ACCOUNT_PREVENT_ENUMERATION = True
 
@@ -184,9 +187,10 @@ LMS_LOGIN_RATE_PER_ADDRESS = env.int("LMS_LOGIN_RATE_PER_ADDRESS", default=60)
 LMS_LOGIN_FAILURES_PER_ADDRESS = env.int("LMS_LOGIN_FAILURES_PER_ADDRESS", default=20)
 ACCOUNT_RATE_LIMITS = {
     "login": f"{LMS_LOGIN_RATE_PER_ADDRESS}/m/ip",
-    # Five failures in five minutes lock one email address; a password reset by email
-    # (allauth clears the lock when it succeeds) opens it at once, so nobody who merely knows
-    # an address can keep its owner out.
+    # Five failures in five minutes lock one email address's login form. Its owner is never
+    # kept out: the emailed reset link signs them in whatever the lock
+    # (ACCOUNT_LOGIN_ON_PASSWORD_RESET) and a successful reset clears it, although anyone who
+    # knows the address may set it again with five more failures.
     "login_failed": f"{LMS_LOGIN_FAILURES_PER_ADDRESS}/m/ip,5/5m/key",
 }
 MFA_ADAPTER = "lms.akun.adapters.MFAAdapter"

@@ -178,3 +178,85 @@ def test_wagtail_login_goes_through_allauth(client):
 def test_totp_secret_is_stored_encrypted(trainer):
     stored = Authenticator.objects.get(user=trainer, type="totp").data["secret"]
     assert stored.startswith("gAAAA")  # a Fernet token, not the base32 secret
+
+
+def _access_admin():
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+
+
+@pytest.mark.parametrize("wagtail_group", ["Editors", "Moderators"])
+@pytest.mark.parametrize("path", ["/admin/", "/admin/pages/"])
+def test_wagtail_groups_without_mfa_are_sent_to_mfa_setup(client, db, wagtail_group, path):
+    """Wagtail's own groups carry `access_admin`: membership is enough to require TOTP."""
+    from django.contrib.auth.models import Group
+
+    from ..factories import UserFactory
+
+    group = Group.objects.get(name=wagtail_group)
+    assert group.permissions.filter(pk=_access_admin().pk).exists()
+    user = UserFactory(roles=[wagtail_group])
+    client.force_login(user)
+
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("mfa_activate_totp"))
+
+
+@pytest.mark.parametrize("path", ["/admin/", "/admin/pages/"])
+def test_the_access_admin_permission_alone_requires_mfa(client, db, path):
+    from ..factories import UserFactory
+
+    user = UserFactory()
+    user.user_permissions.add(_access_admin())
+    client.force_login(user)
+
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("mfa_activate_totp"))
+
+
+def test_a_django_staff_account_requires_mfa(client, db):
+    from ..factories import UserFactory
+
+    client.force_login(UserFactory(is_staff=True))
+
+    response = client.get("/dasbor/")
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("mfa_activate_totp"))
+
+
+def test_access_admin_given_to_a_group_later_requires_mfa_at_once(client, db):
+    """The cached user (lms/akun/user_cache.py) must not keep the old answer."""
+    from django.contrib.auth.models import Group
+
+    from ..factories import UserFactory
+
+    group = Group.objects.create(name="Tim Konten")
+    user = UserFactory(roles=["Tim Konten"])
+    client.force_login(user)
+    assert client.get("/dasbor/").status_code != 302  # a plain account: no MFA yet
+
+    group.permissions.add(_access_admin())
+    response = client.get("/dasbor/")
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("mfa_activate_totp"))
+
+
+def test_a_cached_learner_request_asks_no_permission_query(client, learner):
+    """The admin-access answer travels with the cached user: no permission tables per request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(learner)
+    client.get("/dasbor/")  # fills the user cache
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/dasbor/")
+
+    assert not [q for q in queries if "auth_permission" in q["sql"]]
