@@ -12,6 +12,7 @@ from lms.core.spreadsheets import (
     SpreadsheetLimits,
     csv_rows,
     has_control_characters,
+    invisible_character,
     spreadsheet_rows,
     xlsx_rows,
 )
@@ -392,3 +393,16 @@ def test_control_characters():
     assert has_control_characters("\ud800")
     assert not has_control_characters("Siti\tAminah\r\n")
     assert not has_control_characters("Ni Luh Putu Ayu Wéndé")
+    # One-line values: a tab or a line break is a control character too.
+    assert has_control_characters("Siti\tAminah", line_breaks_allowed=False)
+    assert has_control_characters("Siti\nAminah", line_breaks_allowed=False)
+    assert not has_control_characters("Ni Luh Putu Ayu Wéndé", line_breaks_allowed=False)
+
+
+def test_invisible_characters():
+    assert invisible_character("Ahmad\u202eignaS") == "\u202e"  # right-to-left override
+    assert invisible_character("Ahmad\u200bFauzi") == "\u200b"  # zero-width space
+    assert invisible_character("\ufeffAhmad") == "\ufeff"  # byte order mark
+    assert invisible_character("Staf\u2029Umum") == "\u2029"  # paragraph separator
+    assert invisible_character("Ni Luh Putu Ayu Wéndé\u00a0") is None
+    assert invisible_character("محمد") is None  # right-to-left script itself is fine
