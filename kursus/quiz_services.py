@@ -4,6 +4,7 @@ rule is enforced here, on the server, whatever the browser shows."""
 import html
 import random
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -284,6 +285,20 @@ def _token_map(ids, tokens: list[str], legacy: bool) -> dict[str, int]:
     return mapping
 
 
+# The page's `maxlength` for a short answer. A longer one is refused, never cut.
+SHORT_ANSWER_MAX_CHARS = 500
+
+
+def _short_answer_acceptable(response: str) -> bool:
+    """A short answer is one line of visible text: no control character (a NUL, which
+    PostgreSQL refuses in a jsonb value, a tab or a line break) and no invisible format
+    character (a direction override, a zero-width space), and no longer than the page allows."""
+    text = response.strip()
+    if len(text) > SHORT_ANSWER_MAX_CHARS:
+        return False
+    return not any(unicodedata.category(char) in ("Cc", "Cf") for char in text)
+
+
 def _clean_response(kind: str, option_order, choice_order, tokens, response):
     """The answer to store for this frozen question, in option ids, from what the page sent:
     the tokens of the options and choices it was shown (an attempt frozen before tokens also
@@ -304,9 +319,9 @@ def _clean_response(kind: str, option_order, choice_order, tokens, response):
             raise QuizError(_("Jawaban tidak dikenali."))
         return sorted({options[str(v)] for v in values}) or None
     if kind == Question.Kind.SHORT:
-        if not isinstance(response, str):
+        if not isinstance(response, str) or not _short_answer_acceptable(response):
             raise QuizError(_("Jawaban tidak dikenali."))
-        return response.strip()[:500] or None
+        return response.strip() or None
     if kind == Question.Kind.MATCHING:
         if not isinstance(response, dict):
             raise QuizError(_("Jawaban tidak dikenali."))

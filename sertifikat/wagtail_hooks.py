@@ -122,15 +122,15 @@ def certificate_template_preview_button(snippet, user, next_url=None):
 @hooks.register("register_admin_urls")
 def register_certificate_admin_urls():
     urls = [
-        path("<int:pk>/", admin_views.certificate_detail, name="detail"),
-        path("<int:pk>/cabut/", admin_views.certificate_revoke_view, name="revoke"),
-        path("<int:pk>/terbitkan-ulang/", admin_views.certificate_reissue_view, name="reissue"),
+        path("<id:pk>/", admin_views.certificate_detail, name="detail"),
+        path("<id:pk>/cabut/", admin_views.certificate_revoke_view, name="revoke"),
+        path("<id:pk>/terbitkan-ulang/", admin_views.certificate_reissue_view, name="reissue"),
         path("massal/", admin_views.bulk_index, name="bulk"),
-        path("arsip/<int:pk>/", admin_views.archive_detail, name="archive_detail"),
-        path("arsip/<int:pk>/status/", admin_views.archive_status, name="archive_status"),
-        path("arsip/<int:pk>/unduh/", admin_views.archive_download, name="archive_download"),
+        path("arsip/<id:pk>/", admin_views.archive_detail, name="archive_detail"),
+        path("arsip/<id:pk>/status/", admin_views.archive_status, name="archive_status"),
+        path("arsip/<id:pk>/unduh/", admin_views.archive_download, name="archive_download"),
         path(
-            "templat/<int:pk>/pratinjau.pdf",
+            "templat/<id:pk>/pratinjau.pdf",
             admin_views.template_preview,
             name="template_preview",
         ),

@@ -5,9 +5,10 @@ gigabytes, or carry one shared string of 100 MB. Every importer (employees, ques
 reads through here, so that one set of limits (`LMS_IMPORT_MAX_*` in the settings) holds for
 all of them, and a file past a limit is refused with an Indonesian message naming it.
 
-An XLSX is inspected as a zip before any part of it is read: the sizes its directory declares
-(which zipfile enforces while reading), the compression ratio, and the size of each part are
-checked against the limits. openpyxl, in read-only mode, then finds the first worksheet; its
+An XLSX is inspected as a zip before any large part of it is read: once the small parts that
+name the first worksheet are read (each held to METADATA_MAX_BYTES), the size of each part
+against its own limit, the total and the compression ratios its directory declares (which
+zipfile enforces while reading) are checked. openpyxl, in read-only mode, finds that sheet; its
 shared strings, its date styles and the sheet itself are streamed, the sheet cell by cell with
 openpyxl's own cell reader. Rows are counted by their number in the sheet, so blank rows count
 and a gap is never filled in.
@@ -265,7 +266,11 @@ def _open_workbook(reader, limits: SpreadsheetLimits) -> _Book:
 
     archive = reader.archive
     members = archive.infolist()
-    _check_members(members, limits)
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise SpreadsheetError(
+            _("Berkas XLSX berisi %(count)s bagian; batasnya %(max)s.")
+            % {"count": len(members), "max": MAX_ZIP_MEMBERS}
+        )
     sizes = {info.filename: info.file_size for info in members}
 
     def part_size_ok(name: str, limit: int) -> None:
@@ -292,11 +297,17 @@ def _open_workbook(reader, limits: SpreadsheetLimits) -> _Book:
         )
         if sheet_part is None:
             raise SpreadsheetError(_("Berkas XLSX tidak berisi lembar kerja."))
-        # Only the first sheet may be larger: it is the only part read row by row.
-        for name in sizes:
-            if name != sheet_part:
-                part_size_ok(name, limits.max_shared_strings_bytes)
+        # Each part against the limit that applies to it, before the total and the ratios, so
+        # that a refusal names that limit (a 100 MB shared string is past the shared strings'
+        # 16 MB, not the sheet's 80 MB). Only the first sheet may be larger: it is the only part
+        # read row by row. The parts read so far are held to METADATA_MAX_BYTES.
         part_size_ok(ARC_STYLE, STYLES_MAX_BYTES)
+        for name in sizes:
+            part_size_ok(
+                name,
+                limits.max_sheet_bytes if name == sheet_part else limits.max_shared_strings_bytes,
+            )
+        _check_members(members, limits)
         strings = reader.package.find(SHARED_STRINGS)
         shared_strings = _read_shared_strings(archive, strings.PartName[1:]) if strings else []
         date_styles, duration_styles = _date_styles(archive, sizes)
@@ -371,23 +382,10 @@ def _date_styles(archive: zipfile.ZipFile, sizes: dict) -> tuple[set[int], set[i
 
 
 def _check_members(members: list[zipfile.ZipInfo], limits: SpreadsheetLimits) -> None:
-    """The sizes the zip declares (zipfile refuses a part that unpacks to more than its
-    declared size) against the limits, and each part's compression ratio."""
-    if len(members) > MAX_ZIP_MEMBERS:
-        raise SpreadsheetError(
-            _("Berkas XLSX berisi %(count)s bagian; batasnya %(max)s.")
-            % {"count": len(members), "max": MAX_ZIP_MEMBERS}
-        )
+    """The total size the zip declares (zipfile refuses a part that unpacks to more than its
+    declared size) against the limit, and each part's compression ratio; each part's own size
+    is checked before, against its own limit."""
     for info in members:
-        if info.file_size > limits.max_sheet_bytes:
-            raise SpreadsheetError(
-                _("Bagian %(name)s berkas XLSX %(size)s setelah diekstrak; batasnya %(max)s.")
-                % {
-                    "name": info.filename[:100],
-                    "size": _megabytes(info.file_size),
-                    "max": _megabytes(limits.max_sheet_bytes),
-                }
-            )
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > RATIO_MIN_BYTES and ratio > limits.max_compression_ratio:
             raise SpreadsheetError(
@@ -489,9 +487,23 @@ def _place(values: list, cell: dict, line: int, limits: SpreadsheetLimits) -> No
         values.append(value)
 
 
-def has_control_characters(value: str) -> bool:
+def has_control_characters(value: str, *, line_breaks_allowed: bool = True) -> bool:
     """Whether `value` holds a character no name or text cell may carry: a control character
-    other than tab and line breaks (NUL above all), or a lone surrogate."""
-    return any(
-        unicodedata.category(char) in ("Cc", "Cs") and char not in "\t\n\r" for char in value
+    (NUL above all; tab and line breaks too unless `line_breaks_allowed`), or a lone
+    surrogate."""
+    allowed = "\t\n\r" if line_breaks_allowed else ""
+    return any(unicodedata.category(char) in ("Cc", "Cs") and char not in allowed for char in value)
+
+
+# Invisible characters that change how text reads: format characters ("Cf": the right-to-left
+# override U+202E, the zero-width space U+200B, ...) and the line and paragraph separators.
+INVISIBLE_CATEGORIES = ("Cf", "Zl", "Zp")
+
+
+def invisible_character(value: str) -> str | None:
+    """The first invisible or direction-changing character in `value` (see
+    INVISIBLE_CATEGORIES), or None. A name printed on a certificate may carry none: U+202E
+    shows "Ahmad\u202eignaS" as "AhmadSangi"."""
+    return next(
+        (char for char in value if unicodedata.category(char) in INVISIBLE_CATEGORIES), None
     )

@@ -6,6 +6,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from lms.akun.models import User
 
 from .models import Employee, OrgUnit
+from .validators import text_errors
 
 
 class EmployeeImportForm(forms.Form):
@@ -56,8 +57,25 @@ class EmployeeAdminForm(WagtailAdminModelForm):
         if self.instance.pk:
             self.fields["email"].initial = self.instance.user.email
 
+    def _one_line_text(self, name: str) -> str:
+        """The field's value, refused (never changed) when it holds a control character (a
+        tab or a line break included) or an invisible or direction-changing one."""
+        value = self.cleaned_data[name]
+        errors = text_errors(
+            value or "", label=self.fields[name].label, max_length=len(value or "")
+        )
+        if errors:
+            raise forms.ValidationError(errors)
+        return value
+
+    def clean_full_name(self):
+        return self._one_line_text("full_name")
+
+    def clean_position(self):
+        return self._one_line_text("position")
+
     def clean_email(self):
-        email = self.cleaned_data["email"].lower()
+        email = self._one_line_text("email").lower()
         others = User.objects.filter(email=email)
         if self.instance.pk:
             others = others.exclude(pk=self.instance.user_id)

@@ -30,7 +30,12 @@ from django.utils.translation import gettext as _
 from lms.akun.models import User
 from lms.akun.user_cache import user_cache_forget
 from lms.core.outbox import send_after_commit
-from lms.core.spreadsheets import SpreadsheetError, has_control_characters, spreadsheet_rows
+from lms.core.spreadsheets import (
+    SpreadsheetError,
+    has_control_characters,
+    invisible_character,
+    spreadsheet_rows,
+)
 
 from .models import Employee, EmployeeImport, OrgUnit
 from .roles import PESERTA
@@ -80,9 +85,13 @@ def _max_length(model, name: str) -> int:
 
 def _shown(value: str, limit: int = SHOWN_CHARS) -> str:
     """`value` as the report may echo it: control characters (which PostgreSQL's JSON refuses)
-    replaced, and a long value shortened, with a mark that it was."""
-    if has_control_characters(value):
-        value = "".join("\ufffd" if has_control_characters(char) else char for char in value)
+    and invisible or direction-changing ones replaced, and a long value shortened, with a mark
+    that it was."""
+    if has_control_characters(value) or invisible_character(value):
+        value = "".join(
+            "\ufffd" if has_control_characters(char) or invisible_character(char) else char
+            for char in value
+        )
     return value if len(value) <= limit else value[:limit] + "\u2026"
 
 
@@ -110,12 +119,19 @@ class ImportResult:
         return bool(self.errors)
 
 
+# The space separators (Unicode "Zs").
+SPACES = re.compile("[ \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+
+
 def _clean(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return re.sub(r"\s+", " ", str(value)).strip()
+    # Runs of spaces (a no-break space included) become one space and the ends are trimmed;
+    # a tab or a line break inside a value is kept, for the validation to refuse: it is never
+    # turned silently into a space.
+    return SPACES.sub(" ", str(value)).strip()
 
 
 def _csv_delimiter(header_line: str) -> str:

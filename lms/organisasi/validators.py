@@ -53,10 +53,11 @@ FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 def text_errors(
     value: str, *, label: str, max_length: int, formula_guard: bool = False
 ) -> list[str]:
-    """Why `value` may not be stored in a text field of at most `max_length` characters: too
-    long (it is never cut), a control character (a NUL above all), or, with `formula_guard`, a
-    first character that a spreadsheet would run as a formula."""
-    from lms.core.spreadsheets import has_control_characters
+    """Why `value` may not be stored in a one-line text field of at most `max_length`
+    characters: too long (it is never cut), a control character (a NUL above all, a tab or a
+    line break: never turned into a space), an invisible or direction-changing character, or,
+    with `formula_guard`, a first character that a spreadsheet would run as a formula."""
+    from lms.core.spreadsheets import has_control_characters, invisible_character
 
     errors = []
     if len(value) > max_length:
@@ -64,10 +65,22 @@ def text_errors(
             _("Kolom %(col)s berisi %(length)s karakter; batasnya %(max)s karakter.")
             % {"col": label, "length": len(value), "max": max_length}
         )
-    if has_control_characters(value):
+    if has_control_characters(value, line_breaks_allowed=False):
         errors.append(
-            _("Kolom %(col)s berisi karakter kendali (misalnya NUL) yang tidak diizinkan.")
+            _(
+                "Kolom %(col)s berisi karakter kendali (misalnya NUL, tab atau ganti baris) yang "
+                "tidak diizinkan."
+            )
             % {"col": label}
+        )
+    invisible = invisible_character(value)
+    if invisible is not None:
+        errors.append(
+            _(
+                "Kolom %(col)s berisi karakter U+%(code)04X: karakter tak terlihat atau pengubah "
+                "arah teks tidak diizinkan."
+            )
+            % {"col": label, "code": ord(invisible)}
         )
     if formula_guard and value.startswith(FORMULA_LEADS):
         errors.append(

@@ -61,8 +61,8 @@ def register_import_urls():
     urls = [
         path("", admin_views.import_index, name="index"),
         path("templat.csv", admin_views.import_template, name="template"),
-        path("<int:pk>/", admin_views.import_detail, name="detail"),
-        path("<int:pk>/status/", admin_views.import_status, name="status"),
+        path("<id:pk>/", admin_views.import_detail, name="detail"),
+        path("<id:pk>/status/", admin_views.import_status, name="status"),
     ]
     return [path("impor-pegawai/", include((urls, "organisasi_import")))]
 

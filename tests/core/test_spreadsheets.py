@@ -12,6 +12,7 @@ from lms.core.spreadsheets import (
     SpreadsheetLimits,
     csv_rows,
     has_control_characters,
+    invisible_character,
     spreadsheet_rows,
     xlsx_rows,
 )
@@ -262,6 +263,27 @@ def test_a_100_mb_shared_string_is_refused_before_it_is_loaded():
     assert peak < 10 * MB
 
 
+@pytest.mark.parametrize(
+    ("chunk", "size"),
+    [
+        (b"A" * 1_000_000, "95,4 MB"),  # under the sheet's limit and the total
+        (b"A" * MB, "100,0 MB"),  # past the total as well
+        (b"A" * 300_000, "28,6 MB"),
+    ],
+)
+def test_a_huge_shared_strings_part_is_refused_with_the_shared_strings_limit(chunk, size):
+    head = f'<sst xmlns="{MAIN_NS}" count="1"><si><t>'.encode()
+    strings = streamed(head, chunk, 100, b"</t></si></sst>")
+    sheet = sheet_xml('<row r="1"><c r="A1" t="s"><v>0</v></c></row>')
+    content = with_shared_strings(workbook_bytes([["x"]]), strings, sheet)
+
+    error = refusal(content)
+
+    assert error.message == (
+        f"Bagian xl/sharedStrings.xml berkas XLSX {size} setelah diekstrak; batasnya 16,0 MB."
+    )
+
+
 def test_shared_strings_past_their_own_limit_are_refused():
     rng = random.Random(7)
     text = "".join(rng.choices(string.ascii_letters, k=2 * MB))
@@ -283,7 +305,8 @@ def test_a_zip_bomb_member_is_refused_before_unpacking():
     error = refusal(content)
 
     assert time.monotonic() - started < 2
-    assert "xl/media/bom.bin berkas XLSX 300,0 MB setelah diekstrak; batasnya 80,0" in error.message
+    # Not the sheet: held to the limit of the parts other than the sheet.
+    assert "xl/media/bom.bin berkas XLSX 300,0 MB setelah diekstrak; batasnya 16,0" in error.message
 
 
 def test_parts_that_unpack_past_the_total_are_refused():
@@ -370,3 +393,16 @@ def test_control_characters():
     assert has_control_characters("\ud800")
     assert not has_control_characters("Siti\tAminah\r\n")
     assert not has_control_characters("Ni Luh Putu Ayu Wéndé")
+    # One-line values: a tab or a line break is a control character too.
+    assert has_control_characters("Siti\tAminah", line_breaks_allowed=False)
+    assert has_control_characters("Siti\nAminah", line_breaks_allowed=False)
+    assert not has_control_characters("Ni Luh Putu Ayu Wéndé", line_breaks_allowed=False)
+
+
+def test_invisible_characters():
+    assert invisible_character("Ahmad\u202eignaS") == "\u202e"  # right-to-left override
+    assert invisible_character("Ahmad\u200bFauzi") == "\u200b"  # zero-width space
+    assert invisible_character("\ufeffAhmad") == "\ufeff"  # byte order mark
+    assert invisible_character("Staf\u2029Umum") == "\u2029"  # paragraph separator
+    assert invisible_character("Ni Luh Putu Ayu Wéndé\u00a0") is None
+    assert invisible_character("محمد") is None  # right-to-left script itself is fine

@@ -399,6 +399,38 @@ def ahmad_with(**changes) -> list[str]:
             "Kolom email berisi karakter kendali",
             id="nul-email",
         ),
+        pytest.param(
+            ahmad_with(name="Ahmad\nFauzi"), "Kolom nama berisi karakter kendali", id="newline"
+        ),
+        pytest.param(
+            ahmad_with(position="Staf\tUmum"), "Kolom jabatan berisi karakter kendali", id="tab"
+        ),
+        pytest.param(
+            ahmad_with(name="Ahmad\u202eignaS"),
+            "Kolom nama berisi karakter U+202E: karakter tak terlihat atau pengubah arah teks "
+            "tidak diizinkan",
+            id="rtl-override",
+        ),
+        pytest.param(
+            ahmad_with(name="Ahmad\u200bFauzi"),
+            "Kolom nama berisi karakter U+200B: karakter tak terlihat",
+            id="zero-width",
+        ),
+        pytest.param(
+            ahmad_with(position="Staf\u2066Umum"),
+            "Kolom jabatan berisi karakter U+2066: karakter tak terlihat",
+            id="isolate",
+        ),
+        pytest.param(
+            ahmad_with(position="Staf\u2028Umum"),
+            "Kolom jabatan berisi karakter U+2028: karakter tak terlihat",
+            id="line-separator",
+        ),
+        pytest.param(
+            ahmad_with(email="ahmad\u200d@bawaslu.go.id"),
+            "Kolom email berisi karakter U+200D: karakter tak terlihat",
+            id="email-joiner",
+        ),
     ],
 )
 def test_a_bad_field_is_named_with_its_line_and_nothing_is_saved(org_tree, media_root, row, words):
@@ -417,6 +449,71 @@ def test_a_bad_field_is_named_with_its_line_and_nothing_is_saved(org_tree, media
     assert User.objects.count() == 0
     assert not job.file
     assert list(media_root.rglob("*.csv")) == []
+
+
+def test_a_line_break_or_direction_override_never_changes_an_existing_name(org_tree):
+    employee_import_run(content=csv_rows_bytes(AHMAD), filename="pegawai.csv")
+
+    job = run_job(
+        csv_rows_bytes(
+            ahmad_with(name="Ahmad\r\nFauzi Hakim"),
+            ahmad_with(
+                nip="199212302019022003", email="siti@bawaslu.go.id", name="Siti\u202eanimA"
+            ),
+        )
+    )
+
+    assert job.status == EmployeeImport.Status.REJECTED
+    reasons = reasons_by_line(job)
+    assert list(reasons) == [2, 4]  # the first record spans lines 2 and 3 of the file
+    assert "Kolom nama berisi karakter kendali" in reasons[2]
+    assert "pengubah arah teks tidak diizinkan" in reasons[4]
+    assert "\u202e" not in str(job.errors)  # the report does not reverse itself either
+    assert list(Employee.objects.values_list("full_name", flat=True)) == ["Ahmad Fauzi"]
+
+
+def test_spaces_are_still_tidied_and_the_row_accepted(org_tree):
+    result = employee_import_run(
+        content=csv_rows_bytes(ahmad_with(name="  Ahmad \u00a0 Fauzi ", position="Staf  Umum")),
+        filename="pegawai.csv",
+    )
+
+    assert not result.rejected, result.errors
+    employee = Employee.objects.get()
+    assert (employee.full_name, employee.position) == ("Ahmad Fauzi", "Staf Umum")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("full_name", "Rina\u202eitaW", "karakter tak terlihat atau pengubah arah teks"),
+        ("full_name", "Rina\u200bWati", "karakter U+200B"),
+        ("full_name", "Rina\nWati", "karakter kendali"),
+        ("position", "Staf\tUmum", "karakter kendali"),
+        ("email", "rina@bawa\u202eslu.go.id", "karakter U+202E"),  # EmailField takes it
+    ],
+)
+def test_the_employee_admin_form_refuses_invisible_and_control_characters(
+    org_tree, field, value, words
+):
+    from lms.organisasi.forms import EmployeeAdminForm
+    from lms.organisasi.models import OrgUnit
+
+    data = {
+        "full_name": "Rina Wulandari",
+        "email": "rina@bawaslu.go.id",
+        "nip": "199001012015032001",
+        "employment_type": Employee.EmploymentType.PNS,
+        "position": "Staf",
+        "unit": OrgUnit.objects.get(code="32.04").pk,
+        "is_active": True,
+    }
+    assert EmployeeAdminForm(data=data).is_valid()
+
+    form = EmployeeAdminForm(data={**data, field: value})
+
+    assert not form.is_valid()
+    assert words in " ".join(form.errors[field])
 
 
 def test_an_over_long_name_for_an_existing_employee_is_refused_not_cut(org_tree):
