@@ -104,11 +104,34 @@ def test_production_starts_with_a_django_generated_secret_key():
     from django.core.management.utils import get_random_secret_key
 
     key = get_random_secret_key()
-    while key.startswith("$"):  # django-environ reads a leading "$" as a variable reference
-        key = get_random_secret_key()
     result = _import_production_settings(key)
 
     assert result.returncode == 0, result.stderr
+
+
+def test_a_secret_key_starting_with_a_dollar_is_read_as_it_is():
+    # django-environ would take "$..." for a reference to another variable (and so, empty)
+    key = "$" + secrets.token_urlsafe(50)
+    probe = "import lms.settings.production as s, os; print(s.SECRET_KEY == os.environ['K'])"
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env.update(
+        DJANGO_SECRET_KEY=key,
+        K=key,
+        DJANGO_ALLOWED_HOSTS="lms.bawaslu.go.id",
+        CELERY_BROKER_URL="memory://",
+    )
+
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
 
 
 def test_production_gives_allauth_the_same_proxy_count():

@@ -4,6 +4,7 @@ dev.py, test.py and production.py only adjust what differs; every variable is li
 comment in .env.example.
 """
 
+import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,7 +23,8 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 # The development default: public, so production refuses it (lms/settings/production.py).
 DEV_SECRET_KEY = "dev-insecure-key-change-me-9c1f0e7a2b4d4f7e8a6c"  # noqa: S105
-SECRET_KEY = env("DJANGO_SECRET_KEY", default=DEV_SECRET_KEY)
+# Read as it is: django-environ would take a random key starting with "$" for a reference.
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", DEV_SECRET_KEY)
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])

@@ -1,5 +1,7 @@
 """Production: adds security, never features. Everything else comes from the environment."""
 
+import os
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -44,7 +46,8 @@ def secret_key_problem(key: str) -> str | None:
 
 
 DEBUG = False
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
+# Read as it is: django-environ would take a random key starting with "$" for a reference.
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if problem := secret_key_problem(SECRET_KEY):
     raise ImproperlyConfigured(
         f"DJANGO_SECRET_KEY is not fit for production: {problem}. Set it to a long random "
