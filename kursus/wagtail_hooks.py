@@ -112,9 +112,7 @@ def register_question_bank_urls():
     urls = [
         path("impor/", admin_views.question_import_view, name="import"),
         path("templat.<str:extension>", admin_views.question_template_view, name="template"),
-        path(
-            "ekspor/<id:category_id>/<str:fmt>/", admin_views.question_export_view, name="export"
-        ),
+        path("ekspor/<id:category_id>/<str:fmt>/", admin_views.question_export_view, name="export"),
         path("kuis/<id:page_id>/analisis/", admin_views.quiz_analysis_view, name="analysis"),
     ]
     return [path("bank-soal/", include((urls, "kursus_bank")))]
