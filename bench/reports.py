@@ -53,7 +53,7 @@ def _data(size: str, keep: str) -> tuple[dict, list[int], list[int]]:
 
     from bench.datagen import generate
     from kursus.models import Enrollment
-    from lms.laporan.summary import summary_refresh
+    from laporan.summary import summary_refresh
     from lms.organisasi.models import Employee
 
     figures: dict = {}
@@ -191,8 +191,8 @@ def _writer(seed: int, count: int, course_ids: list[int], user_ids: list[int], e
 
 
 def _mismatches(codes: list[str], year: int) -> int:
-    from lms.laporan.filters import ReportFilters
-    from lms.laporan.selectors import _live_by_branch, _summary_by_unit
+    from laporan.filters import ReportFilters
+    from laporan.selectors import _live_by_branch, _summary_by_unit
     from lms.organisasi.models import OrgUnit
 
     bad = 0
@@ -211,7 +211,7 @@ def _mismatches(codes: list[str], year: int) -> int:
 
 def _export_child(export_id: int) -> None:
     """Run in a child process: write one export as the Celery worker would."""
-    from lms.laporan.services import report_export_process
+    from laporan.services import report_export_process
 
     start = time.perf_counter()
     job = report_export_process(export_id=export_id)
@@ -224,9 +224,9 @@ def _export_child(export_id: int) -> None:
 
 
 def _export(connection, year: int) -> dict:
+    from laporan.filters import ReportFilters
+    from laporan.models import ReportExport
     from lms.akun.models import User
-    from lms.laporan.filters import ReportFilters
-    from lms.laporan.models import ReportExport
     from lms.organisasi.models import OrgUnit
 
     job = ReportExport.objects.create(
@@ -301,7 +301,7 @@ def _exactness_and_export(size: str, course_ids, user_ids, connection) -> dict:
     10,000,000 enrolments; a 1,000,000-row export), so a large run measures the pages only."""
     from django.utils import timezone
 
-    from lms.laporan.summary import summary_refresh
+    from laporan.summary import summary_refresh
 
     figures: dict = {}
     errors: list = []
@@ -339,17 +339,17 @@ def main() -> None:
     from django.db import connection
     from django.urls import reverse
 
-    reverse("organisasi:scope_home")  # import every view now, not after an hour of data
+    reverse("laporan:scope_home")  # import every view now, not after an hour of data
     keep = os.environ.get("BENCH_REPORTS_DB", "")
     with throwaway_database("rep_bench", keep):
         figures, course_ids, user_ids = _data(args.size, keep)
         client = _admin_client()
         course_id = course_ids[0]
         pages = {
-            "national": reverse("organisasi:unit_detail", args=["RI"]),
-            "province": reverse("organisasi:unit_detail", args=["32"]),
-            "course_report": reverse("organisasi:course_report", args=["32", course_id]),
-            "jp_province": reverse("organisasi:jp_compliance", args=["32"]),
+            "national": reverse("laporan:unit_detail", args=["RI"]),
+            "province": reverse("laporan:unit_detail", args=["32"]),
+            "course_report": reverse("laporan:course_report", args=["32", course_id]),
+            "jp_province": reverse("laporan:jp_compliance", args=["32"]),
         }
         floor = _floor_seconds(runs)
         figures["floor_count_seconds"] = floor

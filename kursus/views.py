@@ -331,5 +331,5 @@ def unit_assign(request, code: str):
             _("Kursus %(course)s diwajibkan untuk %(unit)s: %(n)s pegawai terdaftar.")
             % {"course": assignment.course.code, "unit": unit.name, "n": count},
         )
-        return redirect("organisasi:unit_detail", code=unit.code)
+        return redirect("laporan:unit_detail", code=unit.code)
     return TemplateResponse(request, "kursus/unit_assign.html", {"unit": unit, "form": form})

@@ -37,7 +37,7 @@ urlpatterns = [
     path("dokumen/", include(wagtaildocs_urls)),
     path("akun/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("laporan/", include("lms.organisasi.urls")),
+    path("laporan/", include("laporan.urls")),
     path("sertifikat/", include("sertifikat.urls")),
     path("", include("kursus.urls")),
 ]

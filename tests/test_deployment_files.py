@@ -365,7 +365,15 @@ def test_dockerignore_keeps_secrets_and_local_state_out_but_the_code_in():
 
     for name in (".env", ".git", ".venv", "var", "staticfiles", "signing.p12"):
         assert ignored(name), name
-    for name in ("requirements.txt", "manage.py", "lms", "kursus", "sertifikat", "templates"):
+    for name in (
+        "requirements.txt",
+        "manage.py",
+        "lms",
+        "kursus",
+        "sertifikat",
+        "laporan",
+        "templates",
+    ):
         assert not ignored(name), name
     for name in ("static", "fixtures", ".env.example"):
         assert not ignored(name), name

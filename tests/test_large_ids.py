@@ -9,7 +9,7 @@ from django.urls.converters import IntConverter
 from lms.core.converters import IdConverter
 
 HUGE = "9" * 23
-OUR_MODULES = ("kursus.", "sertifikat.", "lms.")
+OUR_MODULES = ("kursus.", "sertifikat.", "laporan.", "lms.")
 
 
 def _ours(pattern: URLPattern) -> bool:

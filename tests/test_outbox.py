@@ -215,9 +215,9 @@ def test_an_employee_added_during_an_outage_gets_the_invitation_afterwards(
 def test_an_export_requested_during_an_outage_is_written_afterwards(
     broker, supervisor_jabar, django_capture_on_commit_callbacks
 ):
-    from lms.laporan.filters import ReportFilters
-    from lms.laporan.models import ReportExport
-    from lms.laporan.services import report_export_create
+    from laporan.filters import ReportFilters
+    from laporan.models import ReportExport
+    from laporan.services import report_export_create
 
     course = make_course("OBX-03", modules=(1,))
     broker.down = True

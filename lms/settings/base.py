@@ -35,7 +35,7 @@ INSTALLED_APPS = [
     "lms.akun",
     "lms.organisasi",
     "lms.beranda",
-    "lms.laporan",
+    "laporan",
     "kursus",
     "sertifikat",
     "wagtail.contrib.forms",

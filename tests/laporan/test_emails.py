@@ -6,14 +6,14 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from lms.laporan.models import OverdueReminder, ReportSubscription
-from lms.laporan.services import (
+from laporan.models import OverdueReminder, ReportSubscription
+from laporan.services import (
     overdue_reminders_send,
     report_subscription_set,
     subscription_is_due,
     subscriptions_due,
 )
-from lms.laporan.tasks import overdue_reminders_send_task, report_subscriptions_send_due_task
+from laporan.tasks import overdue_reminders_send_task, report_subscriptions_send_due_task
 from lms.organisasi.models import OrgUnit
 
 pytestmark = pytest.mark.django_db

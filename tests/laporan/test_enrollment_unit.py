@@ -32,7 +32,7 @@ def _units(course) -> dict[str, str | None]:
 
 
 def _report_names(client, code: str, course) -> list[str]:
-    url = reverse("organisasi:course_report", args=[code, course.pk])
+    url = reverse("laporan:course_report", args=[code, course.pk])
     return [row["name"] for row in client.get(url).context["rows"]]
 
 

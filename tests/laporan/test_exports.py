@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from lms.laporan.models import ReportExport
+from laporan.models import ReportExport
 
 pytestmark = pytest.mark.django_db
 
@@ -29,10 +29,10 @@ def _xlsx(response) -> list[list]:
 
 def test_summary_csv_matches_the_dashboard_table(client, supervisor_jabar, report_data):
     client.force_login(supervisor_jabar)
-    page = client.get(reverse("organisasi:unit_detail", args=["32"]), {"jenis": "pns"})
+    page = client.get(reverse("laporan:unit_detail", args=["32"]), {"jenis": "pns"})
 
     response = client.get(
-        reverse("organisasi:report_export", args=["32", "ringkasan", "csv"]), {"jenis": "pns"}
+        reverse("laporan:report_export", args=["32", "ringkasan", "csv"]), {"jenis": "pns"}
     )
 
     assert response["Content-Disposition"].endswith('.csv"')
@@ -54,10 +54,10 @@ def test_summary_csv_matches_the_dashboard_table(client, supervisor_jabar, repor
 def test_course_xlsx_matches_the_course_report(client, supervisor_jabar, report_data):
     client.force_login(supervisor_jabar)
     params = {"status": "", "urut": "nama"}
-    page = client.get(reverse("organisasi:course_report", args=["32", report_data.a.pk]), params)
+    page = client.get(reverse("laporan:course_report", args=["32", report_data.a.pk]), params)
 
     response = client.get(
-        reverse("organisasi:report_export", args=["32", "kursus", "xlsx"]),
+        reverse("laporan:report_export", args=["32", "kursus", "xlsx"]),
         {"kursus": report_data.a.pk, **params},
     )
 
@@ -70,10 +70,10 @@ def test_course_xlsx_matches_the_course_report(client, supervisor_jabar, report_
 
 def test_jp_csv_matches_the_jp_list(client, supervisor_jabar, report_data):
     client.force_login(supervisor_jabar)
-    page = client.get(reverse("organisasi:jp_compliance", args=["32"]), {"urut": "nama"})
+    page = client.get(reverse("laporan:jp_compliance", args=["32"]), {"urut": "nama"})
 
     response = client.get(
-        reverse("organisasi:report_export", args=["32", "jp", "csv"]), {"urut": "nama"}
+        reverse("laporan:report_export", args=["32", "jp", "csv"]), {"urut": "nama"}
     )
 
     rows = _csv(response)
@@ -85,9 +85,9 @@ def test_jp_csv_matches_the_jp_list(client, supervisor_jabar, report_data):
 
 def test_export_of_another_units_subtree_is_404(client, supervisor_jabar, report_data):
     client.force_login(supervisor_jabar)
-    url = reverse("organisasi:report_export", args=["33", "jp", "csv"])
+    url = reverse("laporan:report_export", args=["33", "jp", "csv"])
     assert client.get(url).status_code == 404
-    pdf = reverse("organisasi:report_export", args=["32", "jp", "pdf"])
+    pdf = reverse("laporan:report_export", args=["32", "jp", "pdf"])
     assert client.get(pdf).status_code == 404
 
 
@@ -99,26 +99,26 @@ def test_large_export_runs_as_a_job_with_progress_and_a_link(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.get(
-            reverse("organisasi:report_export", args=["32", "jp", "xlsx"]), {"semua": "1"}
+            reverse("laporan:report_export", args=["32", "jp", "xlsx"]), {"semua": "1"}
         )
 
     job = ReportExport.objects.get()
-    assert response.url == reverse("organisasi:export_detail", args=[job.pk])
+    assert response.url == reverse("laporan:export_detail", args=[job.pk])
     assert (job.status, job.total_rows, job.processed_rows) == ("done", 6, 6)  # eager worker
     page = client.get(response.url)
-    assert reverse("organisasi:export_download", args=[job.pk]) in page.content.decode()
-    status = client.get(reverse("organisasi:export_status", args=[job.pk])).json()
+    assert reverse("laporan:export_download", args=[job.pk]) in page.content.decode()
+    status = client.get(reverse("laporan:export_status", args=[job.pk])).json()
     assert (status["progress"], status["finished"]) == (100, True)
-    download = client.get(reverse("organisasi:export_download", args=[job.pk]))
+    download = client.get(reverse("laporan:export_download", args=[job.pk]))
     assert len(_xlsx(download)) == 7
     # nobody else may fetch it, not even an admin
     client.force_login(admin_lms)
-    assert client.get(reverse("organisasi:export_download", args=[job.pk])).status_code == 404
+    assert client.get(reverse("laporan:export_download", args=[job.pk])).status_code == 404
 
 
 def test_export_job_refuses_a_unit_that_left_the_scope(supervisor_jabar, report_data):
-    from lms.laporan.filters import ReportFilters
-    from lms.laporan.services import report_export_process
+    from laporan.filters import ReportFilters
+    from laporan.services import report_export_process
     from lms.organisasi.models import OrgUnit
 
     job = ReportExport.objects.create(
@@ -134,8 +134,8 @@ def test_export_job_refuses_a_unit_that_left_the_scope(supervisor_jabar, report_
 
 @pytest.mark.realworker
 def test_export_job_on_a_real_worker(celery_worker_process, supervisor_jabar, report_data):
-    from lms.laporan.filters import ReportFilters
-    from lms.laporan.services import report_export_create
+    from laporan.filters import ReportFilters
+    from laporan.services import report_export_create
     from lms.organisasi.models import OrgUnit
     from tests.celery_worker import wait_for
 
@@ -180,7 +180,7 @@ def test_xlsx_writes_formula_like_text_as_strings(client, supervisor_jabar, form
 
     # when the supervisor exports the course report with those names as XLSX
     response = client.get(
-        reverse("organisasi:report_export", args=["32", "kursus", "xlsx"]),
+        reverse("laporan:report_export", args=["32", "kursus", "xlsx"]),
         {"kursus": formula_people.a.pk, "urut": "nama"},
     )
 
@@ -203,7 +203,7 @@ def test_csv_puts_a_quote_before_formula_like_text(client, supervisor_jabar, for
 
     # when the same report is exported as CSV
     response = client.get(
-        reverse("organisasi:report_export", args=["32", "kursus", "csv"]),
+        reverse("laporan:report_export", args=["32", "kursus", "csv"]),
         {"kursus": formula_people.a.pk, "urut": "nama"},
     )
 
@@ -217,7 +217,7 @@ def test_csv_puts_a_quote_before_formula_like_text(client, supervisor_jabar, for
 
 
 def test_numbers_stay_numbers_even_when_negative():
-    from lms.laporan.exports import Table, csv_lines, write_xlsx
+    from laporan.exports import Table, csv_lines, write_xlsx
 
     # given a table with a negative number, a decimal one and text that looks like them
     table = Table(
@@ -245,7 +245,7 @@ def test_numbers_stay_numbers_even_when_negative():
 
 
 def test_quiz_grades_are_numbers_in_the_course_export():
-    from lms.laporan.exports import course_cells
+    from laporan.exports import course_cells
 
     # given a course-report row whose grades the screen shows as text, a loss among them
     row = {
@@ -275,7 +275,7 @@ def test_quiz_grades_are_numbers_in_the_course_export():
 
 
 def test_a_control_character_in_a_name_does_not_fail_the_xlsx():
-    from lms.laporan.exports import Table, write_xlsx
+    from laporan.exports import Table, write_xlsx
 
     table = Table(title="Uji", filename="uji", header=["Nama"], rows=[["Ani\x01Lestari"]], count=1)
     buffer = io.BytesIO()

@@ -3,9 +3,9 @@ from the summary tables (which must agree)."""
 
 import pytest
 
-from lms.laporan.filters import ReportFilters
-from lms.laporan.selectors import jp_list_queryset, summary_latest, unit_course_rows, unit_report
-from lms.laporan.summary import summary_refresh
+from laporan.filters import ReportFilters
+from laporan.selectors import jp_list_queryset, summary_latest, unit_course_rows, unit_report
+from laporan.summary import summary_refresh
 from lms.organisasi.models import OrgUnit
 
 pytestmark = pytest.mark.django_db
@@ -149,7 +149,7 @@ def test_jp_list_under_target(refresh, report_data):
 
 
 def test_summary_agrees_with_a_live_recount_after_changes(report_data):
-    from lms.laporan.selectors import _live_by_branch, _summary_by_unit
+    from laporan.selectors import _live_by_branch, _summary_by_unit
 
     summary_refresh()
     unit = OrgUnit.objects.get(code="32")

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from kursus.models import Enrollment
-from lms.laporan import views
-from lms.laporan.filters import ReportFilters
-from lms.laporan.selectors import (
+from laporan import views
+from laporan.filters import ReportFilters
+from laporan.selectors import (
     course_report_page,
     enrollment_base,
     jp_list_count,
@@ -16,7 +16,7 @@ from lms.laporan.selectors import (
     summary_latest,
     unit_report,
 )
-from lms.laporan.summary import summary_refresh
+from laporan.summary import summary_refresh
 from lms.organisasi.models import OrgUnit
 from tests.factories import make_course
 
@@ -131,7 +131,7 @@ def test_course_report_filters_and_orders_match_the_reference(many_learners):
 def test_course_report_view_pages(client, supervisor_jabar, many_learners, monkeypatch):
     monkeypatch.setattr(views, "PER_PAGE", 4)
     client.force_login(supervisor_jabar)
-    url = reverse("organisasi:course_report", args=["32", many_learners.a.pk])
+    url = reverse("laporan:course_report", args=["32", many_learners.a.pk])
 
     response = client.get(url, {"halaman": "3"})
 
@@ -173,7 +173,7 @@ def test_jp_list_is_counted_when_there_is_no_summary(report_data):
 def test_jp_page_total_from_the_summary(client, supervisor_jabar, report_data):
     summary_refresh()
     client.force_login(supervisor_jabar)
-    url = reverse("organisasi:jp_compliance", args=["32"])
+    url = reverse("laporan:jp_compliance", args=["32"])
     assert client.get(url).context["page"].paginator.count == 5
     assert client.get(url, {"semua": "1"}).context["page"].paginator.count == 6
 
@@ -182,7 +182,7 @@ def test_course_filter_lists_every_course_and_marks_the_chosen_one(
     client, supervisor_jabar, report_data
 ):
     client.force_login(supervisor_jabar)
-    url = reverse("organisasi:unit_detail", args=["32"])
+    url = reverse("laporan:unit_detail", args=["32"])
     html = client.get(url, {"kursus": report_data.b.pk}).content.decode()
     assert f'<option value="{report_data.b.pk}" selected>RPT-B Kursus B</option>' in html
     assert f'<option value="{report_data.a.pk}">RPT-A Kursus A</option>' in html

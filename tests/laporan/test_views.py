@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from lms.laporan.summary import summary_refresh
+from laporan.summary import summary_refresh
 from lms.organisasi.models import OrgUnit
 from lms.organisasi.roles import SUPERVISOR
 from tests.factories import enable_totp
@@ -16,16 +16,16 @@ pytestmark = pytest.mark.django_db
 
 def _unit_urls(code, course_id):
     return [
-        reverse("organisasi:unit_detail", args=[code]),
-        reverse("organisasi:unit_courses", args=[code]),
-        reverse("organisasi:course_report", args=[code, course_id]),
-        reverse("organisasi:jp_compliance", args=[code]),
-        reverse("organisasi:unit_employees", args=[code]),
-        reverse("organisasi:unit_assign", args=[code]),
-        reverse("organisasi:report_export", args=[code, "ringkasan", "csv"]),
-        reverse("organisasi:report_export", args=[code, "ringkasan", "xlsx"]),
-        reverse("organisasi:report_export", args=[code, "kursus", "csv"]) + f"?kursus={course_id}",
-        reverse("organisasi:report_export", args=[code, "jp", "xlsx"]),
+        reverse("laporan:unit_detail", args=[code]),
+        reverse("laporan:unit_courses", args=[code]),
+        reverse("laporan:course_report", args=[code, course_id]),
+        reverse("laporan:jp_compliance", args=[code]),
+        reverse("laporan:unit_employees", args=[code]),
+        reverse("laporan:unit_assign", args=[code]),
+        reverse("laporan:report_export", args=[code, "ringkasan", "csv"]),
+        reverse("laporan:report_export", args=[code, "ringkasan", "xlsx"]),
+        reverse("laporan:report_export", args=[code, "kursus", "csv"]) + f"?kursus={course_id}",
+        reverse("laporan:report_export", args=[code, "jp", "xlsx"]),
     ]
 
 
@@ -34,7 +34,7 @@ def test_every_report_url_outside_the_subtree_is_404(client, supervisor_jabar, r
     client.force_login(supervisor_jabar)
     for url in _unit_urls(code, report_data.a.pk):
         assert client.get(url).status_code == 404, url
-    response = client.post(reverse("organisasi:subscribe", args=[code]), {"frequency": "weekly"})
+    response = client.post(reverse("laporan:subscribe", args=[code]), {"frequency": "weekly"})
     assert response.status_code == 404
 
 
@@ -51,15 +51,15 @@ def test_regency_supervisor_cannot_climb_to_the_province(client, make_employee, 
     client.force_login(user)
     for url in _unit_urls("32", report_data.a.pk) + _unit_urls("32.75", report_data.a.pk):
         assert client.get(url).status_code == 404, url
-    assert client.get(reverse("organisasi:unit_detail", args=["32.04"])).status_code == 200
-    assert client.get(reverse("organisasi:scope_home")).url == reverse(
-        "organisasi:unit_detail", args=["32.04"]
+    assert client.get(reverse("laporan:unit_detail", args=["32.04"])).status_code == 200
+    assert client.get(reverse("laporan:scope_home")).url == reverse(
+        "laporan:unit_detail", args=["32.04"]
     )
 
 
 def test_learner_gets_no_report(client, learner, report_data):
     client.force_login(learner)
-    assert client.get(reverse("organisasi:scope_home")).status_code == 403
+    assert client.get(reverse("laporan:scope_home")).status_code == 403
     for url in _unit_urls("32.04", report_data.a.pk):
         assert client.get(url).status_code == 404, url
 
@@ -69,28 +69,28 @@ def test_dashboard_shows_the_headline_and_links_each_child_one_level_down(
 ):
     client.force_login(supervisor_jabar)
 
-    response = client.get(reverse("organisasi:unit_detail", args=["32"]))
+    response = client.get(reverse("laporan:unit_detail", args=["32"]))
 
     content = response.content.decode()
     f = response.context["figures"]
     assert (f.employees, f.enrolled, f.completed, f.overdue) == (6, 7, 4, 1)
     assert "57,1%" in content  # completion rate, Indonesian decimal comma
     assert "16,7%" in content  # JP compliance
-    assert reverse("organisasi:unit_detail", args=["32.04"]) in content
-    assert reverse("organisasi:unit_detail", args=["RI"]) not in content  # above the scope
+    assert reverse("laporan:unit_detail", args=["32.04"]) in content
+    assert reverse("laporan:unit_detail", args=["RI"]) not in content  # above the scope
     assert "<svg" in content and "Dihitung langsung" in content
     # the breadcrumb of a regency leads back to the province only
-    response = client.get(reverse("organisasi:unit_detail", args=["32.04"]))
+    response = client.get(reverse("laporan:unit_detail", args=["32.04"]))
     crumbs = [u.code for u in response.context["breadcrumbs"]]
     assert crumbs == ["32", "32.04"]
 
 
 def test_admin_drills_down_from_the_nation(client, admin_lms, report_data):
     client.force_login(admin_lms)
-    response = client.get(reverse("organisasi:scope_home"), follow=True)
+    response = client.get(reverse("laporan:scope_home"), follow=True)
     assert response.context["unit"].code == "RI"
     assert len(response.context["children"]) == 38
-    response = client.get(reverse("organisasi:unit_detail", args=["32.04"]))
+    response = client.get(reverse("laporan:unit_detail", args=["32.04"]))
     assert [u.code for u in response.context["breadcrumbs"]] == ["RI", "32", "32.04"]
 
 
@@ -98,13 +98,13 @@ def test_filters_come_from_the_query_string_and_carry_into_the_drill_down_links(
     client, supervisor_jabar, report_data
 ):
     client.force_login(supervisor_jabar)
-    url = reverse("organisasi:unit_detail", args=["32"])
+    url = reverse("laporan:unit_detail", args=["32"])
 
     response = client.get(url, {"kursus": report_data.a.pk, "wajib": "1"})
 
     f = response.context["figures"]
     assert (f.enrolled, f.not_started, f.in_progress, f.completed, f.overdue) == (2, 1, 1, 0, 1)
-    link = reverse("organisasi:unit_detail", args=["32.04"]) + "?"
+    link = reverse("laporan:unit_detail", args=["32.04"]) + "?"
     assert f"{link}tahun={report_data.year}&amp;kursus={report_data.a.pk}&amp;wajib=1" in (
         response.content.decode()
     )
@@ -113,7 +113,7 @@ def test_filters_come_from_the_query_string_and_carry_into_the_drill_down_links(
 def test_invalid_filter_is_shown_and_ignored(client, supervisor_jabar, report_data):
     client.force_login(supervisor_jabar)
     response = client.get(
-        reverse("organisasi:unit_detail", args=["32"]), {"tahun": "1999", "jenis": "pns"}
+        reverse("laporan:unit_detail", args=["32"]), {"tahun": "1999", "jenis": "pns"}
     )
     assert response.status_code == 200
     assert response.context["filters"].year == report_data.year
@@ -124,7 +124,7 @@ def test_invalid_filter_is_shown_and_ignored(client, supervisor_jabar, report_da
 def test_summary_refresh_time_is_shown(client, supervisor_jabar, report_data):
     run = summary_refresh()
     client.force_login(supervisor_jabar)
-    response = client.get(reverse("organisasi:unit_detail", args=["32"]))
+    response = client.get(reverse("laporan:unit_detail", args=["32"]))
     assert response.context["report"].as_of == run.as_of
     assert "Data per" in response.content.decode()
     assert response.context["figures"].completed == 4
@@ -132,7 +132,7 @@ def test_summary_refresh_time_is_shown(client, supervisor_jabar, report_data):
 
 def test_course_report_lists_each_employees_status(client, supervisor_jabar, report_data):
     client.force_login(supervisor_jabar)
-    url = reverse("organisasi:course_report", args=["32", report_data.a.pk])
+    url = reverse("laporan:course_report", args=["32", report_data.a.pk])
 
     rows = client.get(url).context["rows"]
 
@@ -147,7 +147,7 @@ def test_course_report_lists_each_employees_status(client, supervisor_jabar, rep
     assert ani["completed_at"].month == 3
     overdue = client.get(url, {"status": "terlambat"}).context["rows"]
     assert [r["name"] for r in overdue] == ["Budi Santoso"]
-    bandung = client.get(reverse("organisasi:course_report", args=["32.04", report_data.a.pk]))
+    bandung = client.get(reverse("laporan:course_report", args=["32.04", report_data.a.pk]))
     assert [r["name"] for r in bandung.context["rows"]] == ["Ani Lestari", "Budi Santoso"]
 
 
@@ -180,7 +180,7 @@ def test_course_report_shows_quiz_scores_gain_and_certificate(
     client.force_login(supervisor_jabar)
 
     # when the supervisor opens the course report
-    response = client.get(reverse("organisasi:course_report", args=["32", course.pk]))
+    response = client.get(reverse("laporan:course_report", args=["32", course.pk]))
 
     # then her row carries both scores, the gain and the certificate number with its link
     row = next(r for r in response.context["rows"] if r["name"] == "Ani Lestari")
@@ -196,7 +196,7 @@ def test_jp_page_lists_people_under_target_with_what_they_did(
     client, supervisor_jabar, report_data
 ):
     client.force_login(supervisor_jabar)
-    url = reverse("organisasi:jp_compliance", args=["32"])
+    url = reverse("laporan:jp_compliance", args=["32"])
 
     response = client.get(url, {"urut": "-jp"})
 
@@ -216,10 +216,10 @@ def test_jp_page_lists_people_under_target_with_what_they_did(
 
 
 def test_subscribe_and_unsubscribe(client, supervisor_jabar, report_data):
-    from lms.laporan.models import ReportSubscription
+    from laporan.models import ReportSubscription
 
     client.force_login(supervisor_jabar)
-    url = reverse("organisasi:subscribe", args=["32.04"])
+    url = reverse("laporan:subscribe", args=["32.04"])
     client.post(url, {"frequency": "monthly"})
     sub = ReportSubscription.objects.get(user=supervisor_jabar)
     assert (sub.unit.code, sub.frequency) == ("32.04", "monthly")
@@ -242,11 +242,11 @@ def test_query_counts_do_not_grow_with_people(
 
     client.force_login(supervisor_jabar)
     urls = [
-        reverse("organisasi:unit_detail", args=["32"]),
-        reverse("organisasi:unit_detail", args=["32"]) + f"?kursus={report_data.a.pk}",
-        reverse("organisasi:unit_courses", args=["32"]),
-        reverse("organisasi:course_report", args=["32", report_data.a.pk]),
-        reverse("organisasi:jp_compliance", args=["32"]),
+        reverse("laporan:unit_detail", args=["32"]),
+        reverse("laporan:unit_detail", args=["32"]) + f"?kursus={report_data.a.pk}",
+        reverse("laporan:unit_courses", args=["32"]),
+        reverse("laporan:course_report", args=["32", report_data.a.pk]),
+        reverse("laporan:jp_compliance", args=["32"]),
     ]
     if with_summary:
         summary_refresh()
@@ -267,7 +267,7 @@ def test_units_with_ad_hoc_levels_drill_down(client, supervisor_jabar, kecamatan
 
     EmployeeFactory(unit=kecamatan, full_name="Pengawas Kecamatan")
     client.force_login(supervisor_jabar)
-    response = client.get(reverse("organisasi:unit_detail", args=["32.04"]))
+    response = client.get(reverse("laporan:unit_detail", args=["32.04"]))
     rows = {r["unit"].code: r["figures"].employees for r in response.context["children"]}
     assert rows == {"32.04.01": 1}
     assert response.context["figures"].employees == 3  # two at the regency, one below

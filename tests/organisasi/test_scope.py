@@ -47,7 +47,7 @@ def test_ad_hoc_units_below_a_regency_are_in_scope(supervisor_jabar, kecamatan):
 
 
 # Every URL that takes a unit goes through the selector: listed here so a new one is noticed.
-UNIT_URLS = ["organisasi:unit_detail", "organisasi:unit_assign"]
+UNIT_URLS = ["laporan:unit_detail", "laporan:unit_assign"]
 
 
 @pytest.mark.parametrize("url_name", UNIT_URLS)
@@ -69,11 +69,11 @@ def test_unit_page_lists_child_units_with_counts_and_only_subtree_people(
 ):
     client.force_login(supervisor_jabar)
 
-    response = client.get(reverse("organisasi:unit_detail", args=["32"]))
+    response = client.get(reverse("laporan:unit_detail", args=["32"]))
 
     content = response.content.decode()
     assert "Bawaslu Kabupaten Bandung" in content
-    people = client.get(reverse("organisasi:unit_employees", args=["32"])).content.decode()
+    people = client.get(reverse("laporan:unit_employees", args=["32"])).content.decode()
     assert "Pegawai Bandung" in people and "Pegawai Semarang" not in people
     children = {row["unit"].code: row["employees"] for row in response.context["children"]}
     assert children["32.04"] == 1
@@ -83,14 +83,14 @@ def test_unit_page_lists_child_units_with_counts_and_only_subtree_people(
 
 def test_scope_home_sends_supervisor_to_their_unit(client, supervisor_jabar):
     client.force_login(supervisor_jabar)
-    response = client.get(reverse("organisasi:scope_home"))
-    assert response.url == reverse("organisasi:unit_detail", args=["32"])
+    response = client.get(reverse("laporan:scope_home"))
+    assert response.url == reverse("laporan:unit_detail", args=["32"])
 
 
 def test_learner_has_no_reports(client, learner):
     client.force_login(learner)
-    assert client.get(reverse("organisasi:scope_home")).status_code == 403
-    assert client.get(reverse("organisasi:unit_detail", args=["32.04"])).status_code == 404
+    assert client.get(reverse("laporan:scope_home")).status_code == 403
+    assert client.get(reverse("laporan:unit_detail", args=["32.04"])).status_code == 404
 
 
 def test_unit_page_query_count_does_not_grow_with_employees(
@@ -100,7 +100,7 @@ def test_unit_page_query_count_does_not_grow_with_employees(
     from django.test.utils import CaptureQueriesContext
 
     client.force_login(supervisor_jabar)
-    url = reverse("organisasi:unit_detail", args=["32"])
+    url = reverse("laporan:unit_detail", args=["32"])
     client.get(url)  # warm the session and content-type caches
     with CaptureQueriesContext(connection) as few:
         client.get(url)

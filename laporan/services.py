@@ -152,7 +152,7 @@ def subscription_email_context(*, subscription: ReportSubscription) -> dict:
         "overdue": list(overdue[:OVERDUE_ROWS_IN_EMAIL]),
         "overdue_total": overdue.count(),
         "overdue_limit": OVERDUE_ROWS_IN_EMAIL,
-        "dashboard_url": _absolute(reverse("organisasi:unit_detail", args=[unit.code])),
+        "dashboard_url": _absolute(reverse("laporan:unit_detail", args=[unit.code])),
         "target": settings.LMS_JP_TARGET_PER_YEAR,
     }
 

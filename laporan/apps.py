@@ -3,6 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 
 class LaporanConfig(AppConfig):
-    name = "lms.laporan"
+    name = "laporan"
     label = "laporan"
     verbose_name = _("Laporan")

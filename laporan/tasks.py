@@ -1,4 +1,7 @@
-"""Background work of the reports: thin wrappers that take ids and call services."""
+"""Background work of the reports: thin wrappers that take ids and call services.
+
+Each task keeps the name it had when the app lived at `lms.laporan`: queued messages, the
+beat schedule and outbox rows name tasks by that string."""
 
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
@@ -16,7 +19,12 @@ from .services import (
 from .summary import summary_refresh
 
 
-@shared_task(acks_late=True, max_retries=2, default_retry_delay=30)
+@shared_task(
+    name="lms.laporan.tasks.report_summary_refresh_task",
+    acks_late=True,
+    max_retries=2,
+    default_retry_delay=30,
+)
 def report_summary_refresh_task() -> int:
     return summary_refresh().pk
 
@@ -29,17 +37,28 @@ class ExportTask(DjangoTask):
         )
 
 
-@shared_task(base=ExportTask, acks_late=True, max_retries=2, default_retry_delay=30)
+@shared_task(
+    name="lms.laporan.tasks.report_export_task",
+    base=ExportTask,
+    acks_late=True,
+    max_retries=2,
+    default_retry_delay=30,
+)
 def report_export_task(export_id: int) -> None:
     report_export_process(export_id=export_id)
 
 
-@shared_task(acks_late=True, max_retries=3, default_retry_delay=300)
+@shared_task(
+    name="lms.laporan.tasks.report_subscription_send_task",
+    acks_late=True,
+    max_retries=3,
+    default_retry_delay=300,
+)
 def report_subscription_send_task(subscription_id: int) -> bool:
     return report_subscription_send(subscription_id=subscription_id)
 
 
-@shared_task
+@shared_task(name="lms.laporan.tasks.report_subscriptions_send_due_task")
 def report_subscriptions_send_due_task() -> int:
     """Daily: queue one task per subscription that is due (weekly or monthly)."""
     due = subscriptions_due()
@@ -49,7 +68,7 @@ def report_subscriptions_send_due_task() -> int:
     return len(due)
 
 
-@shared_task(acks_late=True)
+@shared_task(name="lms.laporan.tasks.overdue_reminders_send_task", acks_late=True)
 def overdue_reminders_send_task() -> int:
     """Daily: remind employees of overdue mandatory courses (each at most once a week)."""
     return overdue_reminders_send()

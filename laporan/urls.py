@@ -1,8 +1,13 @@
-"""The report pages, included by lms.organisasi.urls into its namespace under /laporan/."""
+"""The supervisor's pages under /laporan/: the reports, their exports, and assigning a
+course to a unit (a kursus view that a supervisor reaches from a report)."""
 
 from django.urls import path
 
+from kursus.views import unit_assign
+
 from . import views
+
+app_name = "laporan"
 
 urlpatterns = [
     path("", views.scope_home, name="scope_home"),
@@ -16,4 +21,5 @@ urlpatterns = [
     path("ekspor/<id:pk>/", views.export_detail, name="export_detail"),
     path("ekspor/<id:pk>/status/", views.export_status, name="export_status"),
     path("ekspor/<id:pk>/unduh/", views.export_download, name="export_download"),
+    path("unit/<str:code>/penugasan/", unit_assign, name="unit_assign"),
 ]

@@ -14,7 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from lms.laporan.selectors import STATUS_COMPLETED, STATUS_IN_PROGRESS
+from laporan.selectors import STATUS_COMPLETED, STATUS_IN_PROGRESS
 
 register = template.Library()
 

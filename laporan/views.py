@@ -59,7 +59,7 @@ def scope_home(request):
     root = orgunit_scope_root(request.user)
     if root is None:
         raise PermissionDenied
-    return redirect("organisasi:unit_detail", code=root.code)
+    return redirect("laporan:unit_detail", code=root.code)
 
 
 @login_required
@@ -273,7 +273,7 @@ def report_export(request, code: str, kind: str, fmt: str):
             options=options,
             total_rows=table.count,
         )
-        return redirect("organisasi:export_detail", pk=job.pk)
+        return redirect("laporan:export_detail", pk=job.pk)
     filename = f"{table.filename}.{fmt}"
     if fmt == ReportExport.Format.CSV:
         response = StreamingHttpResponse(csv_lines(table), content_type="text/csv; charset=utf-8")
@@ -352,4 +352,4 @@ def subscribe(request, code: str):
             )
         else:
             messages.success(request, _("Langganan ringkasan dihentikan."))
-    return redirect("organisasi:unit_detail", code=unit.code)
+    return redirect("laporan:unit_detail", code=unit.code)
