@@ -203,11 +203,19 @@ def test_file_that_is_not_a_workbook():
 
 
 def test_xlsx_that_unpacks_too_large_is_refused():
+    # given: a real workbook whose sheet part unpacks a thousandfold
+    bomb = with_parts(workbook_bytes([HEADER]), {SHEET_PART: b"0" * (60 * 1024 * 1024)})
+
+    with pytest.raises(QuestionFileError, match=r"sheet1\.xml berkas XLSX termampatkan"):
+        parse_questions(bomb, fmt="xlsx")
+
+
+def test_a_zip_that_is_no_workbook_is_refused_without_unpacking_it():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/worksheets/sheet1.xml", b"0" * (60 * 1024 * 1024))
 
-    with pytest.raises(QuestionFileError, match=r"sheet1\.xml berkas XLSX termampatkan"):
+    with pytest.raises(QuestionFileError, match="XLSX tidak dapat dibaca"):
         parse_questions(buffer.getvalue(), fmt="xlsx")
 
 
