@@ -36,15 +36,6 @@ def _requirements_missing(*, user, course: CoursePage, done_ids=None, outline=No
         yield check(user=user, course=course, outline=outline)
 
 
-def course_requirements_missing(*, user, course: CoursePage, done_ids=None) -> list[str]:
-    """Everything `user` still has to do to complete `course`."""
-    return [
-        item
-        for missing in _requirements_missing(user=user, course=course, done_ids=done_ids)
-        for item in missing
-    ]
-
-
 def course_is_completed_by(*, user, course: CoursePage, done_ids=None, outline=None) -> bool:
     """The same rule, stopping at the first requirement that is not met (a quiz passed before
     the lessons are done asks for no quiz grades). `outline`: the course's outline with the

@@ -3,7 +3,7 @@ queries, whatever the size of the course or the number of learners."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import F, Sum
+from django.db.models import F
 
 from lms.cache import learner_stamp_key, stamped_get, stamps_replace
 
@@ -367,10 +367,6 @@ def jp_year_summary(*, user, year: int) -> dict:
         "remaining": max(0, target - total),
         "credits": credits,
     }
-
-
-def jp_total(*, user, year: int) -> int:
-    return JPCredit.objects.filter(user=user, year=year).aggregate(n=Sum("jp"))["n"] or 0
 
 
 def outline_with_grades(outline: CourseOutline, *, user) -> CourseOutline:

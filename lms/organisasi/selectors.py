@@ -61,25 +61,3 @@ def employee_list_visible(user) -> QuerySet[Employee]:
     if root is None:
         return Employee.objects.filter(user=user)
     return Employee.objects.filter(orgunit_subtree_filter(root))
-
-
-def orgunit_children_with_counts(unit: OrgUnit) -> list[dict]:
-    """The child units of `unit` with the number of active employees in each subtree, counted
-    by the database in one query whatever the number of employees."""
-    from django.db.models import Count
-    from django.db.models.functions import Substr
-
-    children = list(unit.get_children())
-    if not children:
-        return []
-    step = OrgUnit.steplen
-    prefix_len = len(unit.path) + step
-    counts = dict(
-        Employee.objects.filter(unit__path__startswith=unit.path, is_active=True)
-        .exclude(unit=unit)
-        .annotate(branch=Substr("unit__path", 1, prefix_len))
-        .values("branch")
-        .annotate(n=Count("id"))
-        .values_list("branch", "n")
-    )
-    return [{"unit": child, "employees": counts.get(child.path, 0)} for child in children]
