@@ -4,7 +4,6 @@ rule is enforced here, on the server, whatever the browser shows."""
 import html
 import random
 import secrets
-import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from lms.beranda.page_cache import live_page_by_id
 from lms.cache import learners_changed
+from lms.core.spreadsheets import has_control_characters, invisible_character
 from lms.sql import column, row_instance, row_select, row_update_statement, statements_run, table
 
 from .completion import FINAL_SCORE_PROVIDERS, REQUIREMENT_CHECKS
@@ -296,7 +296,9 @@ def _short_answer_acceptable(response: str) -> bool:
     text = response.strip()
     if len(text) > SHORT_ANSWER_MAX_CHARS:
         return False
-    return not any(unicodedata.category(char) in ("Cc", "Cf") for char in text)
+    return not has_control_characters(text, line_breaks_allowed=False) and not invisible_character(
+        text
+    )
 
 
 def _clean_response(kind: str, option_order, choice_order, tokens, response):
