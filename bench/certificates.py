@@ -166,13 +166,13 @@ def issue_all(enrollment_ids: list[int]) -> float:
     from django.db import transaction
 
     from kursus.models import Enrollment
-    from sertifikat.services import certificate_request
+    from kursus.services import course_certificate_request
 
     with transaction.atomic():
         for pk in enrollment_ids:
             with transaction.atomic():
                 enrollment = Enrollment.objects.select_related("user", "course").get(pk=pk)
-                certificate_request(enrollment=enrollment)
+                course_certificate_request(enrollment=enrollment)
         start = time.perf_counter()
     return start
 

@@ -213,7 +213,7 @@ def main() -> None:
 
     from django.db import connection as default_connection
 
-    from kursus.grading import OptionKey, score_for
+    from kursus.kuis.grading import OptionKey, score_for
     from kursus.models import (
         CourseCategory,
         CourseIndexPage,

@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from wagtail.admin import messages
 
 from .forms import QuestionImportForm
+from .kuis.analysis import quiz_item_analysis
+from .kuis.bank import EXPORTERS, question_bank_export, question_import
+from .kuis.formats import QuestionFileError
+from .kuis.formats.template import build_template_csv, build_template_xlsx
+from .kuis.selectors import course_average_gain, quiz_attempt_counts
 from .models import CoursePage, QuestionCategory, QuizPage
-from .question_bank import EXPORTERS, question_bank_export, question_import
-from .quiz_analysis import quiz_item_analysis
-from .quiz_formats import QuestionFileError
-from .quiz_formats.template import build_template_csv, build_template_xlsx
-from .quiz_selectors import course_average_gain, quiz_attempt_counts
 
 
 @permission_required("kursus.add_question", raise_exception=True)

@@ -7,8 +7,6 @@ class KursusConfig(AppConfig):
     verbose_name = _("Kursus")
 
     def ready(self):
-        from .quiz_services import register_completion_rules
         from .signals import connect_signals
 
-        register_completion_rules()
         connect_signals()

@@ -1,59 +1,77 @@
-"""The single completion rule of a course.
+"""The completion rule of a course, and the score a completed course reports.
 
-A course is complete for a learner when every live lesson is done and every quiz the course
-requires is passed. Quizzes plug in through `REQUIREMENT_CHECKS`, so that the rule stays one
-function whatever else a course comes to require.
+A course is complete for a learner when every requirement that `course_requirements` names
+is met. Each kind of requirement is a block of that one function, in the order a learner
+meets them; a new kind (a questionnaire, attendance, a weighted grade) is a new block there.
 """
 
-from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
-from .models import CoursePage
-
-# Each check answers "what is still missing?" for (user, course, the course's outline with the
-# user's progress): an empty list means met.
-RequirementCheck = Callable[..., list[str]]
-REQUIREMENT_CHECKS: list[RequirementCheck] = []
+from .kuis.results import QuizRef, quiz_grades
+from .models import CoursePage, QuizPage
+from .selectors import CourseOutline, course_outline, course_quiz_rows
 
 
-def lessons_missing(*, user, course: CoursePage, outline) -> list[str]:
-    if not outline.lessons:
-        return ["course has no lessons"]
-    return [f"lesson:{item.id}" for item in outline.lessons if not item.done]
+@dataclass(frozen=True)
+class Requirement:
+    """One thing a learner must have done: `kind` ("lessons", "quiz"), what it is about
+    (`ref`: a quiz's id, None for the lessons), and whether it is met."""
+
+    kind: str
+    ref: int | None
+    met: bool
 
 
-def _requirements_missing(*, user, course: CoursePage, done_ids=None, outline=None):
-    """What is missing of each requirement in turn (lessons first), read from the course's
-    outline (its live lessons and quizzes, from the cache) with the user's progress: one
-    query, none when the caller holds the ids of the lessons they have done, read under the
-    lock of their enrolment, or that outline itself."""
-    from .selectors import course_outline
-
+def course_requirements(
+    *, user, course: CoursePage, outline: CourseOutline | None = None, stop_at_unmet=False
+) -> list[Requirement]:
+    """Every requirement of `course` for `user`, in order, each with whether it is met:
+    1. every live lesson done (a course without a live lesson cannot be completed);
+    2. every required quiz passed (its grade, by the quiz's grading rule, at its pass mark).
+    `outline`: the course's outline with the learner's progress, when the caller holds it
+    (read under the lock of their enrolment); else it is read. With `stop_at_unmet`, the list
+    ends at the first requirement not met, so that what comes after is not read."""
     if outline is None:
-        outline = course_outline(course=course, user=user, root_url_path="/", done_ids=done_ids)
-    yield lessons_missing(user=user, course=course, outline=outline)
-    for check in REQUIREMENT_CHECKS:
-        yield check(user=user, course=course, outline=outline)
+        outline = course_outline(course=course, user=user, root_url_path="/")
+    requirements = [
+        Requirement(
+            kind="lessons",
+            ref=None,
+            met=bool(outline.lessons) and all(item.done for item in outline.lessons),
+        )
+    ]
+    if stop_at_unmet and not requirements[-1].met:
+        return requirements
+    required = [quiz for quiz in outline.quizzes if quiz.required]
+    grades = quiz_grades(user=user, quizzes=required) if required else {}
+    for quiz in required:
+        grade = grades.get(quiz.id)
+        requirements.append(
+            Requirement(kind="quiz", ref=quiz.id, met=grade is not None and grade >= quiz.pass_mark)
+        )
+        if stop_at_unmet and not requirements[-1].met:
+            return requirements
+    return requirements
 
 
-def course_is_completed_by(*, user, course: CoursePage, done_ids=None, outline=None) -> bool:
-    """The same rule, stopping at the first requirement that is not met (a quiz passed before
-    the lessons are done asks for no quiz grades). `outline`: the course's outline with the
-    user's progress as the caller holds it, under the lock of their enrolment."""
-    return not any(
-        _requirements_missing(user=user, course=course, done_ids=done_ids, outline=outline)
+def course_is_completed_by(*, user, course: CoursePage, outline=None) -> bool:
+    """Whether every requirement of `course` is met for `user` (see `course_requirements`)."""
+    return all(
+        requirement.met
+        for requirement in course_requirements(
+            user=user, course=course, outline=outline, stop_at_unmet=True
+        )
     )
 
 
-# The score a course reports as its result (on certificates, in reports): the graded post-test.
-# The quiz engine registers its scorer here, as it does its requirement check above.
-FINAL_SCORE_PROVIDERS: list[Callable[..., Decimal | None]] = []
-
-
 def course_final_score(*, user, course: CoursePage) -> Decimal | None:
-    """The learner's final score in percent, or None when the course has no graded post-test."""
-    for provider in FINAL_SCORE_PROVIDERS:
-        score = provider(user=user, course=course)
-        if score is not None:
-            return score
-    return None
+    """The score a course reports as its result (on certificates, in reports): the learner's
+    grade on the course's post-test in percent, or None when it has none."""
+    posttest = next(
+        (row for row in course_quiz_rows(course) if row["kind"] == QuizPage.Kind.POSTTEST), None
+    )
+    if posttest is None:
+        return None
+    quiz = QuizRef(id=posttest["id"], grading=posttest["grading"])
+    return quiz_grades(user=user, quizzes=[quiz]).get(quiz.id)

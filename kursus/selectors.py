@@ -5,8 +5,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import F
 
-from lms.cache import learner_stamp_key, stamped_get, stamps_replace
+from lms.core.cache import learner_stamp_key, stamped_get, stamps_replace
 
+from .kuis.results import quiz_grades
 from .models import (
     CoursePage,
     Enrollment,
@@ -371,8 +372,6 @@ def jp_year_summary(*, user, year: int) -> dict:
 
 def outline_with_grades(outline: CourseOutline, *, user) -> CourseOutline:
     """Put `user`'s grade on each quiz of the outline. One query, none without quizzes."""
-    from .quiz_services import quiz_grades
-
     if outline.quizzes and user.is_authenticated:
         grades = quiz_grades(user=user, quizzes=outline.quizzes)
         for quiz in outline.quizzes:

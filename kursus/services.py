@@ -8,7 +8,7 @@ from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lms.cache import learners_changed
+from lms.core.cache import learners_changed
 from lms.organisasi.models import Employee, OrgUnit
 from lms.sql import (
     column,
@@ -20,9 +20,9 @@ from lms.sql import (
     statements_run,
     table,
 )
-from sertifikat.services import certificate_request
+from sertifikat.services import CertificateFacts, certificate_request
 
-from .completion import course_is_completed_by
+from .completion import course_final_score, course_is_completed_by
 from .models import (
     CoursePage,
     Enrollment,
@@ -336,8 +336,12 @@ def course_complete_if_done(
     `writes`: statements of the caller's not yet run (its own writes, which the rule takes
     as done), run first whether the course is complete or not; on a completion they travel
     with its statements, in one round trip on PostgreSQL."""
+    if outline is None and enrollment.status != Enrollment.Status.COMPLETED:
+        outline = course_outline(
+            course=enrollment.course, user=enrollment.user, root_url_path="/", done_ids=done_ids
+        )
     if enrollment.status == Enrollment.Status.COMPLETED or not course_is_completed_by(
-        user=enrollment.user, course=enrollment.course, done_ids=done_ids, outline=outline
+        user=enrollment.user, course=enrollment.course, outline=outline
     ):
         if writes:
             statements_run(list(writes))
@@ -355,7 +359,7 @@ def course_complete_if_done(
     # The one entry point into certificates: the row is made in this transaction, the PDF
     # after it commits. Last, as it queues on the year's certificate counter. The writes (the
     # unique (user, course) constraint makes a second credit nothing) go with its reads.
-    certificate_request(
+    course_certificate_request(
         enrollment=enrollment,
         writes=[
             *writes,
@@ -559,3 +563,23 @@ def course_progress_recompute(*, course: CoursePage, batch_size: int = 1000) -> 
                 if course_complete_if_done(enrollment=enrollment):
                     learners_changed([enrollment.user_id])
     return updated
+
+
+def course_certificate_request(*, enrollment: Enrollment, writes=()):
+    """Ask sertifikat for the certificate of a completed enrolment, passing what it prints as
+    plain values (the course's code, title and JP, the completion time, the final score and
+    the course's template)."""
+    course = enrollment.course
+    return certificate_request(
+        user=enrollment.user,
+        subject=course,
+        facts=CertificateFacts(
+            code=course.code,
+            title=course.title,
+            jp=course.jp,
+            completed_at=enrollment.completed_at or timezone.now(),
+            final_score=course_final_score(user=enrollment.user, course=course),
+            template_id=course.certificate_template_id,
+        ),
+        writes=writes,
+    )

@@ -5,8 +5,8 @@ progress is recomputed in the background."""
 from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from lms.beranda.page_cache import page_tree_changed
 from lms.core.outbox import send_after_commit
+from lms.core.page_cache import page_tree_changed
 
 from .models import CourseCategory, CoursePage, LessonPage, ModulePage, QuizPage
 from .selectors import course_structure_changed

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .quiz_services import quiz_attempts_expire
+from .kuis.services import quiz_attempts_expire
 
 
 @shared_task(acks_late=True)

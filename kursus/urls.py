@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import quiz_views, views
+from . import views
+from .kuis import views as quiz_views
 
 app_name = "kursus"
 

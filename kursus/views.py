@@ -17,13 +17,13 @@ from django.views.decorators.http import require_POST
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
-from lms.beranda.page_cache import TREE_TOKEN_KEY, live_page_by_id
-from lms.beranda.site_cache import STAMP_KEY as SITE_STAMP_KEY
-from lms.cache import learner_stamp_key, stamped_get
+from lms.core.cache import learner_stamp_key, stamped_get
+from lms.core.page_cache import TREE_TOKEN_KEY, live_page_by_id
+from lms.core.site_cache import STAMP_KEY as SITE_STAMP_KEY
 from sertifikat.selectors import certificate_list_for_user
 
+from .kuis.selectors import course_pre_post_gain, quiz_results_for_enrollments
 from .models import CourseCategory, CoursePage, Enrollment, LessonPage
-from .quiz_selectors import course_pre_post_gain, quiz_results_for_enrollments
 from .selectors import (
     course_outline,
     dashboard_courses,
@@ -275,7 +275,7 @@ def dashboard_content(request) -> str:
     """The dashboard's content as HTML, from the cache while nothing it shows has changed: it
     is kept per learner, language and day (overdue dates and the JP year follow the day),
     under the learner's stamp (their enrolments, progress, quiz results, JP and certificates:
-    see lms.cache.learners_changed), the page tree's (course and quiz titles, categories, URLs)
+    see lms.core.cache.learners_changed), the page tree's (course and quiz titles, categories, URLs)
     and the site's. Four queries when it is built."""
     user = request.user
     today = timezone.localdate()

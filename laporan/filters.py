@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from kursus.models import CourseCategory, CoursePage
-from lms.beranda.page_cache import CACHE_SECONDS, page_tree_token
+from lms.core.page_cache import CACHE_SECONDS, page_tree_token
 from lms.organisasi.models import Employee
 
 

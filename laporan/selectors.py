@@ -412,7 +412,7 @@ def _grade_text(value) -> str:
 def course_report_extras(*, course: CoursePage, enrollments: list[dict]) -> dict[int, dict]:
     """Quiz grades (pre-test, post-test, their gain) and the certificate in force of each
     enrolment of the page (or export chunk): one query per source, whatever the rows."""
-    from kursus.grading import grade_fold
+    from kursus.kuis.grading import grade_fold
     from kursus.models import QuizAttempt, QuizPage
     from kursus.selectors import course_quiz_rows
     from sertifikat.selectors import certificate_links

@@ -6,6 +6,7 @@ import hashlib
 import logging
 import secrets
 import traceback
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -16,8 +17,7 @@ from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lms.cache import learners_changed
-from lms.middleware import after_response
+from lms.core.cache import learners_changed
 from lms.sql import (
     column,
     row_insert,
@@ -36,6 +36,22 @@ from .models import (
 )
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CertificateFacts:
+    """What a certificate prints about what it certifies, as plain values from its caller
+    (kursus for a course): its code, title and JP, when the learner completed it, their final
+    score (None when there is none), and the certificate template it asks for (None: the
+    default one)."""
+
+    code: str
+    title: str
+    jp: int
+    completed_at: datetime.datetime
+    final_score: Decimal | None = None
+    template_id: int | None = None
+
 
 # Crockford's base32: no I, L, O or U, so that a typed code is hard to get wrong.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -263,9 +279,8 @@ def person_snapshot(user) -> dict:
 def _certificate_create(
     *,
     user,
-    course,
-    completed_at,
-    final_score: Decimal | None,
+    subject,
+    facts: CertificateFacts,
     person: dict,
     template: tuple[int, dict],
     savepoint: str | None = None,
@@ -277,15 +292,15 @@ def _certificate_create(
     template_id, snapshot = template
     cert = Certificate(
         user=user,
-        course=course,
+        course_id=subject.pk,
         year=now.year,
         code=verification_code_new(),
         issued_on=now.date(),
-        course_code=course.code,
-        course_title=course.title,
-        jp=course.jp,
-        completed_on=timezone.localtime(completed_at).date(),
-        final_score=final_score,
+        course_code=facts.code,
+        course_title=facts.title,
+        jp=facts.jp,
+        completed_on=timezone.localtime(facts.completed_at).date(),
+        final_score=facts.final_score,
         template_id=template_id,
         template_version=snapshot["version"],
         template_snapshot=snapshot,
@@ -303,7 +318,7 @@ def _certificate_create(
         serial=cert.serial,
         year=now.year,
         month=now.month,
-        course_code=course.code,
+        course_code=facts.code,
     )
     return row_insert(cert)
 
@@ -343,22 +358,20 @@ def _current_statement(*, user_id: int, course_id: int) -> tuple[str, list]:
     )
 
 
-def certificate_request(*, enrollment, writes=()) -> Certificate:
-    """Create the certificate of a completed enrolment (once, whoever calls how often), freeze
-    what it prints, give it its number, and have it rendered after the caller commits.
-    Runs inside the caller's transaction: if completion rolls back, so does the certificate.
+def certificate_request(*, user, subject, facts: CertificateFacts, writes=()) -> Certificate:
+    """The one entry point for a certificate: create the certificate of `user` for `subject`
+    (the Wagtail page it certifies) once, whoever calls how often, freeze what it prints,
+    give it its number, and have it rendered after the caller commits. Runs inside the
+    caller's transaction: if completion rolls back, so does the certificate.
 
-    Every course completion comes here, so what it reads before it numbers the certificate
-    (whether the person has one already, their template with its signatories, and their
-    employee's details when the caller holds none) travels in one round trip on PostgreSQL,
-    after `writes`, the caller's statements not yet run (the completion's own)."""
-    from kursus.completion import course_final_score
-
-    user, course = enrollment.user, enrollment.course
+    What it reads before it numbers the certificate (whether the person has one already,
+    their template with its signatories, and their employee's details when the caller holds
+    none) travels in one round trip on PostgreSQL, after `writes`, the caller's statements
+    not yet run (the completion's own)."""
     person_row = _person_held(user)
     statements = [
-        _current_statement(user_id=user.pk, course_id=course.pk),
-        *_template_statements(getattr(course, "certificate_template_id", None)),
+        _current_statement(user_id=user.pk, course_id=subject.pk),
+        *_template_statements(facts.template_id),
     ]
     if person_row is None:
         statements.append(_person_statement(user.pk))
@@ -369,7 +382,6 @@ def certificate_request(*, enrollment, writes=()) -> Certificate:
         person_rows = template_rows.pop()
         person_row = person_rows[0] if person_rows else None
     template = _template_from_rows(*template_rows)
-    final_score = course_final_score(user=user, course=course)
     # A savepoint, for a concurrent completion that creates the certificate first (a unique
     # constraint refuses the second): rolled back to, it takes this one's number back too.
     # Set in the counter's round trip and never released (the commit ends it), so that the
@@ -378,16 +390,15 @@ def certificate_request(*, enrollment, writes=()) -> Certificate:
     try:
         cert = _certificate_create(
             user=user,
-            course=course,
-            completed_at=enrollment.completed_at or timezone.now(),
-            final_score=final_score,
+            subject=subject,
+            facts=facts,
             person=_person_from(user, person_row),
             template=template,
             savepoint=savepoint,
         )
     except IntegrityError:  # a concurrent completion created it first
         transaction.savepoint_rollback(savepoint)
-        return Certificate.objects.get(user=user, course=course, status__in=_CURRENT_STATUSES)
+        return Certificate.objects.get(user=user, course=subject, status__in=_CURRENT_STATUSES)
     render_enqueue_on_commit(cert)
     return cert
 
@@ -401,12 +412,9 @@ _CURRENT_STATUSES = [
 
 
 def render_enqueue_on_commit(cert: Certificate) -> None:
-    """Enqueue the render once the transaction commits and, on a web request, once its
-    response has gone (`after_response`): the learner who completes a course does not wait
-    for the message to be published. A broker that is down must not turn a committed
-    completion into an error page: the failure is logged. A message never sent (that, or a
-    web worker killed after its response) leaves the certificate pending, and the pending
-    sweeper enqueues it again."""
+    """Enqueue the render once the transaction commits. A broker that is down must not turn
+    a committed completion into an error page: the failure is logged. A message never sent
+    leaves the certificate pending, and the pending sweeper enqueues it again."""
     pk, generation = cert.pk, cert.generation
 
     def enqueue():
@@ -417,7 +425,7 @@ def render_enqueue_on_commit(cert: Certificate) -> None:
         except Exception:
             log.warning("certificate %s: render not enqueued (broker down?)", pk, exc_info=True)
 
-    transaction.on_commit(lambda: after_response(enqueue))
+    transaction.on_commit(enqueue)
 
 
 # Render
@@ -772,19 +780,23 @@ def certificate_reissue(
     old.replaced_at = timezone.now()
     old.replacement_reason = reason
     old.save(update_fields=["status", "replaced_at", "replacement_reason"])
-    template = certificate_template_for(old.course)
-    new = _certificate_create(
-        user=old.user,
-        course=old.course,
+    facts = CertificateFacts(
+        code=old.course_code,
+        title=old.course_title,
+        jp=old.jp,
         completed_at=datetime.datetime.combine(
             old.completed_on, datetime.time(12), tzinfo=timezone.get_current_timezone()
         ),
         final_score=old.final_score,
-        person=person,
-        template=template,
+        template_id=getattr(old.course.specific, "certificate_template_id", None),
     )
-    new.course_code, new.course_title, new.jp = old.course_code, old.course_title, old.jp
-    new.save(update_fields=["course_code", "course_title", "jp"])
+    new = _certificate_create(
+        user=old.user,
+        subject=old.course,
+        facts=facts,
+        person=person,
+        template=certificate_template_for(old.course.specific),
+    )
     old.replaced_by = new
     old.save(update_fields=["replaced_by"])
     learners_changed([new.user_id])

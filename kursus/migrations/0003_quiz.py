@@ -11,7 +11,7 @@ import wagtail.fields
 from django.conf import settings
 from django.db import migrations, models
 
-import lms.beranda.restrictions
+import lms.core.restrictions
 
 
 class Migration(migrations.Migration):
@@ -122,7 +122,7 @@ class Migration(migrations.Migration):
                 "verbose_name": "kuis",
                 "verbose_name_plural": "kuis",
             },
-            bases=(lms.beranda.restrictions.CachedViewRestrictionsMixin, "wagtailcore.page"),
+            bases=(lms.core.restrictions.CachedViewRestrictionsMixin, "wagtailcore.page"),
         ),
         migrations.CreateModel(
             name="QuestionCategory",

@@ -13,7 +13,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from kursus.blocks import LessonStreamBlock
-from lms.beranda.restrictions import CachedViewRestrictionsMixin
+from lms.core.restrictions import CachedViewRestrictionsMixin
 
 
 @register_snippet

@@ -21,9 +21,9 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, RevisionMixin
 from wagtail.search import index
 
-from lms.beranda.restrictions import CachedViewRestrictionsMixin
+from lms.core.restrictions import CachedViewRestrictionsMixin
 
-from ..quiz_formats.richtext import refused_links
+from ..kuis.formats.richtext import refused_links
 from .pages import InCourseMixin
 
 QUESTION_FEATURES = ["bold", "italic", "ol", "ul", "link", "image", "superscript", "subscript"]
@@ -266,7 +266,7 @@ class QuizPage(InCourseMixin, CachedViewRestrictionsMixin, Page):
             raise ValidationError({"closes_at": _("Waktu tutup harus setelah waktu buka.")})
 
     def serve(self, request, *args, **kwargs):
-        from kursus.quiz_views import quiz_serve
+        from kursus.kuis.views import quiz_serve
 
         return quiz_serve(request, quiz=self)
 
@@ -368,7 +368,7 @@ class AttemptQuestion(models.Model):
     The page never shows an option's id: it names each option (and each answer of a matching
     question) by a random token of this attempt, `tokens` = {"options": [...], "choices":
     [...]}, parallel to `option_order` and `choice_order`. The saved `response` holds the
-    option ids the tokens stand for (see `kursus.grading`). A row frozen before tokens existed
+    option ids the tokens stand for (see `kursus.kuis.grading`). A row frozen before tokens existed
     has `{}` until its page is shown again (`attempt_tokens_ensure`)."""
 
     attempt = models.ForeignKey(QuizAttempt, on_delete=models.CASCADE, related_name="questions")

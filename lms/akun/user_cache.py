@@ -10,13 +10,13 @@ the same round trip as the entry:
 - a global token, replaced when a group is renamed or deleted or its permissions change, or a
   bulk operation changed users without signals (the employee import).
 
-Tokens are stamps of `lms.cache.stamped_get`: random, and replaced again on commit.
+Tokens are stamps of `lms.core.cache.stamped_get`: random, and replaced again on commit.
 Entries expire after `LMS_USER_CACHE_SECONDS` whatever happens.
 """
 
 from django.conf import settings
 
-from lms.cache import stamped_get, stamps_replace
+from lms.core.cache import stamped_get, stamps_replace
 from lms.organisasi.roles import user_may_enter_admin, user_role_names
 
 GLOBAL_TOKEN_KEY = "akun:user-cache:global"  # noqa: S105 - a cache key

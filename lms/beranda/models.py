@@ -4,8 +4,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from .page_cache import page_for_url_path
-from .restrictions import CachedViewRestrictionsMixin
+from lms.core.page_cache import page_for_url_path
+from lms.core.restrictions import CachedViewRestrictionsMixin
 
 
 class HomePage(CachedViewRestrictionsMixin, Page):

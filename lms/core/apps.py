@@ -10,6 +10,10 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.urls import register_converter
 
+        from . import page_cache, restrictions, site_cache
         from .converters import IdConverter
 
         register_converter(IdConverter, "id")
+        page_cache.connect_signals()
+        restrictions.connect_signals()
+        site_cache.connect_signals()

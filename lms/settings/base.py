@@ -66,15 +66,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "lms.middleware.AfterResponseMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "lms.core.middleware.ContentSecurityPolicyMiddleware",
     "lms.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "lms.middleware.ChosenLanguageMiddleware",
+    "lms.core.middleware.ChosenLanguageMiddleware",
     "lms.core.middleware.RejectNulBytesMiddleware",
-    "lms.beranda.site_cache.CachedSiteMiddleware",
+    "lms.core.site_cache.CachedSiteMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -137,7 +136,10 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.filebased.FileBas
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # The same backend, reusing its Redis client instead of building one per call.
-    CACHES["default"]["BACKEND"] = "lms.cache.RedisCache"
+    CACHES["default"]["BACKEND"] = "lms.core.cache.RedisCache"
+# Raised whenever a class whose instances are cached moves or changes shape: entries written by
+# the earlier code are then never read by the new (2: the layout of issue 9).
+CACHES["default"]["VERSION"] = 2
 
 AUTH_USER_MODEL = "akun.User"
 AUTHENTICATION_BACKENDS = [

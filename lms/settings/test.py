@@ -24,7 +24,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 # processes of their own, share one (see the Makefile's test-e2e).
 CACHES = {"default": env.cache("DJANGO_CACHE_URL", default="locmemcache://lms-test")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "lms.cache.RedisCache"
+    CACHES["default"]["BACKEND"] = "lms.core.cache.RedisCache"
+CACHES["default"]["VERSION"] = 2
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a worker process started by a test sees the same rows.

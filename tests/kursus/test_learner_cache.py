@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from kursus.kuis.services import quiz_answer_save, quiz_attempt_start, quiz_attempt_submit
 from kursus.models import CourseCategory, Enrollment, QuestionCategory
-from kursus.quiz_services import quiz_answer_save, quiz_attempt_start, quiz_attempt_submit
 from kursus.services import (
     assignment_create,
     course_progress_recompute,

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 
 from kursus.models import LessonPage
 from kursus.services import enrollment_create, lesson_complete
-from lms.beranda.page_cache import live_page_by_id
-from lms.cache import learners_changed
+from lms.core.cache import learners_changed
+from lms.core.page_cache import live_page_by_id
 
 from ..factories import course_lessons, make_course
 

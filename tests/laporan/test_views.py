@@ -154,9 +154,9 @@ def test_course_report_lists_each_employees_status(client, supervisor_jabar, rep
 def test_course_report_shows_quiz_scores_gain_and_certificate(
     client, supervisor_jabar, report_data, django_capture_on_commit_callbacks
 ):
+    from kursus.kuis.services import quiz_answer_save, quiz_attempt_start, quiz_attempt_submit
     from kursus.models import Enrollment, QuestionCategory
-    from kursus.quiz_services import quiz_answer_save, quiz_attempt_start, quiz_attempt_submit
-    from sertifikat.services import certificate_request
+    from kursus.services import course_certificate_request
 
     from ..factories import make_question, make_quiz
 
@@ -176,7 +176,9 @@ def test_course_report_shows_quiz_scores_gain_and_certificate(
             )
         quiz_attempt_submit(attempt_id=attempt.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        cert = certificate_request(enrollment=Enrollment.objects.get(user=ani, course=course))
+        cert = course_certificate_request(
+            enrollment=Enrollment.objects.get(user=ani, course=course)
+        )
     client.force_login(supervisor_jabar)
 
     # when the supervisor opens the course report

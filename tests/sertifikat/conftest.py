@@ -2,9 +2,9 @@ import pytest
 from django.db import transaction
 
 from kursus.models import Enrollment
-from kursus.services import enrollment_create, lesson_complete
+from kursus.services import course_certificate_request, enrollment_create, lesson_complete
 from sertifikat.models import Certificate
-from sertifikat.services import certificate_request, render_enqueue_on_commit
+from sertifikat.services import render_enqueue_on_commit
 from sertifikat.signing import demo_key_create
 
 from ..factories import course_lessons, make_course
@@ -46,7 +46,7 @@ def issue(enrollment):
     inside the test's own transaction, whose commit (and so the render it would start) never
     comes: start the render here, under the caller's on-commit capture."""
     with transaction.atomic():
-        cert = certificate_request(enrollment=enrollment)
+        cert = course_certificate_request(enrollment=enrollment)
         if cert.status == Certificate.Status.PENDING:
             render_enqueue_on_commit(cert)
     return cert

@@ -7,8 +7,9 @@ import pytest
 from django.core.files.storage import default_storage
 from django.db import transaction
 
+from kursus.services import course_certificate_request
 from sertifikat.models import Certificate
-from sertifikat.services import certificate_request, certificate_sweep_pending
+from sertifikat.services import certificate_sweep_pending
 from sertifikat.tasks import certificate_render_task
 
 from ..celery_worker import WorkerProcess, wait_for
@@ -58,7 +59,7 @@ def start_worker(settings, signing_key_file):
 def _issue(learner, course) -> Certificate:
     enrollment = complete_course(learner, course)
     with transaction.atomic():
-        return certificate_request(enrollment=enrollment)
+        return course_certificate_request(enrollment=enrollment)
 
 
 def _stored_files(cert) -> list[str]:

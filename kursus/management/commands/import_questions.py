@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kursus.question_bank import question_import
-from kursus.quiz_formats import FORMATS, QuestionFileError
+from kursus.kuis.bank import question_import
+from kursus.kuis.formats import FORMATS, QuestionFileError
 
 
 class Command(BaseCommand):
