@@ -96,6 +96,7 @@ def _row_lock(*, user, attempt_id: int, position: int) -> AttemptQuestion | None
             "question__kind",
         )
         .filter(attempt_id=attempt_id, attempt__user=user, position=position)
+        .order_by()
         .first()
     )
 

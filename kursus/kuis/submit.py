@@ -70,7 +70,7 @@ def _attempt_lock(attempt_id: int, *, user) -> QuizAttempt:
     )
     if user is not None:
         attempts = attempts.filter(user=user)
-    return attempts.get(pk=attempt_id)
+    return attempts.order_by().get(pk=attempt_id)
 
 
 def _scores(attempt: QuizAttempt) -> list[AttemptQuestion]:
@@ -80,6 +80,7 @@ def _scores(attempt: QuizAttempt) -> list[AttemptQuestion]:
         AttemptQuestion.objects.filter(attempt_id=attempt.pk)
         .select_related("question")
         .only("id", "points", "response", "question__kind")
+        .order_by("position")
     )
     options: dict[int, list] = {row.question_id: [] for row in rows}
     for question_id, *option in (
