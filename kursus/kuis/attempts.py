@@ -135,8 +135,8 @@ def quiz_shuffles_options(quiz: QuizPage, question: Question) -> bool:
 
 def attempt_tokens_ensure(*, attempt_id: int) -> bool:
     """Give the questions of an open attempt frozen before tokens existed (started before this
-    release) their tokens, once: under the attempt's row lock, which an autosave shares and a
-    submit takes, so that two tabs opening the page at once agree on one set of tokens.
+    release) their tokens, once: under the attempt's row lock, which an autosave and a submit
+    take too, so that two tabs opening the page at once agree on one set of tokens.
     Returns whether any were given. One query when there is nothing to do.
 
     Such rows are marked `legacy`: they also accept the option ids that the page served before
