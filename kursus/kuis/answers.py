@@ -107,9 +107,9 @@ def quiz_answer_save(*, user, attempt_id: int, position: int, response):
     answer the attempt does not know, and AttemptClosed once the attempt is graded or past
     its deadline and grace; an overdue attempt is graded there and then on what was saved
     before. Two statements in one transaction, whatever the number of questions."""
-    now = timezone.now()
     with transaction.atomic():
         row = _row_lock(user=user, attempt_id=attempt_id, position=position)
+        now = timezone.now()  # once the lock is held: a wait for a submit is not time saved
         if row is None:
             if not QuizAttempt.objects.filter(pk=attempt_id, user=user).exists():
                 raise QuizAttempt.DoesNotExist
