@@ -2,7 +2,7 @@
 
 A response is the answer saved for a question, in option ids: the page names options by the
 attempt's tokens, which the save maps back to the options the attempt was shown
-(`quiz_services._clean_response`), so that the ids never leave the server:
+(`kursus.kuis.answers`), so that the ids never leave the server:
 - single, true/false: an option id;
 - multiple: a list of option ids;
 - short: a string;

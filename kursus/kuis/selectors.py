@@ -150,6 +150,11 @@ def attempt_questions_shown(attempt: QuizAttempt, *, reveal: int) -> list[ShownQ
     return shown
 
 
+def attempt_last_saved(attempt: QuizAttempt):
+    """When an answer of the attempt was last saved (None before the first)."""
+    return attempt.questions.aggregate(last=Max("saved_at"))["last"]
+
+
 def quiz_attempt_list(*, user, quiz: QuizPage) -> list[QuizAttempt]:
     return list(QuizAttempt.objects.filter(user=user, quiz=quiz).order_by("number"))
 

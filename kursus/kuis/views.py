@@ -16,8 +16,10 @@ from django.views.decorators.http import require_POST
 
 from ..models import QuizAttempt, QuizPage
 from ..selectors import course_outline, enrollment_get, outline_with_grades
+from ..views import _root_url_path
 from .selectors import (
     REVEAL_NONE,
+    attempt_last_saved,
     attempt_questions_shown,
     course_pre_post_gain,
     quiz_attempt_list,
@@ -27,20 +29,12 @@ from .services import (
     AttemptClosed,
     QuizError,
     attempt_is_overdue,
-    attempt_last_saved,
     attempt_tokens_ensure,
     quiz_answer_save,
-    quiz_answer_save_own,
     quiz_attempt_start,
     quiz_attempt_submit,
     quiz_locked_reason,
 )
-
-
-def _root_url_path(request) -> str:
-    from ..views import _root_url_path as root
-
-    return root(request)
 
 
 def quiz_serve(request, *, quiz: QuizPage):
@@ -169,7 +163,7 @@ def attempt_answer(request, attempt_id: int):
         get_object_or_404(QuizAttempt.objects.only("id"), pk=attempt_id, user=request.user)
         return JsonResponse({"ok": False, "error": _("Permintaan tidak valid.")}, status=400)
     try:
-        saved_at = quiz_answer_save_own(
+        saved_at = quiz_answer_save(
             user=request.user, attempt_id=attempt_id, position=position, response=response
         )
     except QuizAttempt.DoesNotExist as exc:
@@ -200,7 +194,8 @@ def attempt_save(request, attempt_id: int):
     for question in attempt_questions_shown(attempt, reveal=REVEAL_NONE):
         try:
             quiz_answer_save(
-                attempt=attempt,
+                user=request.user,
+                attempt_id=attempt.pk,
                 position=question.position,
                 response=_form_response(question, request.POST),
             )

@@ -104,7 +104,12 @@ def test_the_dashboard_shows_a_graded_quiz(signed_in, learner):
     attempt = quiz_attempt_start(user=learner, quiz=quiz)
     row = attempt.questions.get()
     right = question.options.get(fraction=Decimal(1))
-    quiz_answer_save(attempt=attempt, position=row.position, response=row.option_tokens[right.pk])
+    quiz_answer_save(
+        user=attempt.user,
+        attempt_id=attempt.pk,
+        position=row.position,
+        response=row.option_tokens[right.pk],
+    )
     quiz_attempt_submit(attempt_id=attempt.pk)
 
     assert "Tes awal cache: 100" in dashboard(signed_in)

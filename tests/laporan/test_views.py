@@ -172,7 +172,10 @@ def test_course_report_shows_quiz_scores_gain_and_certificate(
         for row in attempt.questions.order_by("position")[:right]:
             best = row.question.options.get(fraction=1).id
             quiz_answer_save(
-                attempt=attempt, position=row.position, response=row.option_tokens[best]
+                user=attempt.user,
+                attempt_id=attempt.pk,
+                position=row.position,
+                response=row.option_tokens[best],
             )
         quiz_attempt_submit(attempt_id=attempt.pk)
     with django_capture_on_commit_callbacks(execute=True):

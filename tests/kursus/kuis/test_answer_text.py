@@ -6,7 +6,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from kursus.kuis.services import QuizError, quiz_answer_save_own, quiz_attempt_start
+from kursus.kuis.services import QuizError, quiz_answer_save, quiz_attempt_start
 from kursus.models import QuestionCategory
 from kursus.services import enrollment_create
 
@@ -72,7 +72,7 @@ def test_the_autosave_keeps_a_500_character_answer_whole(client, learner, attemp
 
 def test_the_service_refuses_a_nul_before_it_reaches_the_database(learner, attempt):
     with pytest.raises(QuizError, match="Jawaban tidak dikenali"):
-        quiz_answer_save_own(user=learner, attempt_id=attempt.pk, position=1, response="a\x00")
+        quiz_answer_save(user=learner, attempt_id=attempt.pk, position=1, response="a\x00")
     assert saved(attempt) is None
 
 

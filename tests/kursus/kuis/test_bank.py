@@ -89,9 +89,12 @@ def test_imported_questions_are_gradable(learner):
         if row.question.kind in ("single", "truefalse"):
             best = max(row.option_order, key=lambda i: options[i].fraction)
             quiz_answer_save(
-                attempt=attempt, position=row.position, response=row.option_tokens[best]
+                user=attempt.user,
+                attempt_id=attempt.pk,
+                position=row.position,
+                response=row.option_tokens[best],
             )
-    graded = quiz_attempt_submit(attempt_id=attempt.pk)
+    graded = quiz_attempt_submit(attempt_id=attempt.pk).attempt
     assert graded.score > 0
 
 
@@ -139,7 +142,10 @@ def test_item_analysis_flags_a_question_the_strong_get_wrong(make_employee, clie
             # strong learners get the good questions right and the broken one wrong
             choice = right if strong != is_broken else wrong
             quiz_answer_save(
-                attempt=attempt, position=row.position, response=row.option_tokens[choice]
+                user=attempt.user,
+                attempt_id=attempt.pk,
+                position=row.position,
+                response=row.option_tokens[choice],
             )
         quiz_attempt_submit(attempt_id=attempt.pk)
 
