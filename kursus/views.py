@@ -228,7 +228,7 @@ def complete_lesson(request, lesson_id: int):
     if lesson is None:
         raise Http404
     try:
-        enrollment = lesson_complete(
+        result = lesson_complete(
             user=request.user, lesson=lesson, root_url_path=_root_url_path(request)
         )
     except (EnrollmentError, LessonLocked) as exc:
@@ -237,19 +237,15 @@ def complete_lesson(request, lesson_id: int):
         else:
             messages.error(request, str(exc))
         return redirect(lesson.course.url)
-    course = enrollment.course
-    if (
-        enrollment.status == Enrollment.Status.COMPLETED
-        and enrollment.completed_at
-        and (timezone.now() - enrollment.completed_at).total_seconds() < 5
-    ):
+    course = lesson.course
+    if result.course_completed:
         messages.success(
             request,
             _("Selamat! Anda menyelesaikan kursus %(title)s dan memperoleh %(jp)s JP.")
             % {"title": course.title, "jp": course.jp},
         )
         return redirect(course.url)
-    outline = enrollment.outline
+    outline = result.outline
     _previous, following = outline.neighbours(lesson.id)
     target = following if following and not following.locked else outline.next_lesson
     if target is None and outline.final_quizzes:

@@ -29,7 +29,7 @@ from ..models import (
     QuizAttempt,
     QuizPage,
 )
-from ..services import course_complete_if_done, enrollment_lock_rows, enrollment_lock_statements
+from ..services import course_complete_if_done, enrollment_lock
 from .grading import OptionKey, percent_of, score_for
 
 
@@ -633,13 +633,12 @@ def _attempt_grade(attempt_id: int, *, expired: bool, user) -> tuple[QuizAttempt
             pk=attempt.quiz_id
         )
         course = attempt.quiz.course
-        statements += enrollment_lock_statements(course_id=course.pk, user_id=attempt.user_id)
-    # One round trip on PostgreSQL.
-    results = statements_run(statements)
+    statements_run(statements)
     if completes:
-        enrollment, done_ids = enrollment_lock_rows(results[-2:], course=course, user=user)
+        enrollment = enrollment_lock(user_id=attempt.user_id, course=course)
         if enrollment is not None and enrollment.status == Enrollment.Status.ACTIVE:
-            course_complete_if_done(enrollment=enrollment, done_ids=done_ids)
+            enrollment.course = course
+            course_complete_if_done(enrollment=enrollment)
     return attempt, True
 
 
