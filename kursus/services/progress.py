@@ -95,10 +95,11 @@ def course_complete_if_done(
     """Apply the completion rule to an active enrolment; when it is met, mark the enrolment
     completed, credit the JP to the calendar year of completion, and ask for the
     certificate, which it returns (None when the course is not completed by this call).
-    Must run inside the caller's transaction, with the enrolment locked (`enrollment_lock`)
-    and loaded with its course and user; `outline`, when given, is the course's outline with
-    the learner's progress read under that lock. The caller replaces the learner's stamp
-    (`learners_changed`), as it does for its own writes."""
+    Must run inside the caller's transaction, with the enrolment locked (`enrollment_lock`,
+    or `Enrollment.objects.select_for_update()`); `outline`, when given, is the course's
+    outline with the learner's progress read under that lock (else it is read here). The
+    caller replaces the learner's stamp (`learners_changed`), as it does for its own
+    writes."""
     if enrollment.status != Enrollment.Status.ACTIVE:
         return None
     course = enrollment.course
