@@ -1,8 +1,10 @@
 """Reads of the course tree and of learners' progress. Each returns in a fixed number of
 queries, whatever the size of the course or the number of learners."""
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import F
 
 from lms.core.cache import learner_stamp_key, stamped_get, stamps_replace
@@ -17,6 +19,7 @@ from .models import (
     ModulePage,
     QuizPage,
 )
+from .progress import CourseProgress, course_progress
 
 
 @dataclass
@@ -71,6 +74,22 @@ class CourseOutline:
     modules: list[ModuleItem]
     lessons: list[LessonItem]
     quizzes: list[QuizItem] = field(default_factory=list)  # every live quiz, in tree order
+    sequential: bool = True
+    progress: CourseProgress | None = None  # set by progress_set
+
+    def progress_set(self, done_ids: Collection[int]) -> "CourseOutline":
+        """Give the lessons the learner's progress (`course_progress` of `done_ids`): which
+        are done, which are locked. Returns the outline."""
+        self.progress = course_progress(
+            lesson_ids=[item.id for item in self.lessons],
+            done_ids=done_ids,
+            sequential=self.sequential,
+        )
+        done_ids = set(done_ids)
+        for item in self.lessons:
+            item.done = item.id in done_ids
+            item.locked = item.id in self.progress.locked_ids
+        return self
 
     @property
     def course_quizzes(self) -> list[QuizItem]:
@@ -87,21 +106,24 @@ class CourseOutline:
     def quiz(self, quiz_id: int) -> QuizItem | None:
         return next((q for q in self.quizzes if q.id == quiz_id), None)
 
+    def lesson(self, lesson_id: int) -> LessonItem | None:
+        return next((item for item in self.lessons if item.id == lesson_id), None)
+
     @property
     def total(self) -> int:
-        return len(self.lessons)
+        return self.progress.total
 
     @property
     def done(self) -> int:
-        return sum(item.done for item in self.lessons)
+        return self.progress.done
 
     @property
     def percent(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 0
+        return self.progress.percent
 
     @property
     def next_lesson(self) -> LessonItem | None:
-        return next((item for item in self.lessons if not item.done), None)
+        return self.lesson(self.progress.next_lesson_id) if self.progress.next_lesson_id else None
 
     def neighbours(self, lesson_id: int) -> tuple[LessonItem | None, LessonItem | None]:
         ids = [item.id for item in self.lessons]
@@ -202,7 +224,6 @@ def course_outline(
     else:
         done_ids = set()
     lessons: list[LessonItem] = []
-    blocked = False
     for row in lesson_rows:
         module = modules_by_path.get(row["path"][:module_path_len])
         if module is None:  # a lesson under an unpublished module is not part of the course
@@ -213,11 +234,7 @@ def course_outline(
             url=_relative_url(row["url_path"], root_url_path),
             duration_minutes=row["duration_minutes"],
             module_id=module.id,
-            done=row["id"] in done_ids,
-            locked=course.sequential and blocked,
         )
-        if not item.done:
-            blocked = True
         module.lessons.append(item)
         lessons.append(item)
     quizzes: list[QuizItem] = []
@@ -240,7 +257,13 @@ def course_outline(
         if module is not None:
             module.quizzes.append(item)
         quizzes.append(item)
-    return CourseOutline(modules=list(modules_by_path.values()), lessons=lessons, quizzes=quizzes)
+    outline = CourseOutline(
+        modules=list(modules_by_path.values()),
+        lessons=lessons,
+        quizzes=quizzes,
+        sequential=course.sequential,
+    )
+    return outline.progress_set(done_ids)
 
 
 def enrollment_get(*, user, course: CoursePage) -> Enrollment | None:
@@ -349,8 +372,6 @@ def dashboard_courses(*, user, root_url_path: str) -> list[DashboardCourse]:
 
 def jp_year_summary(*, user, year: int) -> dict:
     """JP credited to `user` in `year`, with the courses that made it up. One query."""
-    from django.conf import settings
-
     credits = list(
         JPCredit.objects.filter(user=user, year=year)
         .select_related("course")

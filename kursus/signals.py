@@ -10,6 +10,7 @@ from lms.core.page_cache import page_tree_changed
 
 from .models import CourseCategory, CoursePage, LessonPage, ModulePage, QuizPage
 from .selectors import course_structure_changed
+from .tasks import course_progress_recompute_task
 
 COURSE_PAGES = (LessonPage, ModulePage, QuizPage)
 
@@ -23,8 +24,6 @@ def _forget_structure(course_id: int) -> None:
 
 
 def _recompute_progress(course_id: int) -> None:
-    from .tasks import course_progress_recompute_task
-
     send_after_commit(course_progress_recompute_task, course_id)
 
 

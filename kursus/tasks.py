@@ -1,6 +1,8 @@
 from celery import shared_task
 
 from .kuis.services import quiz_attempts_expire
+from .models import CoursePage
+from .services import course_progress_recompute, enrollment_units_reconcile
 
 
 @shared_task(acks_late=True)
@@ -12,9 +14,6 @@ def quiz_attempts_expire_task() -> int:
 
 @shared_task(acks_late=True, max_retries=3, default_retry_delay=30)
 def course_progress_recompute_task(course_id: int) -> int:
-    from .models import CoursePage
-    from .services import course_progress_recompute
-
     course = CoursePage.objects.filter(pk=course_id).first()
     return course_progress_recompute(course=course) if course is not None else 0
 
@@ -22,6 +21,4 @@ def course_progress_recompute_task(course_id: int) -> int:
 @shared_task(acks_late=True)
 def enrollment_units_reconcile_task() -> int:
     """Nightly: repair enrolments whose copy of the learner's unit is missing or stale."""
-    from .services import enrollment_units_reconcile
-
     return enrollment_units_reconcile()

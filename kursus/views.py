@@ -23,7 +23,7 @@ from lms.core.site_cache import STAMP_KEY as SITE_STAMP_KEY
 from sertifikat.selectors import certificate_list_for_user
 
 from .kuis.selectors import course_pre_post_gain, quiz_results_for_enrollments
-from .models import CourseCategory, CoursePage, Enrollment, LessonPage
+from .models import CourseCategory, CourseIndexPage, CoursePage, Enrollment, LessonPage
 from .selectors import (
     course_outline,
     dashboard_courses,
@@ -107,6 +107,22 @@ def catalogue_context(request, *, index_page) -> dict:
         "jp_choices": list(JP_FILTERS),
         "cover_spec": COVER_SPEC,
     }
+
+
+def _page_response(request, page, extra: dict) -> TemplateResponse:
+    """What `Page.serve` renders, with `extra` in the context."""
+    request.is_preview = False
+    context = page.get_context(request)
+    context.update(extra)
+    return TemplateResponse(request, page.get_template(request), context)
+
+
+def catalogue_serve(request, *, index_page: CourseIndexPage) -> TemplateResponse:
+    return _page_response(request, index_page, catalogue_context(request, index_page=index_page))
+
+
+def course_serve(request, *, course: CoursePage) -> TemplateResponse:
+    return _page_response(request, course, course_context(request, course=course))
 
 
 def _root_url_path(request) -> str:
@@ -228,7 +244,7 @@ def complete_lesson(request, lesson_id: int):
     if lesson is None:
         raise Http404
     try:
-        enrollment = lesson_complete(
+        result = lesson_complete(
             user=request.user, lesson=lesson, root_url_path=_root_url_path(request)
         )
     except (EnrollmentError, LessonLocked) as exc:
@@ -237,19 +253,15 @@ def complete_lesson(request, lesson_id: int):
         else:
             messages.error(request, str(exc))
         return redirect(lesson.course.url)
-    course = enrollment.course
-    if (
-        enrollment.status == Enrollment.Status.COMPLETED
-        and enrollment.completed_at
-        and (timezone.now() - enrollment.completed_at).total_seconds() < 5
-    ):
+    course = lesson.course
+    if result.course_completed:
         messages.success(
             request,
             _("Selamat! Anda menyelesaikan kursus %(title)s dan memperoleh %(jp)s JP.")
             % {"title": course.title, "jp": course.jp},
         )
         return redirect(course.url)
-    outline = enrollment.outline
+    outline = result.outline
     _previous, following = outline.neighbours(lesson.id)
     target = following if following and not following.locked else outline.next_lesson
     if target is None and outline.final_quizzes:

@@ -9,15 +9,37 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import admin_views
+from . import admin_views, views
+from .kuis import views as quiz_views
 from .models import (
+    CourseIndexPage,
     CoursePage,
     Enrollment,
+    LessonPage,
     MandatoryAssignment,
     Question,
     QuestionCategory,
     QuizPage,
 )
+
+
+@hooks.register("on_serve_page")
+def course_pages_serve(next_serve):
+    """Learners get the pages of the course tree from kursus's views, so that the page models
+    import no view (Wagtail's view restrictions and method checks have run before)."""
+
+    def serve(page, request, args, kwargs):
+        if isinstance(page, LessonPage):
+            return views.lesson_serve(request, lesson=page)
+        if isinstance(page, QuizPage):
+            return quiz_views.quiz_serve(request, quiz=page)
+        if isinstance(page, CoursePage):
+            return views.course_serve(request, course=page)
+        if isinstance(page, CourseIndexPage):
+            return views.catalogue_serve(request, index_page=page)
+        return next_serve(page, request, args, kwargs)
+
+    return serve
 
 
 class MyCoursesPanel(Component):

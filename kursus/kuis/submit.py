@@ -15,7 +15,7 @@ from lms.core.cache import learners_changed
 from lms.core.page_cache import live_page_by_id
 
 from ..models import AttemptQuestion, Enrollment, Question, QuestionOption, QuizAttempt, QuizPage
-from ..services import course_complete_if_done
+from ..services import course_complete_if_done, enrollment_lock
 from .grading import OptionKey, percent_of, score_for
 from .rules import GRACE, attempt_is_overdue
 
@@ -127,15 +127,11 @@ def _course_complete_if_done(attempt: QuizAttempt) -> bool:
     every learner of the course shares, nor the user's)."""
     # The course from the page cache while the quiz is live (as it is while people take it).
     quiz = live_page_by_id(QuizPage, attempt.quiz_id) or QuizPage.objects.get(pk=attempt.quiz_id)
-    enrollment = (
-        Enrollment.objects.select_for_update(of=("self",))
-        .select_related("course", "user")
-        .filter(user_id=attempt.user_id, course=quiz.course)
-        .first()
-    )
+    enrollment = enrollment_lock(user_id=attempt.user_id, course=quiz.course)
     if enrollment is None or enrollment.status != Enrollment.Status.ACTIVE:
         return False
-    return course_complete_if_done(enrollment=enrollment)
+    enrollment.course = quiz.course
+    return course_complete_if_done(enrollment=enrollment) is not None
 
 
 def quiz_attempt_submit(*, attempt_id: int, expired: bool = False, user=None) -> AttemptSubmission:

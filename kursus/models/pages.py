@@ -1,4 +1,9 @@
-"""The course tree: catalogue > course > module > lesson, as Wagtail pages."""
+"""The course tree: catalogue > course > module > lesson, as Wagtail pages.
+
+The catalogue, course, lesson and quiz pages are served to learners by kursus's views,
+through Wagtail's `on_serve_page` hook (kursus/wagtail_hooks.py): the models import no view,
+so nothing in kursus imports in a circle. What `Page.serve` renders without them is an
+editor's preview: the page's own fields, without a learner's progress."""
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -46,13 +51,6 @@ class CourseIndexPage(CachedViewRestrictionsMixin, Page):
 
     class Meta:
         verbose_name = _("katalog kursus")
-
-    def get_context(self, request, *args, **kwargs):
-        from kursus.views import catalogue_context
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(catalogue_context(request, index_page=self))
-        return context
 
 
 class CoursePage(CachedViewRestrictionsMixin, Page):
@@ -160,13 +158,6 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
                 {"enrollment_closes_at": _("Tanggal tutup harus setelah tanggal buka.")}
             )
 
-    def get_context(self, request, *args, **kwargs):
-        from kursus.views import course_context
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(course_context(request, course=self))
-        return context
-
 
 class InCourseMixin:
     """Pages inside a course (modules, lessons, quizzes) know their course: one query, or none
@@ -179,6 +170,13 @@ class InCourseMixin:
 
     def prepare_for_cache(self) -> None:
         self.course  # noqa: B018 - load it now, so that it is cached with the page
+
+    def get_context(self, request, *args, **kwargs):
+        """What every template of a page inside a course links to (an editor's preview uses
+        this; learners get the page from its view, see kursus/wagtail_hooks.py)."""
+        context = super().get_context(request, *args, **kwargs)
+        context["course"] = self.course
+        return context
 
 
 class ModulePage(InCourseMixin, CachedViewRestrictionsMixin, Page):
@@ -214,8 +212,3 @@ class LessonPage(InCourseMixin, CachedViewRestrictionsMixin, Page):
     class Meta:
         verbose_name = _("materi")
         verbose_name_plural = _("materi")
-
-    def serve(self, request, *args, **kwargs):
-        from kursus.views import lesson_serve
-
-        return lesson_serve(request, lesson=self)

@@ -265,11 +265,6 @@ class QuizPage(InCourseMixin, CachedViewRestrictionsMixin, Page):
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": _("Waktu tutup harus setelah waktu buka.")})
 
-    def serve(self, request, *args, **kwargs):
-        from kursus.kuis.views import quiz_serve
-
-        return quiz_serve(request, quiz=self)
-
 
 class QuizSlot(Orderable):
     """One place in a quiz: a chosen question, or a random draw from a bank category."""

@@ -7,7 +7,6 @@ from django.utils import timezone
 from kursus.models import Enrollment, JPCredit, LessonProgress
 from kursus.services import EnrollmentError, enrollment_create, lesson_complete
 
-from ..concurrency import run_at_once, run_while_locked
 from ..factories import course_lessons, make_course
 
 pytestmark = pytest.mark.django_db
@@ -108,132 +107,6 @@ def test_double_click_on_mark_done_records_once(client, learner):
     assert enrollment.completed_at == first_completion
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_concurrent_mark_done_of_the_last_lesson_completes_once(learner, monkeypatch):
-    """Real transactions in threads, each with its connection: the enrolment row lock makes
-    the requests of a double click (or of two tabs) wait for each other."""
-
-    from sertifikat.models import Certificate
-    from sertifikat.tasks import certificate_render_task
-
-    monkeypatch.setattr(certificate_render_task, "delay", lambda *a, **k: None)
-    course = make_course("CON-01", modules=(2,), jp=3)
-    first, last = course_lessons(course)
-    enrollment_create(user=learner, course=course)
-    lesson_complete(user=learner, lesson=first)
-
-    run_at_once(lambda: lesson_complete(user=learner, lesson=last), [()] * 4)
-
-    assert LessonProgress.objects.filter(user=learner).count() == 2
-    assert JPCredit.objects.filter(user=learner, course=course).count() == 1
-    assert Certificate.objects.filter(user=learner, course=course).count() == 1
-    enrollment = Enrollment.objects.get(user=learner, course=course)
-    assert (enrollment.status, enrollment.lessons_done, enrollment.progress_percent) == (
-        Enrollment.Status.COMPLETED,
-        2,
-        100,
-    )
-
-
-def test_a_mark_done_that_another_tab_got_ahead_of_writes_nothing_and_counts_both(
-    learner, monkeypatch
-):
-    """A mark that completes nothing reads without a lock; when another request marks a
-    lesson between its read and its write, the write finds the enrolment changed, writes
-    nothing, and the mark is made again under the lock, counting both lessons."""
-    from kursus import services
-
-    course = make_course("OPT-01", modules=(3,), sequential=False, jp=2)
-    first, second, _third = course_lessons(course)
-    enrollment = enrollment_create(user=learner, course=course)
-    real_write = services._progress_write
-    written = []
-
-    def other_tab_first(update, progress):
-        if not written:  # what lesson_complete of the first lesson writes, meanwhile
-            LessonProgress.objects.create(user=learner, lesson=first, course=course)
-            Enrollment.objects.filter(pk=enrollment.pk).update(
-                lessons_done=1, progress_percent=33, last_activity_at=timezone.now()
-            )
-        written.append(real_write(update, progress))
-        return written[-1]
-
-    monkeypatch.setattr(services, "_progress_write", other_tab_first)
-
-    lesson_complete(user=learner, lesson=second)
-
-    assert written == [False]  # the unlocked write wrote nothing; the locked one did
-    enrollment.refresh_from_db()
-    assert (enrollment.status, enrollment.lessons_done, enrollment.progress_percent) == (
-        Enrollment.Status.ACTIVE,
-        2,
-        67,
-    )
-    assert set(LessonProgress.objects.filter(user=learner).values_list("lesson_id", flat=True)) == {
-        first.pk,
-        second.pk,
-    }
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_concurrent_marks_of_a_lesson_record_it_once(learner):
-    """A double click on a lesson that is not the last: the requests read without a lock,
-    and only one of their writes finds the enrolment as it read it."""
-
-    course = make_course("CON-03", modules=(3,), jp=2)
-    first = course_lessons(course)[0]
-    enrollment_create(user=learner, course=course)
-
-    run_at_once(lambda: lesson_complete(user=learner, lesson=first), [()] * 4)
-
-    assert list(LessonProgress.objects.filter(user=learner).values_list("lesson", flat=True)) == [
-        first.pk
-    ]
-    enrollment = Enrollment.objects.get(user=learner, course=course)
-    assert (enrollment.status, enrollment.lessons_done, enrollment.progress_percent) == (
-        Enrollment.Status.ACTIVE,
-        1,
-        33,
-    )
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_mark_done_that_waited_for_the_lock_sees_what_the_holder_committed(learner, monkeypatch):
-    """The two last lessons of a free-order course marked at once (two tabs): the second
-    request waits for the first's enrolment lock and must then count the first's lesson, or
-    the course would stay incomplete with every lesson done."""
-    from django.db import connection
-
-    from sertifikat.tasks import certificate_render_task
-
-    if not connection.features.has_select_for_update:
-        pytest.skip("row locks: PostgreSQL (SQLite's write lock already serialises the two)")
-    monkeypatch.setattr(certificate_render_task, "delay", lambda *a, **k: None)
-    course = make_course("CON-02", modules=(2,), sequential=False, jp=2)
-    first, last = course_lessons(course)
-    enrollment = enrollment_create(user=learner, course=course)
-
-    def mark_first():  # what lesson_complete of the first lesson writes
-        LessonProgress.objects.create(user=learner, lesson=first, course=course)
-        Enrollment.objects.filter(pk=enrollment.pk).update(
-            lessons_done=1, progress_percent=50, next_lesson=last
-        )
-
-    run_while_locked(
-        lock=lambda: Enrollment.objects.select_for_update().get(pk=enrollment.pk),
-        then=mark_first,
-        waiter=lambda: lesson_complete(user=learner, lesson=last),
-    )
-
-    enrollment.refresh_from_db()
-    assert (enrollment.status, enrollment.lessons_done, enrollment.progress_percent) == (
-        Enrollment.Status.COMPLETED,
-        2,
-        100,
-    )
-    assert JPCredit.objects.filter(user=learner, course=course).count() == 1
-
-
 def test_double_enrol_creates_one_enrolment(client, learner):
     course = make_course()
     client.force_login(learner)
@@ -303,6 +176,7 @@ def test_unpublished_lessons_do_not_count(learner):
     lessons[1].unpublish()
     enrollment_create(user=learner, course=course)
 
-    enrollment = lesson_complete(user=learner, lesson=lessons[0])
+    result = lesson_complete(user=learner, lesson=lessons[0])
 
-    assert enrollment.status == Enrollment.Status.COMPLETED
+    assert result.course_completed
+    assert result.enrollment.status == Enrollment.Status.COMPLETED

@@ -68,3 +68,22 @@ def test_the_cached_outline_follows_a_newly_published_lesson(client, learner):
     extra.refresh_from_db()
     extra.unpublish()
     assert "Materi tambahan" not in client.get(course.url).content.decode()
+
+
+def test_unpublishing_the_only_missing_lesson_of_a_free_order_course_completes_it(
+    learner, django_capture_on_commit_callbacks
+):
+    """Regression: in a course that does not unlock in order, a learner who has done every
+    live lesson but one that is then unpublished has nothing left: the course is complete."""
+    course = make_course("RCP-05", modules=(3,), sequential=False)
+    enrollment_create(user=learner, course=course)
+    lessons = course_lessons(course)
+    lesson_complete(user=learner, lesson=lessons[2])
+    lesson_complete(user=learner, lesson=lessons[0])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        lessons[1].unpublish()
+
+    enrollment = Enrollment.objects.get(user=learner, course=course)
+    assert (enrollment.lessons_done, enrollment.progress_percent) == (2, 100)
+    assert enrollment.status == Enrollment.Status.COMPLETED

@@ -68,12 +68,11 @@ def test_page_queries_do_not_grow_with_data(client, learner, measured, page):
     assert large_warm == small_warm == WARM[page]
 
 
-# A mark that completes nothing takes no lock: the enrolment and the lessons done read (one
-# round trip on PostgreSQL), then the enrolment's figures updated if it is still as read and
-# the progress row inserted (one statement on PostgreSQL; elsewhere two, in a transaction,
-# a savepoint here). The lesson and its course come from the page cache.
+# A mark that completes nothing, on every database: the enrolment locked, the lessons done
+# read, the progress row inserted and the enrolment's figures updated, in one transaction (a
+# savepoint here: two statements more). The lesson and its course come from the page cache.
 def mark_done_queries() -> int:
-    return 2 if connection.vendor == "postgresql" else 6
+    return 6
 
 
 def test_mark_done_queries_do_not_grow_with_data(client, learner):
