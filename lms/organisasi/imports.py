@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.akun.models import User
+from lms.akun.roles import PESERTA
 from lms.akun.user_cache import user_cache_forget
 from lms.core.outbox import send_after_commit
 from lms.core.spreadsheets import (
@@ -38,7 +39,7 @@ from lms.core.spreadsheets import (
 )
 
 from .models import Employee, EmployeeImport, OrgUnit
-from .roles import PESERTA
+from .signals import employees_imported
 from .validators import nip_errors, text_errors
 
 logger = logging.getLogger(__name__)
@@ -317,6 +318,7 @@ def employee_import_apply(rows: list[Row], *, lookups: dict) -> ImportResult:
     new_rows: list[Row] = []
     updates: dict[int, Row] = {}
     user_updates: dict[int, str] = {}
+    moved_user_ids: list[int] = []
     for row in rows:
         owner = by_nip.get(row.nip) if row.nip else None
         if owner is None and row.email in by_email and by_email[row.email][1] is not None:
@@ -333,7 +335,6 @@ def employee_import_apply(rows: list[Row], *, lookups: dict) -> ImportResult:
         fields = ["full_name", "nip", "employment_type", "position", "unit_id"]
         employees = Employee.objects.in_bulk(list(updates))
         changed_employees = []
-        moved_users = []
         for emp_id, row in updates.items():
             emp = employees[emp_id]
             new_values = {
@@ -344,13 +345,12 @@ def employee_import_apply(rows: list[Row], *, lookups: dict) -> ImportResult:
                 "unit_id": units[row.unit_code],
             }
             if emp.unit_id != new_values["unit_id"]:
-                moved_users.append(emp.user_id)
+                moved_user_ids.append(emp.user_id)
             if any(getattr(emp, f) != v for f, v in new_values.items()):
                 for f, v in new_values.items():
                     setattr(emp, f, v)
                 changed_employees.append(emp)
         Employee.objects.bulk_update(changed_employees, fields, batch_size=BATCH)
-        _sync_enrollment_units(user_ids=moved_users)  # their enrolments move with them
         users = User.objects.in_bulk(
             [uid for uid, email in user_updates.items() if by_email.get(email, (None,))[0] != uid]
         )
@@ -408,31 +408,14 @@ def employee_import_apply(rows: list[Row], *, lookups: dict) -> ImportResult:
         ],
         batch_size=BATCH,
     )
-    # A profile attached to an existing account: that account's enrolments get its unit.
-    _sync_enrollment_units(user_ids=profiles_for_accounts)
     result.created = len(new_rows)
-    _apply_assignments(units=[units[r.unit_code] for r in rows])
+    # A profile attached to an existing account moves that account too.
+    employees_imported.send(
+        sender=Employee,
+        moved_user_ids=moved_user_ids + profiles_for_accounts,
+        unit_ids=sorted({units[r.unit_code] for r in rows}),
+    )
     return result
-
-
-def _sync_enrollment_units(*, user_ids: list[int]) -> None:
-    from kursus.services import enrollment_units_sync as sync
-
-    if user_ids:
-        sync(user_ids=user_ids)
-
-
-def _apply_assignments(*, units: list[int]) -> None:
-    """Imported people get the mandatory courses of their units (and the units above)."""
-    from kursus.models import MandatoryAssignment
-    from kursus.services import assignment_apply
-
-    paths = set(OrgUnit.objects.filter(pk__in=set(units)).values_list("path", flat=True))
-    ancestors = {p[:i] for p in paths for i in range(OrgUnit.steplen, len(p) + 1, OrgUnit.steplen)}
-    for assignment in MandatoryAssignment.objects.filter(unit__path__in=ancestors).select_related(
-        "course", "unit"
-    ):
-        assignment_apply(assignment=assignment)
 
 
 def employee_import_run(
