@@ -44,6 +44,9 @@ from .validators import nip_errors, text_errors
 
 logger = logging.getLogger(__name__)
 
+# The job's task (lms/organisasi/tasks.py), queued by name: the tasks module imports this one.
+EMPLOYEE_IMPORT_TASK = "lms.organisasi.tasks.employee_import_task"
+
 HEADERS = {
     "nip": "nip",
     "nama": "full_name",
@@ -452,8 +455,6 @@ def employee_import_start(*, uploaded_file, uploaded_by) -> EmployeeImport:
     shows its progress. Nothing of the file is read here beyond its size."""
     from django.conf import settings
 
-    from .tasks import employee_import_task
-
     limit = settings.LMS_IMPORT_MAX_FILE_BYTES
     if uploaded_file.size > limit:
         raise ImportFileError(
@@ -473,7 +474,7 @@ def employee_import_start(*, uploaded_file, uploaded_by) -> EmployeeImport:
     except Exception:
         job.file.delete(save=False)
         raise
-    send_after_commit(employee_import_task, job.pk)
+    send_after_commit(EMPLOYEE_IMPORT_TASK, job.pk)
     return job
 
 
