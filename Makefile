@@ -98,9 +98,11 @@ test-e2e: install-dev
 cluster-smoke: install-dev
 	$(PY) -m bench.cluster_smoke
 
+## ruff, and the import contract in pyproject.toml (apps depend one way, no cycles).
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: install-dev
 	$(BIN)/ruff check --fix .

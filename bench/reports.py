@@ -192,7 +192,7 @@ def _writer(seed: int, count: int, course_ids: list[int], user_ids: list[int], e
 
 def _mismatches(codes: list[str], year: int) -> int:
     from laporan.filters import ReportFilters
-    from laporan.selectors import _live_by_branch, _summary_by_unit
+    from laporan.selectors.units import _live_by_branch, _summary_by_unit
     from lms.organisasi.models import OrgUnit
 
     bad = 0

@@ -7,6 +7,8 @@ class KursusConfig(AppConfig):
     verbose_name = _("Kursus")
 
     def ready(self):
+        from .receivers import connect_receivers
         from .signals import connect_signals
 
         connect_signals()
+        connect_receivers()

@@ -21,11 +21,10 @@ from kursus.models import CoursePage
 from lms.organisasi.models import OrgUnit
 
 from .filters import ReportFilters, jp_target
-from .models import ReportExport
+from .models import ReportExport, SummaryRefresh
 from .selectors import (
     COURSE_REPORT_EXTRA_COLUMNS,
     Figures,
-    SummaryRefresh,
     course_report_queryset,
     course_report_rows,
     jp_list_queryset,

@@ -11,6 +11,7 @@ from lms.core.outbox import send_after_commit
 
 from .models import ReportExport
 from .services import (
+    REPORT_EXPORT_TASK,
     overdue_reminders_send,
     report_export_process,
     report_subscription_send,
@@ -38,7 +39,7 @@ class ExportTask(DjangoTask):
 
 
 @shared_task(
-    name="lms.laporan.tasks.report_export_task",
+    name=REPORT_EXPORT_TASK,
     base=ExportTask,
     acks_late=True,
     max_retries=2,

@@ -1,7 +1,7 @@
 import pytest
 
+from lms.akun.roles import ADMIN_LMS, PENGAJAR, PESERTA, SUPERVISOR
 from lms.organisasi.models import OrgUnit
-from lms.organisasi.roles import ADMIN_LMS, PENGAJAR, PESERTA, SUPERVISOR
 from lms.organisasi.services import orgunit_add_adhoc, orgunit_load_official
 
 from .factories import EmployeeFactory, enable_totp

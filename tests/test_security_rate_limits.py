@@ -8,8 +8,8 @@ from django.core import mail
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from lms.akun.roles import PENGAJAR
 from lms.core.http import client_address
-from lms.organisasi.roles import PENGAJAR
 
 from .factories import UserFactory
 

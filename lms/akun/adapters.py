@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lms.akun.roles import user_requires_mfa
 from lms.core.http import client_address
-from lms.organisasi.roles import user_requires_mfa
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from lms.organisasi.roles import user_requires_mfa
+from lms.akun.roles import user_requires_mfa
 
 
 class RequireStaffMFAMiddleware:

@@ -16,8 +16,8 @@ Entries expire after `LMS_USER_CACHE_SECONDS` whatever happens.
 
 from django.conf import settings
 
+from lms.akun.roles import user_may_enter_admin, user_role_names
 from lms.core.cache import stamped_get, stamps_replace
-from lms.organisasi.roles import user_may_enter_admin, user_role_names
 
 GLOBAL_TOKEN_KEY = "akun:user-cache:global"  # noqa: S105 - a cache key
 

@@ -7,8 +7,6 @@ millisecond per call, several times on every page. A `redis.Redis` is safe to sh
 threads (connections come from its pool), so one per pool is enough.
 """
 
-import time
-
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
 
@@ -40,25 +38,14 @@ class RedisCache(DjangoRedisCache):
         self._class = RedisCacheClient
 
 
-# A miss is built by one request: the first claims the build, and the others that miss the
-# same entry meanwhile wait for its value (the learners of a class opening the page whose
-# entry a publish has just made stale) instead of each building it again beside it. A claim
-# outlives any build, so that one whose builder died frees itself; a waiter that has not seen
-# the value after the last pause builds it itself.
-BUILD_CLAIM_SECONDS = 5
-BUILD_WAITS = (0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128)  # 255 ms in all
-
-
-def stamped_get(stamp_keys, key: str, build, timeout: int, *, build_more=None):
+def stamped_get(stamp_keys, key: str, build, timeout: int):
     """The value cached under `key` if it was built under the current values of `stamp_keys`,
     else `build()`'s (stored unless None). Stamps and entry come in one round trip.
-    `build_more(value)`, when given, returns more entries ({key: value}) under the same
-    stamps, stored with it: what the next requests will ask for, built in one go.
 
     A stamp is a random token that `stamps_replace` swaps whenever what it covers changes;
     random, not a counter, so that an evicted stamp can never make a stale entry match again,
-    and an entry built by a request that read the old stamp is never used. Concurrent misses
-    of one entry build it once (see BUILD_WAITS)."""
+    and an entry built by a request that read the old stamp is never used. A miss is built by
+    whoever misses it: concurrent misses of one entry each build it and store the same value."""
     from django.core.cache import cache
 
     found = cache.get_many([*stamp_keys, key])
@@ -66,30 +53,9 @@ def stamped_get(stamp_keys, key: str, build, timeout: int, *, build_more=None):
     entry = found.get(key)
     if entry is not None and entry[0] == stamps:
         return entry[1]
-    claim = f"{key}:building"
-    claimed = cache.add(claim, 1, BUILD_CLAIM_SECONDS)
-    if not claimed:  # another request is building it
-        for pause in BUILD_WAITS:
-            time.sleep(pause)
-            found = cache.get_many([*stamp_keys, key, claim])
-            stamps = tuple(found.get(k) for k in stamp_keys)
-            entry = found.get(key)
-            if entry is not None and entry[0] == stamps:
-                return entry[1]
-            if claim not in found:  # built nothing (no such value) or failed: build here
-                break
-    try:
-        value = build()
-        if value is not None:
-            more = build_more(value) if build_more is not None else {}
-            if more:
-                entries = {k: (stamps, v) for k, v in more.items()}
-                cache.set_many({**entries, key: (stamps, value)}, timeout)
-            else:
-                cache.set(key, (stamps, value), timeout)
-    finally:
-        if claimed:
-            cache.delete(claim)
+    value = build()
+    if value is not None:
+        cache.set(key, (stamps, value), timeout)
     return value
 
 

@@ -40,9 +40,13 @@ _USERINFO = re.compile(r"(\w+://)[^/@\s]*@")
 
 
 def send_after_commit(task, *args, countdown: int = 0) -> OutboxMessage:
-    """Have `task` (a Celery task) run with `args` once the current transaction commits (now,
-    outside one), even if the broker is down then. With `countdown` (seconds) the message is
-    published by the sweeper once that time has passed, not at commit."""
+    """Have `task` (a Celery task, or the name it is registered under) run with `args` once
+    the current transaction commits (now, outside one), even if the broker is down then. With
+    `countdown` (seconds) the message is published by the sweeper once that time has passed,
+    not at commit. A service queues its own app's task by name: the tasks module imports the
+    services, not the other way round (each app registers its tasks in its `ready()`)."""
+    if isinstance(task, str):
+        task = _task(task)
     now = timezone.now()
     grace = datetime.timedelta(seconds=countdown or settings.LMS_OUTBOX_GRACE_SECONDS)
     message = OutboxMessage.objects.create(

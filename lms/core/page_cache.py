@@ -42,13 +42,10 @@ def _prepared(page):
     return page
 
 
-def _cached_page(key: str, load, build_more=None) -> Page | None:
+def _cached_page(key: str, load) -> Page | None:
     """The page under `key`, or `load()`'s (prepared with its `prepare_for_cache()`, if the
-    class has one, so that what its views ask for is stored with it), under the tree token;
-    `build_more` as for `stamped_get`."""
-    return stamped_get(
-        [TREE_TOKEN_KEY], key, lambda: _prepared(load()), CACHE_SECONDS, build_more=build_more
-    )
+    class has one, so that what its views ask for is stored with it), under the tree token."""
+    return stamped_get([TREE_TOKEN_KEY], key, lambda: _prepared(load()), CACHE_SECONDS)
 
 
 def page_for_url_path(root: Page, path_components: list[str]) -> Page | None:
@@ -71,23 +68,12 @@ def page_for_url_path(root: Page, path_components: list[str]) -> Page | None:
     )
 
 
-def _page_key(model: type[Page], pk: int) -> str:
-    return f"lms:page:{model._meta.label_lower}:{int(pk)}"
-
-
-def live_page_by_id(model: type[Page], pk: int, *, related=None) -> Page | None:
+def live_page_by_id(model: type[Page], pk: int) -> Page | None:
     """The live `model` page with this id (None when there is none), from the cache when it
-    is there. `related(page)`, when given, returns other live `model` pages that the next
-    requests will ask for (a lesson's siblings, say), each prepared for the cache: when this
-    page is not cached they are stored with it, all built in one go instead of one by one."""
-
-    def build_more(page):
-        return {_page_key(model, other.pk): _prepared(other) for other in related(page)}
-
+    is there."""
     return _cached_page(
-        _page_key(model, pk),
+        f"lms:page:{model._meta.label_lower}:{int(pk)}",
         lambda: model.objects.live().filter(pk=pk).first(),
-        build_more if related is not None else None,
     )
 
 

@@ -12,9 +12,9 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from lms.akun.models import User
+from lms.akun.roles import user_requires_mfa
 
 from .models import Employee, OrgUnit
-from .roles import user_requires_mfa
 
 PEOPLE_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo" / "people.json"
 # Demo-only credentials, printed by seed_demo and listed in the README. Never use in production.

@@ -1,11 +1,16 @@
 from django import forms
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from lms.akun.models import User
+from lms.akun.roles import PESERTA
+from lms.akun.tasks import account_invite_task
+from lms.core.outbox import send_after_commit
 
 from .models import Employee, OrgUnit
+from .signals import employee_placed
 from .validators import text_errors
 
 
@@ -100,24 +105,14 @@ class EmployeeAdminForm(WagtailAdminModelForm):
                 EmailAddress.objects.filter(user=user).delete()
                 EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
         else:
-            from django.contrib.auth.models import Group
-
-            from lms.akun.tasks import account_invite_task
-
-            from .roles import PESERTA
-
             user = User.objects.create_user(email=email, first_name=employee.full_name[:150])
             user.groups.add(Group.objects.get(name=PESERTA))
             EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
             employee.user = user
-            from lms.core.outbox import send_after_commit
-
             send_after_commit(account_invite_task, [user.pk])
         if user.is_active != employee.is_active:
             user.is_active = employee.is_active
             user.save(update_fields=["is_active"])
         employee.save()
-        from kursus.services import employee_placed
-
-        employee_placed(employee=employee)
+        employee_placed.send(sender=Employee, employee=employee)
         return employee

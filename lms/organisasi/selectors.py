@@ -3,8 +3,9 @@
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from lms.akun.roles import SUPERVISOR, user_has_role, user_is_admin_lms
+
 from .models import Employee, OrgUnit
-from .roles import SUPERVISOR, user_has_role, user_is_admin_lms
 
 
 def orgunit_scope_root(user) -> OrgUnit | None:

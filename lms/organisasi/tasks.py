@@ -4,7 +4,7 @@ from celery import shared_task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .imports import employee_import_finish, employee_import_process
+from .imports import EMPLOYEE_IMPORT_TASK, employee_import_finish, employee_import_process
 from .models import EmployeeImport
 
 STALE_AFTER = datetime.timedelta(minutes=30)
@@ -15,6 +15,7 @@ TIME_LIMIT = STALE_AFTER - datetime.timedelta(minutes=5)
 
 
 @shared_task(
+    name=EMPLOYEE_IMPORT_TASK,
     acks_late=True,
     max_retries=3,
     default_retry_delay=30,
@@ -24,7 +25,7 @@ def employee_import_task(import_id: int) -> None:
     employee_import_process(import_id=import_id)
 
 
-@shared_task
+@shared_task(name="lms.organisasi.tasks.employee_import_sweep_task")
 def employee_import_sweep_task() -> int:
     """Mark as failed, with the reason, the imports whose worker died (running for longer than
     a job may run) and those still waiting after PENDING_EXPIRY, and remove their uploads, so

@@ -5,7 +5,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.urls import reverse
 
-from lms.organisasi.roles import ADMIN_LMS, PENGAJAR, SUPERVISOR
+from lms.akun.roles import ADMIN_LMS, PENGAJAR, SUPERVISOR
 
 from ..factories import enable_totp
 

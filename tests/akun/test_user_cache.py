@@ -7,8 +7,8 @@ from django.test.utils import CaptureQueriesContext
 
 from lms.akun.backends import ModelBackend
 from lms.akun.models import User
+from lms.akun.roles import PESERTA, SUPERVISOR, user_role_names
 from lms.akun.user_cache import user_cache_forget, user_cached_get
-from lms.organisasi.roles import PESERTA, SUPERVISOR, user_role_names
 
 pytestmark = pytest.mark.django_db
 

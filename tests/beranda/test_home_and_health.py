@@ -63,25 +63,6 @@ def test_roles_exist_with_their_permissions():
     assert {"organisasi.add_employeeimport", "organisasi.change_employee"} <= perms["Admin LMS"]
 
 
-def test_seed_demo_is_idempotent(capsys):
-    from django.core.management import call_command
-
-    from lms.akun.models import User
-    from lms.organisasi.models import Employee, OrgUnit
-
-    call_command("seed_demo")
-    counts = (OrgUnit.objects.count(), User.objects.count(), Employee.objects.count())
-    call_command("seed_demo")
-
-    assert (OrgUnit.objects.count(), User.objects.count(), Employee.objects.count()) == counts
-    assert counts[0] == 553
-    out = capsys.readouterr().out
-    assert "Demo-LMS-2026" in out
-    supervisor = User.objects.get(email="supervisor.jabar@lms-bawaslu.test")
-    assert supervisor.employee.unit.code == "32"
-    assert supervisor.check_password("Demo-LMS-2026")
-
-
 def test_site_is_indonesian_even_for_an_english_browser(client):
     response = client.get("/akun/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert response["Content-Language"] == "id"

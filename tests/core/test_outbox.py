@@ -76,6 +76,22 @@ def test_a_message_is_published_when_its_transaction_commits_and_not_before(
     assert outbox_sweep() == 0  # nothing left to send
 
 
+def test_a_task_queued_by_its_registered_name_is_published_as_the_task_itself(
+    broker, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        send_after_commit(course_progress_recompute_task.name, 7)
+
+    assert broker.published == [(course_progress_recompute_task.name, [7])]
+    assert OutboxMessage.objects.get().sent_at is not None
+
+
+def test_a_name_no_task_is_registered_under_is_refused_in_the_transaction(broker):
+    with pytest.raises(LookupError):
+        send_after_commit("lms.no_such.tasks.nothing_task", 1)
+    assert OutboxMessage.objects.count() == 0
+
+
 def test_a_rolled_back_transaction_leaves_no_message(broker, django_capture_on_commit_callbacks):
     with (
         django_capture_on_commit_callbacks(execute=True),

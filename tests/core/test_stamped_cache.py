@@ -1,12 +1,11 @@
-"""Cached entries built under stamps, and one build for concurrent misses of an entry."""
+"""Cached entries built under stamps."""
 
 import secrets
 
 import pytest
 from django.core.cache import cache
 
-from lms.core import cache as stamped
-from lms.core.cache import BUILD_WAITS, stamped_get
+from lms.core.cache import stamped_get
 
 
 @pytest.fixture
@@ -15,7 +14,7 @@ def keys():
     stamp, key = f"test:stamp:{run}", f"test:entry:{run}"
     cache.set(stamp, "s1", None)
     yield stamp, key
-    cache.delete_many([stamp, key, f"{key}:building"])
+    cache.delete_many([stamp, key])
 
 
 def builder(value, calls):
@@ -35,52 +34,18 @@ def test_a_miss_is_built_once_and_served_until_its_stamp_changes(keys):
     cache.set(stamp, "s2", None)  # what stamps_replace does when the rows change
     assert stamped_get([stamp], key, builder("c", calls), 60) == "c"
     assert calls == ["a", "c"]
-    assert cache.get(f"{key}:building") is None  # each build let go of its claim
 
 
-def test_a_miss_whose_build_another_request_claimed_waits_for_its_value(keys, monkeypatch):
+def test_a_build_that_returns_none_stores_nothing(keys):
     stamp, key = keys
-    cache.add(f"{key}:building", 1, 5)  # another request is building the entry
-    pauses = []
-
-    def sleep(seconds):
-        pauses.append(seconds)
-        if len(pauses) == 2:  # the other request stores what it built and lets go
-            cache.set(key, (("s1",), "theirs"), 60)
-            cache.delete(f"{key}:building")
-
-    monkeypatch.setattr(stamped.time, "sleep", sleep)
     calls = []
 
-    assert stamped_get([stamp], key, builder("mine", calls), 60) == "theirs"
-    assert calls == [] and pauses == list(BUILD_WAITS[:2])
+    assert stamped_get([stamp], key, builder(None, calls), 60) is None
+    assert stamped_get([stamp], key, builder("b", calls), 60) == "b"
+    assert calls == [None, "b"]
 
 
-def test_a_waiter_builds_when_the_builder_let_go_without_a_value(keys, monkeypatch):
-    stamp, key = keys
-    cache.add(f"{key}:building", 1, 5)
-    monkeypatch.setattr(stamped.time, "sleep", lambda s: cache.delete(f"{key}:building"))
-    calls = []
-
-    assert stamped_get([stamp], key, builder("mine", calls), 60) == "mine"
-    assert calls == ["mine"]
-    assert cache.get(key) == (("s1",), "mine")
-
-
-def test_a_claim_whose_builder_died_holds_a_miss_back_a_quarter_second_at_most(keys, monkeypatch):
-    stamp, key = keys
-    cache.add(f"{key}:building", 1, 5)  # never let go
-    pauses = []
-    monkeypatch.setattr(stamped.time, "sleep", pauses.append)
-    calls = []
-
-    assert stamped_get([stamp], key, builder("mine", calls), 60) == "mine"
-    assert calls == ["mine"] and pauses == list(BUILD_WAITS)
-    assert sum(BUILD_WAITS) <= 0.26
-    assert cache.get(f"{key}:building") == 1  # not its claim to let go of
-
-
-def test_a_failed_build_lets_go_of_its_claim(keys):
+def test_a_failed_build_stores_nothing_and_the_next_miss_builds(keys):
     stamp, key = keys
 
     def fail():
@@ -88,5 +53,19 @@ def test_a_failed_build_lets_go_of_its_claim(keys):
 
     with pytest.raises(RuntimeError):
         stamped_get([stamp], key, fail, 60)
-    assert cache.get(f"{key}:building") is None
+    assert cache.get(key) is None
     assert stamped_get([stamp], key, lambda: "after", 60) == "after"
+
+
+def test_an_entry_built_under_a_stamp_that_was_replaced_meanwhile_is_not_used(keys):
+    stamp, key = keys
+    calls = []
+
+    def build_while_the_rows_change():
+        calls.append("old")
+        cache.set(stamp, "s2", None)  # stamps_replace, committed during the build
+        return "old"
+
+    assert stamped_get([stamp], key, build_while_the_rows_change, 60) == "old"
+    assert stamped_get([stamp], key, builder("new", calls), 60) == "new"
+    assert calls == ["old", "new"]

@@ -149,7 +149,7 @@ def test_jp_list_under_target(refresh, report_data):
 
 
 def test_summary_agrees_with_a_live_recount_after_changes(report_data):
-    from laporan.selectors import _live_by_branch, _summary_by_unit
+    from laporan.selectors.units import _live_by_branch, _summary_by_unit
 
     summary_refresh()
     unit = OrgUnit.objects.get(code="32")

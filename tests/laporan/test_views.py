@@ -7,8 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from laporan.summary import summary_refresh
+from lms.akun.roles import SUPERVISOR
 from lms.organisasi.models import OrgUnit
-from lms.organisasi.roles import SUPERVISOR
 from tests.factories import enable_totp
 
 pytestmark = pytest.mark.django_db

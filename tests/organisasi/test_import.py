@@ -225,7 +225,7 @@ def test_the_upload_request_only_stores_the_file_and_the_job_parses_it(
 ):
     # given: a record of every time a file is read, and a queue that only records
     from lms.core import spreadsheets
-    from lms.organisasi import imports
+    from lms.organisasi.imports import rows
 
     reads = []
     real_reader = spreadsheets.spreadsheet_rows
@@ -234,7 +234,7 @@ def test_the_upload_request_only_stores_the_file_and_the_job_parses_it(
         reads.append(kwargs["filename"])
         return real_reader(*args, **kwargs)
 
-    monkeypatch.setattr(imports, "spreadsheet_rows", reader)
+    monkeypatch.setattr(rows, "spreadsheet_rows", reader)
     queued = []
     monkeypatch.setattr(
         "lms.organisasi.tasks.employee_import_task.apply_async",
@@ -647,7 +647,7 @@ def test_an_unexpected_error_ends_the_job_failed_with_its_reason(
     def broken(*args, **kwargs):
         raise RuntimeError("disk penuh")
 
-    monkeypatch.setattr("lms.organisasi.imports.employee_import_apply", broken)
+    monkeypatch.setattr("lms.organisasi.imports.jobs.employee_import_apply", broken)
 
     # when
     job = run_job(csv_bytes(*GOOD_ROWS[:2]))

@@ -1,6 +1,6 @@
 from django import template
 
-from lms.organisasi.roles import SUPERVISOR, user_can_use_admin, user_has_role, user_is_admin_lms
+from lms.akun.roles import SUPERVISOR, user_can_use_admin, user_has_role, user_is_admin_lms
 
 register = template.Library()
 

@@ -1,3 +1,7 @@
+"""`manage.py seed_demo` (what `make run` loads): the official units, the demo courses and
+quizzes, and the demo people. It lives in kursus, the highest app it seeds, which may import
+the organisation below it."""
+
 from django.core.management.base import BaseCommand
 
 from kursus.demo import demo_courses_seed, demo_quizzes_seed

@@ -1,12 +1,21 @@
+"""The open sign-up form (off by default), which allauth loads through
+ACCOUNT_SIGNUP_FORM_CLASS while it imports its own forms: this module imports nothing that
+imports allauth's forms back (lms.organisasi.forms does, through the invitation task)."""
+
 from django import forms
+from django.contrib.auth.models import Group
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from lms.organisasi.models import Employee, OrgUnit
-from lms.organisasi.validators import nip_errors
+from lms.akun.roles import PESERTA
+
+from .models import Employee, OrgUnit
+from .signals import employee_placed
+from .validators import nip_errors
 
 
 class SignupForm(forms.Form):
-    """Extra fields of open sign-up (off by default): the employee profile."""
+    """Extra fields of open sign-up: the employee profile."""
 
     full_name = forms.CharField(label=_("Nama lengkap"), max_length=200)
     employment_type = forms.ChoiceField(
@@ -37,11 +46,8 @@ class SignupForm(forms.Form):
             self.add_error("nip", _("NIP wajib diisi untuk PNS dan PPPK."))
         return cleaned
 
+    @transaction.atomic
     def signup(self, request, user):
-        from django.contrib.auth.models import Group
-
-        from lms.organisasi.roles import PESERTA
-
         user.first_name = self.cleaned_data["full_name"][:150]
         user.save(update_fields=["first_name"])
         user.groups.add(Group.objects.get(name=PESERTA))
@@ -53,6 +59,4 @@ class SignupForm(forms.Form):
             position=self.cleaned_data["position"],
             unit=self.cleaned_data["unit"],
         )
-        from kursus.services import employee_placed
-
-        employee_placed(employee=employee)
+        employee_placed.send(sender=Employee, employee=employee)

@@ -1,35 +1,24 @@
-"""Reading uploaded CSV and XLSX files row by row, within limits.
+"""XLSX uploads: the zip checked against the limits before anything large is unpacked, then
+the first worksheet streamed cell by cell (see the package's docstring)."""
 
-An upload is untrusted: a 600 KB XLSX can declare twenty million blank rows, unpack to
-gigabytes, or carry one shared string of 100 MB. Every importer (employees, question files)
-reads through here, so that one set of limits (`LMS_IMPORT_MAX_*` in the settings) holds for
-all of them, and a file past a limit is refused with an Indonesian message naming it.
-
-An XLSX is inspected as a zip before any large part of it is read: once the small parts that
-name the first worksheet are read (each held to METADATA_MAX_BYTES), the size of each part
-against its own limit, the total and the compression ratios its directory declares (which
-zipfile enforces while reading) are checked. openpyxl, in read-only mode, finds that sheet; its
-shared strings, its date styles and the sheet itself are streamed, the sheet cell by cell with
-openpyxl's own cell reader. Rows are counted by their number in the sheet, so blank rows count
-and a gap is never filled in.
-
-    for line, values in spreadsheet_rows(upload, filename="pegawai.xlsx"):
-        ...  # line: the row's number in the sheet (CSV: its first line); values: a list
-"""
-
-import codecs
-import csv
 import io
 import posixpath
-import unicodedata
 import zipfile
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import BinaryIO
 from xml.etree import ElementTree
 
-from django.conf import settings
 from django.utils.translation import gettext as _
+
+from .common import (
+    Rows,
+    SpreadsheetError,
+    SpreadsheetLimits,
+    _cell_limit_error,
+    _column_limit_error,
+    _megabytes,
+    _row_limit_error,
+)
 
 # A member smaller than this is never judged by its compression ratio: small XML compresses
 # well and cannot hurt.
@@ -42,169 +31,6 @@ METADATA_MAX_BYTES = 512 * 1024
 STYLES_MAX_BYTES = 4 * 1024 * 1024
 # Excel's own width; a row with more cells than this is not a spreadsheet.
 MAX_CELLS_PER_ROW = 16_384
-
-Rows = Iterator[tuple[int, list]]
-
-
-class SpreadsheetError(Exception):
-    """The file cannot be read within the limits; `line` and `column` say where, when known."""
-
-    def __init__(self, message: str, *, line: int | None = None, column: str | None = None):
-        self.message = str(message)
-        self.line = line
-        self.column = column
-        super().__init__(self.message)
-
-
-@dataclass(frozen=True)
-class SpreadsheetLimits:
-    max_file_bytes: int
-    max_unpacked_bytes: int
-    max_sheet_bytes: int
-    max_shared_strings_bytes: int
-    max_compression_ratio: int
-    max_rows: int
-    max_columns: int
-    max_cell_chars: int
-    max_line_chars: int
-
-    @classmethod
-    def from_settings(cls, **overrides) -> "SpreadsheetLimits":
-        values = {f.name: getattr(settings, f"LMS_IMPORT_{f.name.upper()}") for f in fields(cls)}
-        return cls(**(values | overrides))
-
-
-def spreadsheet_rows(
-    source: bytes | BinaryIO,
-    *,
-    filename: str,
-    limits: SpreadsheetLimits | None = None,
-    csv_delimiter: str | Callable[[str], str] = ",",
-) -> Rows:
-    """The rows of a CSV or XLSX file, chosen by its name; raise SpreadsheetError otherwise."""
-    name = filename.lower()
-    if name.endswith(".xlsx"):
-        return xlsx_rows(source, limits=limits)
-    if name.endswith(".csv"):
-        return csv_rows(source, limits=limits, delimiter=csv_delimiter)
-    raise SpreadsheetError(_("Format berkas harus CSV atau XLSX."))
-
-
-def column_letter(index: int) -> str:
-    """The spreadsheet name of the 1-based column `index` (1 -> A, 28 -> AB)."""
-    letters = ""
-    while index > 0:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f}".replace(".", ",") + " MB"
-
-
-def _read_bounded(source: bytes | BinaryIO, limit: int) -> bytes:
-    content = source if isinstance(source, bytes) else source.read(limit + 1)
-    if len(content) > limit:
-        raise SpreadsheetError(
-            _("Berkas lebih besar dari batas %(max)s.") % {"max": _megabytes(limit)}
-        )
-    return content
-
-
-def _row_limit_error(line: int, limits: SpreadsheetLimits) -> SpreadsheetError:
-    return SpreadsheetError(
-        _(
-            "berkas berisi lebih dari %(max)s baris (baris kosong ikut dihitung). Hapus baris "
-            "kosong di bawah data atau bagi menjadi beberapa berkas."
-        )
-        % {"max": limits.max_rows},
-        line=line,
-    )
-
-
-def _cell_limit_error(line: int, column: int, length: int, limits) -> SpreadsheetError:
-    return SpreadsheetError(
-        _("sel berisi %(length)s karakter; batasnya %(max)s karakter per sel.")
-        % {"length": length, "max": limits.max_cell_chars},
-        line=line,
-        column=column_letter(column),
-    )
-
-
-# CSV ------------------------------------------------------------------------------------------
-
-
-def csv_rows(
-    source: bytes | BinaryIO,
-    *,
-    limits: SpreadsheetLimits | None = None,
-    delimiter: str | Callable[[str], str] = ",",
-) -> Rows:
-    """The records of a UTF-8 CSV (a BOM allowed). `delimiter` may be a function of the first
-    line, for files saved by Excel in a locale that separates with semicolons."""
-    limits = limits or SpreadsheetLimits.from_settings()
-    content = _read_bounded(source, limits.max_file_bytes)
-    try:
-        text = codecs.decode(content, "utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SpreadsheetError(
-            _(
-                "berkas CSV bukan teks UTF-8 yang sah. Simpan ulang dari Excel sebagai "
-                "\u201cCSV UTF-8 (Comma delimited)\u201d."
-            ),
-            line=content[: exc.start].count(b"\n") + 1,
-        ) from exc
-    return _csv_records(text, limits, delimiter)
-
-
-def _csv_records(text: str, limits: SpreadsheetLimits, delimiter) -> Rows:
-    if callable(delimiter):
-        delimiter = delimiter(text.split("\n", 1)[0])
-
-    def lines() -> Iterator[str]:
-        for number, line in enumerate(io.StringIO(text, newline=""), start=1):
-            if len(line) > limits.max_line_chars:
-                raise SpreadsheetError(
-                    _("baris berisi %(length)s karakter; batasnya %(max)s karakter per baris.")
-                    % {"length": len(line), "max": limits.max_line_chars},
-                    line=number,
-                )
-            yield line
-
-    reader = csv.reader(lines(), delimiter=delimiter)
-    line = 1
-    records = 0
-    try:
-        for cells in reader:
-            records += 1
-            if records > limits.max_rows:
-                raise _row_limit_error(line, limits)
-            for index, cell in enumerate(cells, start=1):
-                if len(cell) > limits.max_cell_chars:
-                    raise _cell_limit_error(line, index, len(cell), limits)
-            if len(cells) > limits.max_columns and any(cells[limits.max_columns :]):
-                raise _column_limit_error(line, limits)
-            yield line, cells
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        raise SpreadsheetError(
-            _("baris CSV tidak dapat dibaca (%(detail)s).") % {"detail": exc}, line=line
-        ) from exc
-
-
-def _column_limit_error(line: int, limits: SpreadsheetLimits) -> SpreadsheetError:
-    return SpreadsheetError(
-        _(
-            "ada isi di luar %(max)s kolom pertama; berkas boleh memakai paling banyak "
-            "%(max)s kolom."
-        )
-        % {"max": limits.max_columns},
-        line=line,
-    )
-
-
-# XLSX -----------------------------------------------------------------------------------------
 
 
 def xlsx_rows(source: bytes | BinaryIO, *, limits: SpreadsheetLimits | None = None) -> Rows:
@@ -485,25 +311,3 @@ def _place(values: list, cell: dict, line: int, limits: SpreadsheetLimits) -> No
     else:
         values.extend([None] * (column - 1 - len(values)))
         values.append(value)
-
-
-def has_control_characters(value: str, *, line_breaks_allowed: bool = True) -> bool:
-    """Whether `value` holds a character no name or text cell may carry: a control character
-    (NUL above all; tab and line breaks too unless `line_breaks_allowed`), or a lone
-    surrogate."""
-    allowed = "\t\n\r" if line_breaks_allowed else ""
-    return any(unicodedata.category(char) in ("Cc", "Cs") and char not in allowed for char in value)
-
-
-# Invisible characters that change how text reads: format characters ("Cf": the right-to-left
-# override U+202E, the zero-width space U+200B, ...) and the line and paragraph separators.
-INVISIBLE_CATEGORIES = ("Cf", "Zl", "Zp")
-
-
-def invisible_character(value: str) -> str | None:
-    """The first invisible or direction-changing character in `value` (see
-    INVISIBLE_CATEGORIES), or None. A name printed on a certificate may carry none: U+202E
-    shows "Ahmad\u202eignaS" as "AhmadSangi"."""
-    return next(
-        (char for char in value if unicodedata.category(char) in INVISIBLE_CATEGORIES), None
-    )
