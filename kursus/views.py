@@ -226,21 +226,11 @@ def withdraw(request, course_id: int):
     return redirect(course.url)
 
 
-def _other_lessons(lesson: LessonPage) -> list[LessonPage]:
-    """The course's other live lessons, knowing their course: a learner marks them one
-    after another, so the first mark of a lesson caches them all (one query)."""
-    course = lesson.course
-    others = list(LessonPage.objects.live().descendant_of(course).exclude(pk=lesson.pk))
-    for other in others:
-        other.course = course  # what prepare_for_cache would otherwise query for each
-    return others
-
-
 @login_required
 @require_POST
 def complete_lesson(request, lesson_id: int):
     """'Tandai selesai dan lanjutkan': record the lesson and go to the next one."""
-    lesson = live_page_by_id(LessonPage, lesson_id, related=_other_lessons)
+    lesson = live_page_by_id(LessonPage, lesson_id)
     if lesson is None:
         raise Http404
     try:

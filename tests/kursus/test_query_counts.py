@@ -97,26 +97,6 @@ def test_mark_done_queries_do_not_grow_with_data(client, learner):
     assert large == small == mark_done_queries()
 
 
-def test_the_first_mark_done_of_a_course_caches_its_other_lessons(client, learner):
-    """A learner marks a course's lessons one after another: the first lesson's page, when
-    it is not cached, is built with its siblings, so the next marks find theirs cached."""
-    from django.core.cache import cache
-
-    course = make_course("MSR-03", modules=(2, 2))
-    lessons = course_lessons(course)
-    enrollment_create(user=learner, course=course)
-    client.force_login(learner)
-    url = "/belajar/materi/{}/selesai/"
-    cache.clear()
-    client.post(url.format(lessons[0].pk))
-
-    for lesson in lessons[1:-1]:  # the last one completes the course
-        with CaptureQueriesContext(connection) as queries:
-            response = client.post(url.format(lesson.pk))
-        assert response.status_code == 302
-        assert len(queries) == mark_done_queries(), [q["sql"] for q in queries]
-
-
 def test_mark_done_updates_no_indexed_column():
     """The progress columns that "mark done" writes are in no index, so that on PostgreSQL
     the update stays a heap-only (HOT) one; and neither table carries an index that another
