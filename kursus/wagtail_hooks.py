@@ -23,10 +23,12 @@ from .models import (
 )
 
 
-@hooks.register("on_serve_page")
+# Innermost (the highest order): Wagtail's own on_serve_page hooks, the view restrictions
+# among them, wrap this one and run first.
+@hooks.register("on_serve_page", order=100)
 def course_pages_serve(next_serve):
     """Learners get the pages of the course tree from kursus's views, so that the page models
-    import no view (Wagtail's view restrictions and method checks have run before)."""
+    import no view (Wagtail's method checks and view restrictions have run before)."""
 
     def serve(page, request, args, kwargs):
         if isinstance(page, LessonPage):
