@@ -359,14 +359,14 @@ def course_complete_if_done(
     # The one entry point into certificates: the row is made in this transaction, the PDF
     # after it commits. Last, as it queues on the year's certificate counter. The writes (the
     # unique (user, course) constraint makes a second credit nothing) go with its reads.
-    course_certificate_request(
-        enrollment=enrollment,
-        writes=[
+    statements_run(
+        [
             *writes,
             row_update_statement(enrollment, ["status", "completed_at"]),
             row_insert_statement(credit, ignore_conflicts=True),
-        ],
+        ]
     )
+    course_certificate_request(enrollment=enrollment)
     return True
 
 
@@ -565,7 +565,7 @@ def course_progress_recompute(*, course: CoursePage, batch_size: int = 1000) -> 
     return updated
 
 
-def course_certificate_request(*, enrollment: Enrollment, writes=()):
+def course_certificate_request(*, enrollment: Enrollment):
     """Ask sertifikat for the certificate of a completed enrolment, passing what it prints as
     plain values (the course's code, title and JP, the completion time, the final score and
     the course's template)."""
@@ -581,5 +581,4 @@ def course_certificate_request(*, enrollment: Enrollment, writes=()):
             final_score=course_final_score(user=enrollment.user, course=course),
             template_id=course.certificate_template_id,
         ),
-        writes=writes,
     )

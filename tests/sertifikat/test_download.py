@@ -75,9 +75,9 @@ def test_report_selector_gives_number_and_link_per_user_and_course(
     issued, django_assert_num_queries
 ):
     with django_assert_num_queries(1):
-        links = certificate_links(user_ids=[issued.user_id, 999], course_ids=[issued.course_id])
+        links = certificate_links(user_ids=[issued.user_id, 999], subject_ids=[issued.subject_id])
     assert links == {
-        (issued.user_id, issued.course_id): {
+        (issued.user_id, issued.subject_id): {
             "number": issued.number,
             "status": "issued",
             "status_label": "Terbit",
