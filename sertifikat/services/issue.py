@@ -73,10 +73,11 @@ def certificate_request(*, user, subject, facts: CertificateFacts) -> Certificat
     current = Certificate.objects.filter(CURRENT, user=user, subject=subject).first()
     if current is not None:
         return current
+    person = person_snapshot(user)
     try:
         with transaction.atomic():
             cert = certificate_pending_create(
-                user=user, subject=subject, facts=facts, person=person_snapshot(user)
+                user=user, subject=subject, facts=facts, person=person
             )
     except IntegrityError:  # a concurrent request created it first
         return Certificate.objects.get(CURRENT, user=user, subject=subject)
