@@ -85,3 +85,33 @@ def test_report_selector_gives_number_and_link_per_user_and_course(
             "verify_url": f"/sertifikat/verifikasi/{issued.code}/",
         }
     }
+
+
+def test_a_certificate_waiting_for_its_number_says_so_on_the_dashboard_and_in_reports(
+    learner, course, client, admin_lms
+):
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    from .conftest import complete_course
+
+    # given a completed course whose certificate the worker has not numbered yet
+    complete_course(learner, course)
+    (cert,) = certificate_list_for_user(user=learner)
+    assert cert.number is None
+
+    # then the dashboard, the report selector and the admin pages say it waits for one
+    html = render_to_string(
+        "sertifikat/includes/dashboard_certificates.html", {"certificates": [cert]}
+    )
+    assert "menunggu nomor" in html and "None" not in html
+    links = certificate_links(user_ids=[learner.pk], subject_ids=[course.pk])
+    assert links[(learner.pk, course.pk)]["number"] == "(menunggu nomor)"
+    assert links[(learner.pk, course.pk)]["url"] is None
+    client.force_login(admin_lms)
+    detail = client.get(reverse("sertifikat_admin:detail", args=[cert.pk])).content.decode()
+    assert "menunggu nomor" in detail
+    listing = client.get(reverse("sertifikat_list:index")).content.decode()
+    assert "menunggu nomor" in listing
+    # and verification finds nothing yet
+    assert client.get(f"/sertifikat/api/verifikasi/{cert.code}/").status_code == 404
