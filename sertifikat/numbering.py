@@ -74,7 +74,9 @@ def certificate_number_assign(*, certificate: Certificate) -> bool:
         )
         if not numbered:  # numbered meanwhile: give this serial back
             transaction.set_rollback(True)
-            return False
+    if not numbered:
+        certificate.refresh_from_db(fields=["year", "serial", "number", "issued_on"])
+        return False
     certificate.year, certificate.serial, certificate.number = now.year, serial, number
     certificate.issued_on = now.date()
     return True

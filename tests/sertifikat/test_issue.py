@@ -596,12 +596,17 @@ def test_a_rolled_back_numbering_returns_its_number_and_a_numbered_one_keeps_it(
     # then its serial goes to the next certificate numbered
     first.refresh_from_db()
     assert first.number is None
+    stale = Certificate.objects.get(pk=second.pk)
     assert render(second).serial == 1
+    # and a worker holding it from before its numbering leaves it numbered as it is
+    assert certificate_number_assign(certificate=stale) is False
+    assert (stale.serial, stale.number) == (1, second.number)
     # and a certificate numbered once keeps its number on a later attempt
     assert render(first).serial == 2
     assert certificate_number_assign(certificate=first) is False
     first.refresh_from_db()
     assert first.serial == 2
+    assert CertificateCounter.objects.get().last_serial == 2
 
 
 def test_verification_codes_are_random_typeable_and_forgiving():
