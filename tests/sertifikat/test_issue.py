@@ -615,3 +615,29 @@ def test_verification_codes_are_random_typeable_and_forgiving():
     assert all(CODE.match(code) for code in codes)
     assert services.verification_code_normalize("abcd efgh-ijkl-mnop") == "ABCD-EFGH-1JK1-MN0P"
     assert services.verification_code_normalize("too-short") is None
+
+
+def test_a_web_process_knows_the_tasks_it_enqueues_by_name():
+    """Services enqueue by registered name: a process that only set Django up (a web
+    worker, not a Celery one, and nothing imported sertifikat.tasks) must know them."""
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    from sertifikat import jobs
+
+    names = [jobs.RENDER, jobs.NOTIFY, jobs.SWEEP_PENDING, jobs.ARCHIVE]
+    script = (
+        "import django, sys; django.setup(); from celery import current_app; "
+        "missing = [n for n in sys.argv[1:] if n not in current_app.tasks]; "
+        "print(missing); sys.exit(1 if missing else 0)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, *names],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
