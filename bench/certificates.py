@@ -264,8 +264,8 @@ def run_workers(env, log_dir, course, count: int, workers: int, *, offset: int, 
 
 def floor_rate(n: int, cert) -> dict:
     """The floor: raw WeasyPrint rendering of the certificate's HTML plus raw pyHanko
-    signing of the result, with one FontConfiguration and stylesheet, and the workers'
-    signer (the same key, parsed once), as the pipeline signs it (PAdES, the same
+    signing of the result, with one FontConfiguration, stylesheet and image cache, and the
+    workers' signer (the same key, parsed once), as the pipeline signs it (PAdES, the same
     reservation). No template rendering, no QR code, no database, no storage."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
@@ -285,9 +285,11 @@ def floor_rate(n: int, cert) -> dict:
         md_algorithm="sha256",
     )
 
+    images = {}  # WeasyPrint's image cache, kept across documents as the workers keep it
+
     def signed_pdf() -> bytes:
         pdf = HTML(string=html, base_url=str(STATIC_DIR)).write_pdf(
-            font_config=fonts, stylesheets=[stylesheet]
+            font_config=fonts, stylesheets=[stylesheet], cache=images
         )
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
         out = signers.sign_pdf(writer, meta, signer=key, bytes_reserved=SIGNATURE_BYTES)
