@@ -1,6 +1,7 @@
 """Certificates end to end: rows, a Redis broker, real Celery workers, PostgreSQL, storage
-and signing, against the floor of WeasyPrint alone rendering the same HTML in one process
-with the same font configuration and caches.
+and signing, against the floor: raw WeasyPrint rendering plus raw pyHanko signing of the same
+document in one process, with the same fonts (one FontConfiguration and stylesheet) and the
+same key (the signer the workers use, built once).
 
     python -m bench.certificates [--size small|medium|large]
 
@@ -12,11 +13,17 @@ as completions write it (a PENDING row per enrolment, its render enqueued on com
 transaction, and timed from that commit: the workers drain a backlog, as after a Bimtek
 closes, without the bench process taking CPU from them while they are timed.
 
+Each timed run also reports where the CPU went while the workers drained the backlog: the
+workers' own CPU seconds and the whole machine's busy time (from /proc), in cores. When the
+machine is busy on all its cores, two workers cannot reach twice one: what is left of the
+second core goes to PostgreSQL, Redis and this process's polling.
+
 Targets (issue 5): pipeline throughput of one worker >= 0.85 x the floor's rate; two
 workers >= 1.6 x one; worker peak RSS growth < 30 MB after the first 100 certificates over
 2,000 (medium); a 10,000-certificate backlog (large) drains with no failure.
 """
 
+import io
 import os
 import secrets
 import subprocess
@@ -91,6 +98,12 @@ class Worker:
             stderr=subprocess.STDOUT,
         )  # fmt: skip
 
+    def cpu_seconds(self) -> float:
+        """User plus system CPU time the worker process has used."""
+        with open(f"/proc/{self.proc.pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def rss_mb(self) -> tuple[float, float]:
         """(current RSS, peak RSS) of the worker process, in MB."""
         fields = {}
@@ -109,6 +122,14 @@ class Worker:
                 self.proc.kill()
                 self.proc.wait()
         self.log.close()
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds all cores of the machine spent busy (not idle, not waiting for I/O)."""
+    with open("/proc/stat") as stat:
+        values = [int(v) for v in stat.readline().split()[1:]]
+    idle = values[3] + values[4]
+    return (sum(values[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
 def make_people(n: int, *, offset: int, course) -> list[int]:
@@ -215,9 +236,21 @@ def run_workers(env, log_dir, course, count: int, workers: int, *, offset: int, 
                 rss["after_100"] = procs[0].rss_mb()[0]
 
         start = issue_all(ids)
+        cpu_before = [proc.cpu_seconds() for proc in procs], machine_busy_seconds()
         end = wait_issued(ids, timeout=max(600, count * 2), on_progress=progress)
+        cpu_after = [proc.cpu_seconds() for proc in procs], machine_busy_seconds()
         seconds = end - start
-        figures = {"count": count, "seconds": seconds, "rate": count / seconds}
+        workers_cpu = sum(cpu_after[0]) - sum(cpu_before[0])
+        machine_busy = cpu_after[1] - cpu_before[1]
+        figures = {
+            "count": count,
+            "seconds": seconds,
+            "rate": count / seconds,
+            "workers_cores": workers_cpu / seconds,
+            "machine_cores_busy": machine_busy / seconds,
+            "others_cores": (machine_busy - workers_cpu) / seconds,
+            "worker_cpu_ms_per_certificate": 1000 * workers_cpu / count,
+        }
         if watch_rss:
             _current, peak = procs[0].rss_mb()
             figures["rss_after_100_mb"] = rss["after_100"]
@@ -230,15 +263,43 @@ def run_workers(env, log_dir, course, count: int, workers: int, *, offset: int, 
 
 
 def floor_rate(n: int, cert) -> dict:
-    """WeasyPrint alone: the same HTML, the same shared FontConfiguration and caches."""
-    from sertifikat.rendering import certificate_html, html_to_pdf
+    """The floor: raw WeasyPrint rendering of the certificate's HTML plus raw pyHanko
+    signing of the result, with one FontConfiguration, stylesheet and image cache, and the
+    workers' signer (the same key, parsed once), as the pipeline signs it (PAdES, the same
+    reservation). No template rendering, no QR code, no database, no storage."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from sertifikat.rendering import CSS_PATH, STATIC_DIR, certificate_html
+    from sertifikat.signing import SIGNATURE_BYTES, signer
 
     html = certificate_html(cert)
+    fonts = FontConfiguration()
+    stylesheet = CSS(filename=str(CSS_PATH), font_config=fonts)
+    key = signer()
+    meta = signers.PdfSignatureMetadata(
+        field_name="TandaTanganElektronik",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+    )
+
+    images = {}  # WeasyPrint's image cache, kept across documents as the workers keep it
+
+    def signed_pdf() -> bytes:
+        pdf = HTML(string=html, base_url=str(STATIC_DIR)).write_pdf(
+            font_config=fonts, stylesheets=[stylesheet], cache=images
+        )
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+        out = signers.sign_pdf(writer, meta, signer=key, bytes_reserved=SIGNATURE_BYTES)
+        return out.getvalue()
+
     for _ in range(3):
-        html_to_pdf(html)
+        signed_pdf()
     start = time.perf_counter()
     for _ in range(n):
-        html_to_pdf(html)
+        signed_pdf()
     seconds = time.perf_counter() - start
     return {"count": n, "seconds": seconds, "rate": n / seconds}
 
@@ -295,6 +356,15 @@ def main() -> None:
                 "two_workers_per_second": two["rate"],
                 "pipeline_vs_floor": pipeline_vs_floor,
                 "two_vs_one_workers": two_vs_one,
+                "cpu_count": os.cpu_count(),
+                "one_worker_cores": one["workers_cores"],
+                "one_worker_machine_cores_busy": one["machine_cores_busy"],
+                "one_worker_others_cores": one["others_cores"],
+                "one_worker_cpu_ms_per_certificate": one["worker_cpu_ms_per_certificate"],
+                "two_workers_cores": two["workers_cores"],
+                "two_workers_machine_cores_busy": two["machine_cores_busy"],
+                "two_workers_others_cores": two["others_cores"],
+                "two_workers_cpu_ms_per_certificate": two["worker_cpu_ms_per_certificate"],
                 "rss_after_100_mb": one["rss_after_100_mb"],
                 "rss_peak_mb": one["rss_peak_mb"],
                 "rss_growth_mb": one["rss_growth_mb"],

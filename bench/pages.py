@@ -19,10 +19,10 @@ the catalogue, as independent learners are; learner i starts in its own course, 
 lessons in (marked before the run), so that its course completions fall at other moments
 than the others'. `mark_done_lockstep`: every learner walks the same courses from the first
 lesson, all starting at once, so that all sixteen complete each course within a few
-milliseconds of one another: the worst case for the completions, which issue a certificate
-each and queue on the year's certificate counter. The line splits each one's latencies
-between the requests that complete a course and the others (`<figure>_completing_*`,
-`<figure>_other_*`).
+milliseconds of one another: the worst case for the completions, which request a certificate
+each (the worker numbers it later, so no completion waits on the year's counter). The line
+splits each one's latencies between the requests that complete a course and the others
+(`<figure>_completing_*`, `<figure>_other_*`).
 """
 
 import http.client

@@ -15,12 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.admin import messages
 
-from lms.organisasi.roles import user_is_admin_lms
+from lms.akun.roles import user_is_admin_lms
 
 from . import services
 from .archives import certificate_archive_start
 from .forms import ArchiveForm, RegenerateForm, ReissueForm, RevokeForm
 from .models import Certificate, CertificateArchive, CertificateTemplate, format_number
+from .rendering import certificate_pdf
 
 
 def user_may_manage(user) -> bool:
@@ -41,7 +42,7 @@ def admin_lms_required(view):
 @admin_lms_required
 def certificate_detail(request, pk: int):
     cert = get_object_or_404(
-        Certificate.objects.select_related("course", "user", "replaced_by", "revoked_by"), pk=pk
+        Certificate.objects.select_related("subject", "user", "replaced_by", "revoked_by"), pk=pk
     )
     return TemplateResponse(
         request,
@@ -58,7 +59,7 @@ def certificate_revoke_view(request, pk: int):
         services.certificate_revoke(
             certificate=cert, reason=form.cleaned_data["reason"], by=request.user
         )
-        messages.success(request, _("Sertifikat %(n)s dicabut.") % {"n": cert.number})
+        messages.success(request, _("Sertifikat %(n)s dicabut.") % {"n": cert.number_label})
         return redirect("sertifikat_admin:detail", pk=cert.pk)
     return TemplateResponse(
         request,
@@ -84,7 +85,7 @@ def certificate_reissue_view(request, pk: int):
         )
         messages.success(
             request,
-            _("Sertifikat pengganti %(n)s sedang dibuat.") % {"n": new.number},
+            _("Sertifikat pengganti untuk %(name)s sedang dibuat.") % {"name": new.full_name},
         )
         return redirect("sertifikat_admin:detail", pk=new.pk)
     return TemplateResponse(
@@ -104,8 +105,8 @@ def bulk_index(request):
         if regenerate_form.is_valid():
             data = regenerate_form.cleaned_data
             qs = Certificate.objects.all()
-            if data["course"]:
-                qs = qs.filter(course=data["course"])
+            if data["subject"]:
+                qs = qs.filter(subject=data["subject"])
             if data["template"]:
                 qs = qs.filter(template=data["template"])
             if data["status"]:
@@ -127,7 +128,7 @@ def bulk_index(request):
         archive_form = ArchiveForm(request.POST, prefix="zip")
         if archive_form.is_valid():
             archive = certificate_archive_start(
-                course=archive_form.cleaned_data["course"],
+                subject=archive_form.cleaned_data["subject"],
                 unit=archive_form.cleaned_data["unit"],
                 requested_by=request.user,
             )
@@ -155,14 +156,14 @@ def bulk_index(request):
                 render_requested_at__lt=timezone.now() - stale_after,
             ).count(),
             "stale_minutes": max(1, round(stale_after.total_seconds() / 60)),
-            "archives": CertificateArchive.objects.select_related("course", "unit")[:20],
+            "archives": CertificateArchive.objects.select_related("subject", "unit")[:20],
         },
     )
 
 
 @admin_lms_required
 def archive_detail(request, pk: int):
-    archive = get_object_or_404(CertificateArchive.objects.select_related("course", "unit"), pk=pk)
+    archive = get_object_or_404(CertificateArchive.objects.select_related("subject", "unit"), pk=pk)
     return TemplateResponse(request, "sertifikat/admin/archive_detail.html", {"archive": archive})
 
 
@@ -227,8 +228,6 @@ def sample_certificate(template: CertificateTemplate) -> Certificate:
 
 def template_preview(request, pk: int):
     """The template as a PDF with sample data, marked as a specimen."""
-    from .rendering import certificate_pdf
-
     if not (
         user_may_manage(request.user)
         or request.user.has_perm("sertifikat.change_certificatetemplate")

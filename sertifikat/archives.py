@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from lms.core.outbox import send_after_commit
 
+from . import jobs
 from .models import Certificate, CertificateArchive
 
 PROGRESS_EVERY = 25
@@ -20,25 +21,23 @@ PROGRESS_EVERY = 25
 
 def archive_certificates(archive: CertificateArchive) -> QuerySet[Certificate]:
     """The certificates an archive holds: issued ones (and revoked ones, which still exist
-    as documents) of its course and/or unit subtree, by the employee's unit."""
+    as documents) of its subject and/or unit subtree, by the employee's unit."""
     qs = Certificate.objects.filter(
         status__in=[Certificate.Status.ISSUED, Certificate.Status.REVOKED]
     ).exclude(pdf="")
-    if archive.course_id:
-        qs = qs.filter(course_id=archive.course_id)
+    if archive.subject_id:
+        qs = qs.filter(subject_id=archive.subject_id)
     if archive.unit_id:
         qs = qs.filter(user__employee__unit__path__startswith=archive.unit.path)
     return qs.order_by("year", "serial")
 
 
-def certificate_archive_start(*, course=None, unit=None, requested_by) -> CertificateArchive:
-    from .tasks import certificate_archive_task
-
+def certificate_archive_start(*, subject=None, unit=None, requested_by) -> CertificateArchive:
     with transaction.atomic():
         archive = CertificateArchive.objects.create(
-            course=course, unit=unit, requested_by=requested_by
+            subject=subject, unit=unit, requested_by=requested_by
         )
-        send_after_commit(certificate_archive_task, archive.pk)
+        send_after_commit(jobs.task(jobs.ARCHIVE), archive.pk)
     return archive
 
 

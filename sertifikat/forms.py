@@ -1,7 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lms.organisasi.models import OrgUnit
+
 from .models import CertificateTemplate
+from .selectors import certificate_subject_list
 from .services import REISSUE_FIELDS
 
 
@@ -46,7 +49,7 @@ class ReissueForm(forms.Form):
 
 
 class RegenerateForm(forms.Form):
-    course = forms.ModelChoiceField(
+    subject = forms.ModelChoiceField(
         label=_("Kursus"), queryset=None, required=False, empty_label=_("Semua kursus")
     )
     template = forms.ModelChoiceField(
@@ -67,13 +70,11 @@ class RegenerateForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from kursus.models import CoursePage
-
-        self.fields["course"].queryset = CoursePage.objects.order_by("code")
+        self.fields["subject"].queryset = certificate_subject_list()
 
     def clean(self):
         data = super().clean()
-        if not (data.get("course") or data.get("template") or data.get("status")):
+        if not (data.get("subject") or data.get("template") or data.get("status")):
             raise forms.ValidationError(
                 _("Pilih paling sedikit satu: kursus, templat atau status.")
             )
@@ -81,7 +82,7 @@ class RegenerateForm(forms.Form):
 
 
 class ArchiveForm(forms.Form):
-    course = forms.ModelChoiceField(
+    subject = forms.ModelChoiceField(
         label=_("Kursus"), queryset=None, required=False, empty_label=_("Semua kursus")
     )
     unit = forms.CharField(
@@ -93,13 +94,9 @@ class ArchiveForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from kursus.models import CoursePage
-
-        self.fields["course"].queryset = CoursePage.objects.order_by("code")
+        self.fields["subject"].queryset = certificate_subject_list()
 
     def clean_unit(self):
-        from lms.organisasi.models import OrgUnit
-
         code = self.cleaned_data["unit"].strip()
         if not code:
             return None
@@ -110,6 +107,6 @@ class ArchiveForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not self.errors and not (data.get("course") or data.get("unit")):
+        if not self.errors and not (data.get("subject") or data.get("unit")):
             raise forms.ValidationError(_("Pilih kursus, unit, atau keduanya."))
         return data

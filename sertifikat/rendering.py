@@ -8,11 +8,10 @@ a small PNG inlined as a data URL, kept out of the shared image cache.
 
 import base64
 import datetime
+import io
 import os
-import struct
 import threading
 import time
-import zlib
 from decimal import Decimal
 from pathlib import Path
 
@@ -21,6 +20,8 @@ from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+
+from .signing import pdf_sign
 
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
 CSS_PATH = STATIC_DIR / "sertifikat" / "certificate.css"
@@ -58,44 +59,21 @@ def indonesian_decimal(value: Decimal | None) -> str:
     return text.replace(".", ",")
 
 
-def _png_1bit(rows: list[list[bool]]) -> bytes:
-    """A 1-bit greyscale PNG of `rows` (True = black), one pixel per module: a few hundred
-    bytes, written directly instead of drawn through Pillow."""
-    width, height = len(rows[0]), len(rows)
-    raw = bytearray()
-    for row in rows:
-        raw.append(0)  # filter type: none
-        for start in range(0, width, 8):
-            byte = 0
-            for bit, dark in enumerate(row[start : start + 8]):
-                if not dark:
-                    byte |= 0x80 >> bit
-            raw.append(byte)
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(bytes(raw), 9))
-        + chunk(b"IEND", b"")
-    )
-
-
 def qr_data_url(text: str) -> str:
-    """A PNG QR code (one pixel per module; the PDF scales it without blurring)."""
+    """A PNG QR code from the qrcode library (through Pillow), one pixel per module: the
+    stylesheet scales it with `image-rendering: pixelated`, so it stays crisp in the PDF."""
     import qrcode
     from qrcode.constants import ERROR_CORRECT_M
+    from qrcode.image.pil import PilImage
 
     # A fixed mask pattern skips qrcode's trial of all eight masks (pure Python, most of
     # its time); any mask scans.
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=1, border=0, mask_pattern=2)
     code.add_data(text)
     code.make(fit=True)
-    return "data:image/png;base64," + base64.b64encode(_png_1bit(code.modules)).decode()
+    buffer = io.BytesIO()
+    code.make_image(image_factory=PilImage).save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
 def _file_url(storage_name: str | None) -> str | None:
@@ -236,8 +214,6 @@ def _test_delay() -> None:
 
 def certificate_pdf(cert, *, specimen: bool = False, sign: bool = True) -> bytes:
     """The finished PDF of `cert`: rendered, then signed."""
-    from .signing import pdf_sign
-
     pdf = html_to_pdf(certificate_html(cert, specimen=specimen))
     _test_delay()
     if not sign:

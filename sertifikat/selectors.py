@@ -1,14 +1,13 @@
 """Reads of certificates: for the learner's dashboard, supervisor reports and verification."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
+from wagtail.models import Page
 
-from lms.organisasi.roles import user_is_admin_lms
+from lms.akun.roles import user_is_admin_lms
 from lms.organisasi.selectors import employee_list_visible
 
 from .models import Certificate, VerificationLog
-from .services import verification_code_normalize
-
-CURRENT = ~Q(status=Certificate.Status.REPLACED)
+from .services import CURRENT, verification_code_normalize
 
 
 def certificate_list_for_user(*, user) -> QuerySet[Certificate]:
@@ -23,17 +22,18 @@ def certificate_list_for_user(*, user) -> QuerySet[Certificate]:
 STATUS_LABELS = dict(Certificate.Status.choices)
 
 
-def certificate_links(*, user_ids, course_ids) -> dict[tuple[int, int], dict]:
-    """For a report: the certificate in force of each (user id, course id) pair, as
-    {"number", "status", "status_label", "url"}, in one query. `url` is the download link
-    when there is a file, else None."""
+def certificate_links(*, user_ids, subject_ids) -> dict[tuple[int, int], dict]:
+    """For a report: the certificate in force of each (user id, subject page id) pair, as
+    {"number", "status", "status_label", "url"}, in one query. `number` says so while the
+    certificate waits for its number; `url` is the download link when there is a file, else
+    None."""
     rows = Certificate.objects.filter(
-        CURRENT, user_id__in=list(user_ids), course_id__in=list(course_ids)
-    ).only("user_id", "course_id", "number", "status", "code", "pdf")
+        CURRENT, user_id__in=list(user_ids), subject_id__in=list(subject_ids)
+    ).only("user_id", "subject_id", "number", "status", "code", "pdf")
     out = {}
     for cert in rows:
-        out[(cert.user_id, cert.course_id)] = {
-            "number": cert.number,
+        out[(cert.user_id, cert.subject_id)] = {
+            "number": cert.number_label,
             "status": cert.status,
             "status_label": STATUS_LABELS.get(cert.status, cert.status),
             "url": cert.download_path if cert.has_file else None,
@@ -49,6 +49,12 @@ def certificate_can_download(*, user, certificate: Certificate) -> bool:
     if certificate.user_id == user.pk or user_is_admin_lms(user):
         return True
     return employee_list_visible(user).filter(user_id=certificate.user_id).exists()
+
+
+def certificate_subject_list() -> QuerySet:
+    """The pages that have certificates (courses, later programmes), for the admin's
+    filters: whatever the page type, without asking the app that owns it."""
+    return Page.objects.filter(pk__in=Certificate.objects.values("subject_id")).order_by("title")
 
 
 def certificate_find(query: str) -> Certificate | None:

@@ -113,48 +113,7 @@ def signing_key_ensure() -> bool:
     return True
 
 
-class _CmsTemplate:
-    """A CMS SignedData that pyHanko built once for this key and these settings, with the
-    two places that change from one document to the next: the message digest (inside the
-    signed attributes) and the RSA signature over those attributes. Every other byte (the
-    certificates, the algorithm identifiers, the ESS signing-certificate attribute) is
-    the same for every PDF, so filling the two holes gives exactly the bytes pyHanko would
-    build, without rebuilding and re-encoding them through asn1crypto for each document
-    (about 15 ms of the 20 ms a signature took)."""
-
-    def __init__(self, der: bytes, digest: bytes, attrs: bytes, signature: bytes):
-        if der.count(digest) != 1 or attrs.count(digest) != 1 or der.count(signature) != 1:
-            raise ValueError("ambiguous CMS template")
-        self.der = der
-        self.digest_at = der.index(digest)
-        self.digest_len = len(digest)
-        self.signature_at = der.index(signature)
-        self.signature_len = len(signature)
-        if self.digest_at > self.signature_at:
-            raise ValueError("unexpected CMS layout")
-        # What RSA signs: the DER of the signed attributes as a SET OF ([0] retagged 0x31).
-        self.attrs = b"\x31" + attrs[1:]
-        self.attrs_digest_at = attrs.index(digest)
-
-    def fill(self, digest: bytes, sign) -> bytes:
-        if len(digest) != self.digest_len:
-            raise ValueError("digest length")
-        at = self.attrs_digest_at
-        signature = sign(self.attrs[:at] + digest + self.attrs[at + len(digest) :])
-        if len(signature) != self.signature_len:  # RSA signatures have the modulus' length
-            raise ValueError("signature length")
-        der, d, s = self.der, self.digest_at, self.signature_at
-        return (
-            der[:d]
-            + digest
-            + der[d + self.digest_len : s]
-            + signature
-            + der[s + self.signature_len :]
-        )
-
-
 def _signer_class():
-    from asn1crypto import cms
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
@@ -162,123 +121,25 @@ def _signer_class():
     from pyhanko.sign.signers import SimpleSigner
 
     class KeptKeySigner(SimpleSigner):
-        """pyHanko's SimpleSigner parses (and checks) the private key again for every
-        signature, about 40 ms for RSA; this one parses it once. For PAdES signatures
-        without a timestamp it also fills a CMS template (see _CmsTemplate) instead of
-        rebuilding the CMS structure each time."""
+        """pyHanko's SimpleSigner, which parses (and checks) its private key again for every
+        signature (about 40 ms for RSA); this one parses it once, through `sign_raw`, the
+        method pyHanko's Signer asks a subclass to provide. Everything else (the CMS
+        structure, its attributes, the PDF signature) is pyHanko's own."""
 
         _pyca_key = None
-        _templates: dict
 
-        def _rsa_key(self, digest_algorithm: str):
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
             mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
             if mechanism.signature_algo != "rsassa_pkcs1v15":
-                return None
+                return super().sign_raw(data, digest_algorithm)
             if self._pyca_key is None:
                 key = serialization.load_der_private_key(self.signing_key.dump(), password=None)
                 if not isinstance(key, RSAPrivateKey):
-                    return None
+                    return super().sign_raw(data, digest_algorithm)
                 self._pyca_key = key
-            return self._pyca_key
-
-        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
-            key = self._rsa_key(digest_algorithm)
-            if key is None:
-                return super().sign_raw(data, digest_algorithm)
-            return key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
-
-        async def async_sign(
-            self,
-            data_digest: bytes,
-            digest_algorithm: str,
-            dry_run=False,
-            use_pades=False,
-            timestamper=None,
-            signed_attr_settings=None,
-            is_pdf_sig=True,
-            encap_content_info=None,
-        ):
-            plain = (
-                use_pades
-                and is_pdf_sig
-                and not dry_run
-                and timestamper is None
-                and encap_content_info is None
-                and self.signed_attr_prov_spec is None
-                and self.unsigned_attr_prov_spec is None
-                and not self.attribute_certs
-                and (
-                    signed_attr_settings is None
-                    or (
-                        signed_attr_settings.cades_signed_attrs is None
-                        and signed_attr_settings.adobe_revinfo_attr is None
-                    )
-                )
-                and self._rsa_key(digest_algorithm) is not None
+            return self._pyca_key.sign(
+                data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm)
             )
-            if plain:
-                template = await self._template(digest_algorithm, signed_attr_settings)
-                if template is not None:
-                    der = template.fill(
-                        data_digest, lambda data: self.sign_raw(data, digest_algorithm)
-                    )
-                    return cms.ContentInfo.load(der)
-            return await super().async_sign(
-                data_digest,
-                digest_algorithm,
-                dry_run=dry_run,
-                use_pades=use_pades,
-                timestamper=timestamper,
-                signed_attr_settings=signed_attr_settings,
-                is_pdf_sig=is_pdf_sig,
-                encap_content_info=encap_content_info,
-            )
-
-        async def _template(self, digest_algorithm: str, attr_settings):
-            """The template for `digest_algorithm`, built on first use and checked: a
-            second signature built by pyHanko for another digest (and another signing
-            time) must equal the filled template byte for byte, or no template is used."""
-            if not hasattr(self, "_templates"):
-                self._templates = {}
-            if digest_algorithm in self._templates:
-                return self._templates[digest_algorithm]
-            import dataclasses
-            import datetime as dt
-
-            from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
-
-            size = get_pyca_cryptography_hash(digest_algorithm).digest_size
-            first, second = bytes(range(1, size + 1)), bytes(range(101, 101 + size))
-            attr_settings = attr_settings or PdfCMSSignedAttributes()
-            later = dataclasses.replace(
-                attr_settings,
-                signing_time=(attr_settings.signing_time or dt.datetime.now(dt.UTC))
-                + dt.timedelta(days=1, seconds=7),
-            )
-
-            async def build(digest, settings):
-                return await super(KeptKeySigner, self).async_sign(
-                    digest, digest_algorithm, use_pades=True, signed_attr_settings=settings
-                )
-
-            template = None
-            try:
-                info = await build(first, attr_settings)
-                signer_info = info["content"]["signer_infos"][0]
-                candidate = _CmsTemplate(
-                    info.dump(),
-                    first,
-                    signer_info["signed_attrs"].dump(),
-                    signer_info["signature"].native,
-                )
-                expected = (await build(second, later)).dump()
-                sign = lambda data: self.sign_raw(data, digest_algorithm)  # noqa: E731
-                if candidate.fill(second, sign) == expected:
-                    template = candidate
-            except (ValueError, KeyError, IndexError):
-                template = None
-            self._templates[digest_algorithm] = template
-            return template
 
     return KeptKeySigner
 

@@ -10,7 +10,7 @@ import os
 from celery import shared_task
 from django.db import close_old_connections
 
-from . import services
+from . import jobs, services
 from .archives import certificate_archive_build
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,7 @@ def _gc_freeze_once() -> None:
 
 
 @shared_task(
+    name=jobs.RENDER,
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
@@ -62,16 +63,20 @@ def certificate_render_task(self, certificate_id: int, generation: int) -> str:
     return "issued" if cert is not None else "unchanged"
 
 
-@shared_task(queue="default", acks_late=True, max_retries=5, default_retry_delay=60)
+@shared_task(
+    name=jobs.NOTIFY, queue="default", acks_late=True, max_retries=5, default_retry_delay=60
+)
 def certificate_notify_task(certificate_id: int) -> bool:
     return services.certificate_notify(certificate_id=certificate_id)
 
 
-@shared_task(queue="default")
+@shared_task(name=jobs.SWEEP_PENDING, queue="default")
 def certificate_sweep_pending_task() -> int:
     return services.certificate_sweep_pending()
 
 
-@shared_task(queue="default", acks_late=True, max_retries=2, default_retry_delay=30)
+@shared_task(
+    name=jobs.ARCHIVE, queue="default", acks_late=True, max_retries=2, default_retry_delay=30
+)
 def certificate_archive_task(archive_id: int) -> None:
     certificate_archive_build(archive_id=archive_id)

@@ -1,10 +1,13 @@
 """Admin for certificates: templates (snippets, with a PDF preview), the certificate list
 with revoke and reissue, bulk regenerate / retry / ZIP, and the verification log."""
 
+import django_filters
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import ListingButton
@@ -14,6 +17,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_views
 from .models import Certificate, CertificateTemplate, VerificationLog
+from .selectors import certificate_subject_list
 
 
 class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
@@ -42,14 +46,32 @@ class CertificateTemplateViewSet(SnippetViewSet):
     copy_view_enabled = True
 
 
+class CertificateFilterSet(WagtailFilterSet):
+    """The subject filter lists only pages that have certificates (not the whole page tree)."""
+
+    subject = django_filters.ModelChoiceFilter(
+        label=_("Kursus"), queryset=lambda request: certificate_subject_list()
+    )
+
+    class Meta:
+        model = Certificate
+        fields = ["status", "year", "subject"]
+
+
 class CertificateViewSet(ModelViewSet):
     model = Certificate
     icon = "pick"
     menu_label = _("Sertifikat")
     url_prefix = "sertifikat"
     url_namespace = "sertifikat_list"
-    list_display = ["number", "full_name", "course_code", "status", "issued_on"]
-    list_filter = ["status", "year", "course"]
+    list_display = [
+        Column("number_label", label=_("Nomor")),
+        "full_name",
+        "course_code",
+        "status",
+        "issued_on",
+    ]
+    filterset_class = CertificateFilterSet
     search_fields = ["number", "code", "full_name", "nip", "course_code"]
     list_per_page = 50
     inspect_view_enabled = True
@@ -57,7 +79,7 @@ class CertificateViewSet(ModelViewSet):
     copy_view_enabled = False
 
     def get_queryset(self, request):
-        return Certificate.objects.select_related("course")
+        return Certificate.objects.select_related("subject")
 
     @property
     def index_view_class(self):

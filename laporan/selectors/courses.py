@@ -98,7 +98,7 @@ def course_report_extras(*, course: CoursePage, enrollments: list[dict]) -> dict
             quiz = tests[quiz_id]
             key = (user_id, quiz["kind"])
             grades[key] = grade_fold(grades.get(key), percent, quiz["grading"])
-    certificates = certificate_links(user_ids=user_ids, course_ids=[course.pk])
+    certificates = certificate_links(user_ids=user_ids, subject_ids=[course.pk])
     extras = {}
     for enrollment in enrollments:
         user_id = enrollment["user_id"]

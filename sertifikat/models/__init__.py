@@ -5,7 +5,6 @@ from .templates import (
     CertificateSignatory,
     CertificateTemplate,
     format_number,
-    number_sql,
 )
 
 __all__ = [
@@ -18,5 +17,4 @@ __all__ = [
     "CertificateTemplate",
     "VerificationLog",
     "format_number",
-    "number_sql",
 ]

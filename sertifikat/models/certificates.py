@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 class CertificateCounter(models.Model):
     """The last serial number given out in a year. Incremented under a row lock inside the
-    issuing transaction, so numbers are unique and gapless even under concurrent issue."""
+    transaction that numbers a certificate (`sertifikat.numbering`), so numbers are unique
+    and gapless even under concurrent issue."""
 
     year = models.PositiveSmallIntegerField(_("tahun"), primary_key=True)
     last_serial = models.PositiveIntegerField(_("nomor urut terakhir"), default=0)
@@ -23,8 +24,10 @@ class CertificateCounter(models.Model):
 
 
 class Certificate(models.Model):
-    """One certificate of one person for one course. What is printed is frozen here when the
-    row is created; the PDF is rendered once from these fields and stored."""
+    """One certificate of one person for one subject: the Wagtail page it certifies (a
+    course, later a programme). What is printed is frozen here when the row is created; the
+    number is given by the worker just before the first render; the PDF is rendered once
+    from these fields and stored."""
 
     # A record, not content: Wagtail's reference index ("where is this used") would gain a row
     # per certificate for its course and template, written inside every course completion.
@@ -43,19 +46,22 @@ class Certificate(models.Model):
         related_name="certificates",
         verbose_name=_("pegawai"),
     )
-    course = models.ForeignKey(
-        "kursus.CoursePage",
+    subject = models.ForeignKey(
+        "wagtailcore.Page",
         on_delete=models.PROTECT,
         related_name="certificates",
-        verbose_name=_("kursus"),
+        verbose_name=_("yang disertifikasi"),
     )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
     )
-    number = models.CharField(_("nomor"), max_length=80, unique=True)
-    year = models.PositiveSmallIntegerField(_("tahun nomor"))
-    serial = models.PositiveIntegerField(_("nomor urut"))
+    # Given together by the worker, in a short transaction before the first render
+    # (`sertifikat.numbering`): None while the certificate waits for it.
+    number = models.CharField(_("nomor"), max_length=80, unique=True, null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("tahun nomor"), null=True, blank=True)
+    serial = models.PositiveIntegerField(_("nomor urut"), null=True, blank=True)
     code = models.CharField(_("kode verifikasi"), max_length=19, unique=True)
+    # The day of the request, then the day the number was given (what the PDF prints).
     issued_on = models.DateField(_("tanggal terbit"))
 
     # The frozen snapshot: what the certificate says, whatever changes later.
@@ -126,11 +132,11 @@ class Certificate(models.Model):
         verbose_name_plural = _("sertifikat")
         ordering = ["-created_at"]
         constraints = [
-            # One certificate in force per person and course; replaced ones stay as history.
+            # One certificate in force per person and subject; replaced ones stay as history.
             models.UniqueConstraint(
-                fields=["user", "course"],
+                fields=["user", "subject"],
                 condition=~Q(status="replaced"),
-                name="sertifikat_certificate_one_current_per_user_course",
+                name="sertifikat_certificate_one_current_per_user_subject",
             ),
             models.UniqueConstraint(
                 fields=["year", "serial"], name="sertifikat_certificate_unique_year_serial"
@@ -138,12 +144,17 @@ class Certificate(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "render_requested_at"], name="sertifikat_status_req"),
-            models.Index(fields=["course", "status"], name="sertifikat_course_status"),
+            models.Index(fields=["subject", "status"], name="sertifikat_subject_status"),
             models.Index(fields=["user", "status"], name="sertifikat_user_status"),
         ]
 
     def __str__(self):
-        return self.number
+        return self.number_label
+
+    @property
+    def number_label(self) -> str:
+        """The number, or what to show while the certificate waits for one."""
+        return self.number or str(_("(menunggu nomor)"))
 
     @property
     def is_valid(self) -> bool:
@@ -215,8 +226,8 @@ class CertificateArchive(models.Model):
         DONE = "done", _("Siap diunduh")
         FAILED = "failed", _("Gagal")
 
-    course = models.ForeignKey(
-        "kursus.CoursePage",
+    subject = models.ForeignKey(
+        "wagtailcore.Page",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -259,8 +270,8 @@ class CertificateArchive(models.Model):
     @property
     def label(self) -> str:
         parts = []
-        if self.course_id:
-            parts.append(str(self.course))
+        if self.subject_id:
+            parts.append(str(self.subject))
         if self.unit_id:
             parts.append(str(self.unit))
         return " · ".join(parts) or str(_("Semua sertifikat"))

@@ -77,39 +77,6 @@ def format_number(template: str, *, serial: int, year: int, month: int, course_c
     return _NUMBER_TOKEN.sub(token, template)
 
 
-def number_sql(
-    template: str, *, serial_sql: str, year: int, month: int, course_code: str
-) -> tuple[str, list]:
-    """`format_number` as a PostgreSQL expression (and its values) of the serial that
-    `serial_sql` gives, for a statement that numbers a certificate as it takes the serial:
-    the other tokens are filled in here, the serial is padded as `format_number` pads it
-    (never cut short)."""
-    digits = f"CAST({serial_sql} AS text)"
-    pieces: list[str] = []
-    values: list = []
-    position = 0
-    for match in _NUMBER_TOKEN.finditer(template):
-        name = match.group(1)
-        literal = template[position : match.start()]
-        position = match.end()
-        if literal:
-            pieces.append("%s")
-            values.append(literal)
-        if name.startswith("N"):
-            pieces.append(f"LPAD({digits}, GREATEST({len(name)}, LENGTH({digits})), '0')")
-        else:
-            pieces.append("%s")
-            values.append(
-                format_number(
-                    match.group(0), serial=0, year=year, month=month, course_code=course_code
-                )
-            )
-    if template[position:]:
-        pieces.append("%s")
-        values.append(template[position:])
-    return "(" + " || ".join(pieces or ["''"]) + ")", values
-
-
 class CertificateTemplate(ClusterableModel):
     """The look and wording of a certificate. Certificates freeze the version they were
     rendered with; editing a template changes only certificates rendered afterwards."""

@@ -128,7 +128,7 @@ def test_a_locked_lesson_or_a_missing_enrolment_changes_nothing(learner):
 #     (sertifikat's `certificate_request`: CERTIFICATE_STATEMENTS of them).
 MARK = 6
 REPEAT = 4
-CERTIFICATE_STATEMENTS = 7 if connection.vendor == "postgresql" else 9
+CERTIFICATE_STATEMENTS = 7
 COMPLETION = MARK + 2 + CERTIFICATE_STATEMENTS
 
 

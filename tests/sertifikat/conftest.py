@@ -52,6 +52,16 @@ def issue(enrollment):
     return cert
 
 
+def render(cert) -> Certificate:
+    """What the worker does with a pending certificate's message: number, render, sign and
+    store it. The certificate as it is then."""
+    from sertifikat.services import certificate_render
+
+    certificate_render(certificate_id=cert.pk, generation=cert.generation)
+    cert.refresh_from_db()
+    return cert
+
+
 @pytest.fixture
 def issued(learner, course, django_capture_on_commit_callbacks):
     """A certificate issued end to end in this process (eager Celery)."""

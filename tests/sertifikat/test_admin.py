@@ -103,7 +103,7 @@ def test_bulk_regenerate_by_course_renders_again_with_the_same_number(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("sertifikat_admin:bulk"),
-            {"action": "regenerate", "regen-course": issued.course_id},
+            {"action": "regenerate", "regen-subject": issued.subject_id},
         )
     issued.refresh_from_db()
     assert issued.status == Certificate.Status.ISSUED

@@ -147,10 +147,10 @@ def test_work_enqueued_while_the_broker_is_down_completes_once_it_is_back(
     # when a learner completes a course (a certificate to render) and Admin LMS asks for a
     # ZIP of it (an outbox message): both commit, neither raises
     complete_course(learner, course)
-    archive = certificate_archive_start(course=course, requested_by=admin_lms)
+    archive = certificate_archive_start(subject=course, requested_by=admin_lms)
 
     # then the intents are rows: a pending certificate and an unsent outbox message
-    cert = Certificate.objects.get(user=learner, course=course)
+    cert = Certificate.objects.get(user=learner, subject=course)
     assert cert.status == Certificate.Status.PENDING
     message = OutboxMessage.objects.get(task="sertifikat.tasks.certificate_archive_task")
     assert message.args == [archive.pk]
@@ -175,7 +175,7 @@ def test_work_enqueued_while_the_broker_is_down_completes_once_it_is_back(
     # then the certificate is issued and the archive built, each once
     cert.refresh_from_db()
     assert cert.sha256 and cert.pdf.name
-    assert Certificate.objects.filter(user=learner, course=course).count() == 1
+    assert Certificate.objects.filter(user=learner, subject=course).count() == 1
     message.refresh_from_db()
     assert message.sent_at is not None
     assert any("certificate_archive_task" in line and "succeeded" in line for line in worker.output)
@@ -191,7 +191,7 @@ def test_a_render_that_always_kills_its_worker_ends_failed_after_bounded_attempt
 
     # when a course is completed and the sweeper runs as beat would (here every half second)
     complete_course(learner, course)
-    cert = Certificate.objects.get(user=learner, course=course)
+    cert = Certificate.objects.get(user=learner, subject=course)
 
     def swept_and_failed() -> bool:
         certificate_sweep_pending(older_than=datetime.timedelta(seconds=3))

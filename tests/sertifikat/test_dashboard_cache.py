@@ -22,7 +22,7 @@ def test_the_dashboard_shows_the_certificate_once_the_worker_issued_it(client, l
     complete_course(learner, course)
     assert "Sedang disiapkan" in dashboard(client)
 
-    cert = Certificate.objects.get(user=learner, course=course)
+    cert = Certificate.objects.get(user=learner, subject=course)
     services.certificate_render(certificate_id=cert.pk, generation=cert.generation)
 
     page = dashboard(client)
@@ -35,7 +35,7 @@ def test_the_dashboard_follows_a_failure_regeneration_and_revocation(
 ):
     client.force_login(learner)
     complete_course(learner, course)
-    cert = Certificate.objects.get(user=learner, course=course)
+    cert = Certificate.objects.get(user=learner, subject=course)
     dashboard(client)
 
     services.certificate_mark_failed(

@@ -1,8 +1,8 @@
 import pytest
 from django.core.files.storage import default_storage
 
+from lms.akun.roles import SUPERVISOR
 from lms.organisasi.models import OrgUnit
-from lms.organisasi.roles import SUPERVISOR
 from sertifikat.selectors import certificate_links, certificate_list_for_user
 
 from ..factories import EmployeeFactory, enable_totp
@@ -75,9 +75,9 @@ def test_report_selector_gives_number_and_link_per_user_and_course(
     issued, django_assert_num_queries
 ):
     with django_assert_num_queries(1):
-        links = certificate_links(user_ids=[issued.user_id, 999], course_ids=[issued.course_id])
+        links = certificate_links(user_ids=[issued.user_id, 999], subject_ids=[issued.subject_id])
     assert links == {
-        (issued.user_id, issued.course_id): {
+        (issued.user_id, issued.subject_id): {
             "number": issued.number,
             "status": "issued",
             "status_label": "Terbit",
@@ -85,3 +85,33 @@ def test_report_selector_gives_number_and_link_per_user_and_course(
             "verify_url": f"/sertifikat/verifikasi/{issued.code}/",
         }
     }
+
+
+def test_a_certificate_waiting_for_its_number_says_so_on_the_dashboard_and_in_reports(
+    learner, course, client, admin_lms
+):
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    from .conftest import complete_course
+
+    # given a completed course whose certificate the worker has not numbered yet
+    complete_course(learner, course)
+    (cert,) = certificate_list_for_user(user=learner)
+    assert cert.number is None
+
+    # then the dashboard, the report selector and the admin pages say it waits for one
+    html = render_to_string(
+        "sertifikat/includes/dashboard_certificates.html", {"certificates": [cert]}
+    )
+    assert "menunggu nomor" in html and "None" not in html
+    links = certificate_links(user_ids=[learner.pk], subject_ids=[course.pk])
+    assert links[(learner.pk, course.pk)]["number"] == "(menunggu nomor)"
+    assert links[(learner.pk, course.pk)]["url"] is None
+    client.force_login(admin_lms)
+    detail = client.get(reverse("sertifikat_admin:detail", args=[cert.pk])).content.decode()
+    assert "menunggu nomor" in detail
+    listing = client.get(reverse("sertifikat_list:index")).content.decode()
+    assert "menunggu nomor" in listing
+    # and verification finds nothing yet
+    assert client.get(f"/sertifikat/api/verifikasi/{cert.code}/").status_code == 404

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from lms.organisasi.roles import ADMIN_LMS, PENGAJAR, SUPERVISOR
+from lms.akun.roles import ADMIN_LMS, PENGAJAR, SUPERVISOR
 
 pytestmark = pytest.mark.django_db
 

@@ -13,11 +13,12 @@ from kursus.services import enrollment_create, lesson_complete
 from lms.organisasi.models import Employee
 from sertifikat import services
 from sertifikat.models import Certificate, CertificateCounter
+from sertifikat.numbering import certificate_number_assign, serial_allocate
 from sertifikat.tasks import certificate_render_task
 
 from ..concurrency import run_at_once
 from ..factories import EmployeeFactory, course_lessons
-from .conftest import complete_course, issue
+from .conftest import complete_course, issue, render
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def test_completion_creates_a_pending_certificate_rendered_after_commit(
         assert cert.status == Certificate.Status.PENDING
         assert not cert.pdf
 
-    # then: the frozen snapshot, a number and a typeable code
+    # then: the frozen snapshot and a typeable code; no number yet, no counter taken
     assert len(callbacks) == 1
     assert (cert.full_name, cert.nip, cert.position, cert.unit_name) == (
         employee.full_name,
@@ -53,14 +54,19 @@ def test_completion_creates_a_pending_certificate_rendered_after_commit(
     )
     assert cert.completed_on == timezone.localtime(enrollment.completed_at).date()
     assert cert.final_score is None
-    assert NUMBER.match(cert.number), cert.number
+    assert (cert.number, cert.serial, cert.year) == (None, None, None)
+    assert not CertificateCounter.objects.exists()
     assert CODE.match(cert.code), cert.code
     assert cert.template.is_default and cert.template_version == cert.template.version
 
-    # when the transaction's callbacks run, the (eager) task renders, signs and stores it
+    # when the transaction's callbacks run, the (eager) task numbers, renders, signs and
+    # stores it
     callbacks[0]()
     cert.refresh_from_db()
     assert cert.status == Certificate.Status.ISSUED
+    assert NUMBER.match(cert.number), cert.number
+    assert (cert.serial, cert.year) == (1, timezone.localdate().year)
+    assert cert.issued_on == timezone.localdate()
     data = default_storage.open(cert.pdf.name).read()
     assert data.startswith(b"%PDF")
     assert hashlib.sha256(data).hexdigest() == cert.sha256
@@ -121,21 +127,48 @@ def test_an_email_that_cannot_be_sent_does_not_undo_the_issue_and_is_retried(
     assert cert.notified_at is not None
 
 
-def test_rendering_counts_the_attempt_and_issues_with_few_queries(
-    learner, course, django_assert_max_num_queries, monkeypatch
+def test_a_request_sends_a_fixed_number_of_statements_and_takes_no_number(
+    learner, course, django_assert_num_queries
 ):
-    # given: a pending certificate whose render message was not run yet
+    # given a learner who completed the course, whose certificate is not there yet
+    enrollment = complete_course(learner, course)
+    Certificate.objects.all().delete()
+    facts = services.CertificateFacts(
+        code="SRT-01", title="Judul", jp=6, completed_at=timezone.now()
+    )
+
+    # when it is requested: look for it, read the person and the template (with its
+    # signatories), insert it in a savepoint (SAVEPOINT, INSERT, RELEASE)
+    with django_assert_num_queries(7):
+        cert = services.certificate_request(user=learner, subject=course, facts=facts)
+
+    # then it is pending, without a number; asked again, one query returns it
+    assert (cert.status, cert.number) == (Certificate.Status.PENDING, None)
+    with django_assert_num_queries(1):
+        again = services.certificate_request(user=learner, subject=course, facts=facts)
+    assert again.pk == cert.pk
+    assert enrollment.pk
+
+
+def test_rendering_counts_the_attempt_numbers_and_issues_with_a_fixed_number_of_queries(
+    learner, course, django_assert_num_queries, monkeypatch
+):
+    # given: a pending certificate whose render message was not run yet, in a year that
+    # has a counter already
     monkeypatch.setattr(certificate_render_task, "delay", lambda *a, **k: None)
     cert = issue(complete_course(learner, course))
     assert cert.status == Certificate.Status.PENDING
+    CertificateCounter.objects.create(year=timezone.localdate().year, last_serial=41)
 
-    # when it is rendered: count the attempt, read the row, issue in one transaction
-    with django_assert_max_num_queries(5):
+    # when it is rendered: count the attempt, read the row, number it (counter, row), issue
+    # it (five statements; the test's own transaction adds a SAVEPOINT and a RELEASE to
+    # each of the two transactions)
+    with django_assert_num_queries(9):
         assert services.certificate_render(certificate_id=cert.pk, generation=cert.generation)
 
     # then
     cert.refresh_from_db()
-    assert (cert.status, cert.attempts) == (Certificate.Status.ISSUED, 1)
+    assert (cert.status, cert.attempts, cert.serial) == (Certificate.Status.ISSUED, 1, 42)
     assert cert.notified_at is not None and len(mail.outbox) == 1
     data = default_storage.open(cert.pdf.name).read()
     assert hashlib.sha256(data).hexdigest() == cert.sha256
@@ -151,7 +184,7 @@ def test_requesting_twice_gives_the_same_certificate(learner, course):
     second = issue(enrollment)
     assert first.pk == second.pk
     assert Certificate.objects.count() == 1
-    assert CertificateCounter.objects.get().last_serial == 1
+    assert not CertificateCounter.objects.exists()
 
 
 def _image(title: str):
@@ -197,7 +230,7 @@ def test_a_course_with_a_template_of_its_own_freezes_it_images_and_signatories_i
     course.refresh_from_db()
 
     # when
-    cert = issue(complete_course(learner, course))
+    cert = render(issue(complete_course(learner, course)))
 
     # then: what it prints is the course's template as stored, its images by file name
     assert cert.template_id == template.pk
@@ -239,23 +272,42 @@ def test_without_a_template_of_its_own_a_course_prints_the_default_one(learner, 
     assert cert.template_snapshot["logo"] is None
 
 
-def test_a_certificate_another_request_created_meanwhile_is_returned_and_no_number_is_lost(
-    learner, course, monkeypatch
-):
-    # given: the course's certificate exists, but this request looked before it did
+def test_a_certificate_another_request_created_meanwhile_is_returned(learner, course, monkeypatch):
+    # given: this request looks before another creates the certificate, which it does
+    # while this one reads the person
+    from sertifikat.services import issue as issue_module
+
     enrollment = complete_course(learner, course)
-    first = Certificate.objects.get()
-    monkeypatch.setattr(services, "_current_statement", lambda **_: ("SELECT 1 WHERE 1 = 0", []))
+    facts = Certificate.objects.values("course_code", "course_title", "jp").get()
+    Certificate.objects.all().delete()
+    read_person = issue_module.person_snapshot
+    others = []
+
+    def another_request_first(user):
+        person = read_person(user)
+        others.append(
+            services.certificate_pending_create(
+                user=user,
+                subject=course,
+                facts=services.CertificateFacts(
+                    code=facts["course_code"],
+                    title=facts["course_title"],
+                    jp=facts["jp"],
+                    completed_at=timezone.now(),
+                ),
+                person=person,
+            )
+        )
+        return person
+
+    monkeypatch.setattr(issue_module, "person_snapshot", another_request_first)
 
     # when
     with transaction.atomic():
         again = kursus_services.course_certificate_request(enrollment=enrollment)
         # then: the other's certificate, and a transaction that still works
-        assert again.pk == first.pk
+        assert again.pk == others[0].pk
         assert Certificate.objects.count() == 1
-
-    # and the number this one took went back to the counter
-    assert CertificateCounter.objects.get().last_serial == 1
 
 
 def test_final_score_is_frozen_when_the_course_has_one(learner, course, monkeypatch):
@@ -421,25 +473,37 @@ def test_one_certificate_per_completion_under_concurrent_requests(learner, cours
 
     assert Certificate.objects.count() == 1
     assert set(results) == {Certificate.objects.get().pk}
-    assert CertificateCounter.objects.get().last_serial == 1
+    assert not CertificateCounter.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_numbers_are_unique_and_gapless_under_concurrent_issue(org_tree, course, monkeypatch):
+def test_numbers_are_unique_and_gapless_under_concurrent_workers(org_tree, course, monkeypatch):
+    # given 24 pending certificates, and one worker's numbering that rolls back midway
     monkeypatch.setattr(certificate_render_task, "delay", lambda *a, **k: None)
+    monkeypatch.setattr("sertifikat.rendering.certificate_pdf", lambda cert: b"%PDF-1.7 uji")
     people = [EmployeeFactory().user for _ in range(24)]
-    enrollments = [complete_course(user, course) for user in people]
+    for user in people:
+        complete_course(user, course)
+    pending = list(Certificate.objects.values_list("pk", "generation"))
+    assert len(pending) == 24
 
-    def issue_batch(batch):
-        from kursus.models import Enrollment
+    def render_batch(batch):
+        for pk, generation in batch:
+            services.certificate_render(certificate_id=pk, generation=generation)
 
-        for pk in batch:
-            with transaction.atomic():
-                e = Enrollment.objects.select_related("user", "course").get(pk=pk)
-                kursus_services.course_certificate_request(enrollment=e)
+    def abandoned_numbering():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            cert = Certificate.objects.get(pk=pending[0][0])
+            certificate_number_assign(certificate=cert)
+            raise RuntimeError("the worker's transaction failed after taking a serial")
 
-    pks = [e.pk for e in enrollments]
-    run_at_once(issue_batch, [(pks[i::4],) for i in range(4)])
+    def worker(batch, loses_one):
+        if loses_one:
+            abandoned_numbering()
+        render_batch(batch)
+
+    # when four workers render them at once (one also loses a numbering transaction)
+    run_at_once(worker, [(pending[i::4], i == 0) for i in range(4)])
 
     year = timezone.localdate().year
     serials = sorted(Certificate.objects.values_list("serial", flat=True))
@@ -453,9 +517,9 @@ def test_numbers_restart_each_year_and_follow_the_template_format():
     from sertifikat.models import format_number
 
     with transaction.atomic():
-        assert services.serial_allocate(year=2026) == 1
-        assert services.serial_allocate(year=2026) == 2
-        assert services.serial_allocate(year=2027) == 1
+        assert serial_allocate(year=2026) == 1
+        assert serial_allocate(year=2026) == 2
+        assert serial_allocate(year=2027) == 1
     assert (
         format_number(
             "{NNNNN}/SERT/LMS-BAWASLU/{MM}/{YYYY}", serial=7, year=2026, month=11, course_code="X"
@@ -487,7 +551,7 @@ def test_an_issued_certificate_is_numbered_as_its_template_says_past_the_padding
     CertificateCounter.objects.create(year=year, last_serial=999)
 
     # when
-    cert = issue(complete_course(learner, course))
+    cert = render(issue(complete_course(learner, course)))
 
     # then: the number format_number gives the serial, four digits where three are asked
     now = timezone.localtime()
@@ -501,7 +565,7 @@ def test_an_issued_certificate_is_numbered_as_its_template_says_past_the_padding
     assert CertificateCounter.objects.get(year=year).last_serial == 1000
 
 
-def test_a_rolled_back_completion_leaves_no_gap(learner, course, org_tree):
+def test_a_rolled_back_completion_leaves_no_certificate(learner, course, org_tree):
     # given a learner one lesson from the end
     enrollment_create(user=learner, course=course)
     *first, last = course_lessons(course)
@@ -512,10 +576,37 @@ def test_a_rolled_back_completion_leaves_no_gap(learner, course, org_tree):
         lesson_complete(user=learner, lesson=last)
         assert Certificate.objects.filter(user=learner).exists()
         raise RuntimeError("completion failed later in the same transaction")
-    # then neither the certificate nor its number survive
+    # then the certificate does not survive, and no number was ever taken
     assert not Certificate.objects.exists()
-    other = complete_course(EmployeeFactory().user, course)
-    assert issue(other).serial == 1
+    assert not CertificateCounter.objects.exists()
+
+
+def test_a_rolled_back_numbering_returns_its_number_and_a_numbered_one_keeps_it(
+    learner, course, org_tree
+):
+    # given two pending certificates
+    first = issue(complete_course(learner, course))
+    second = issue(complete_course(EmployeeFactory().user, course))
+
+    # when the worker's numbering of the first rolls back
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert certificate_number_assign(certificate=first)
+        raise RuntimeError("the worker's transaction failed")
+
+    # then its serial goes to the next certificate numbered
+    first.refresh_from_db()
+    assert first.number is None
+    stale = Certificate.objects.get(pk=second.pk)
+    assert render(second).serial == 1
+    # and a worker holding it from before its numbering leaves it numbered as it is
+    assert certificate_number_assign(certificate=stale) is False
+    assert (stale.serial, stale.number) == (1, second.number)
+    # and a certificate numbered once keeps its number on a later attempt
+    assert render(first).serial == 2
+    assert certificate_number_assign(certificate=first) is False
+    first.refresh_from_db()
+    assert first.serial == 2
+    assert CertificateCounter.objects.get().last_serial == 2
 
 
 def test_verification_codes_are_random_typeable_and_forgiving():
@@ -524,3 +615,29 @@ def test_verification_codes_are_random_typeable_and_forgiving():
     assert all(CODE.match(code) for code in codes)
     assert services.verification_code_normalize("abcd efgh-ijkl-mnop") == "ABCD-EFGH-1JK1-MN0P"
     assert services.verification_code_normalize("too-short") is None
+
+
+def test_a_web_process_knows_the_tasks_it_enqueues_by_name():
+    """Services enqueue by registered name: a process that only set Django up (a web
+    worker, not a Celery one, and nothing imported sertifikat.tasks) must know them."""
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    from sertifikat import jobs
+
+    names = [jobs.RENDER, jobs.NOTIFY, jobs.SWEEP_PENDING, jobs.ARCHIVE]
+    script = (
+        "import django, sys; django.setup(); from celery import current_app; "
+        "missing = [n for n in sys.argv[1:] if n not in current_app.tasks]; "
+        "print(missing); sys.exit(1 if missing else 0)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, *names],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -124,6 +124,8 @@ def test_admin_sees_failed_certificates_with_reason_and_retries_one(
         _time_passes(cert, seconds=3600)
     services.certificate_sweep_pending()
     assert set(Certificate.objects.values_list("status", flat=True)) == {"failed"}
+    first.refresh_from_db()
+    second.refresh_from_db()
 
     # when Admin LMS opens the bulk operations: both, with attempts and reason
     client.force_login(admin_lms)
