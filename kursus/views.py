@@ -19,6 +19,7 @@ from wagtail.models import Site
 
 from lms.core.cache import learner_stamp_key, stamped_get
 from lms.core.page_cache import TREE_TOKEN_KEY, live_page_by_id
+from lms.core.restrictions import page_restriction_refuses
 from lms.core.site_cache import STAMP_KEY as SITE_STAMP_KEY
 from sertifikat.selectors import certificate_list_for_user
 
@@ -199,6 +200,8 @@ def lesson_serve(request, *, lesson: LessonPage):
 @require_POST
 def enroll(request, course_id: int):
     course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    if page_restriction_refuses(request, course):
+        return redirect(course.url)
     try:
         enrollment = enrollment_create(user=request.user, course=course)
     except EnrollmentError as exc:
@@ -233,6 +236,8 @@ def complete_lesson(request, lesson_id: int):
     lesson = live_page_by_id(LessonPage, lesson_id)
     if lesson is None:
         raise Http404
+    if page_restriction_refuses(request, lesson):
+        return redirect(lesson.url)
     try:
         result = lesson_complete(
             user=request.user, lesson=lesson, root_url_path=_root_url_path(request)

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lms.core.restrictions import page_restriction_refuses
+
 from ..models import QuizAttempt, QuizPage
 from ..selectors import course_outline, enrollment_get, outline_with_grades
 from ..views import _root_url_path
@@ -87,6 +89,8 @@ def quiz_serve(request, *, quiz: QuizPage):
 @require_POST
 def quiz_start(request, quiz_id: int):
     quiz = get_object_or_404(QuizPage.objects.live(), pk=quiz_id)
+    if page_restriction_refuses(request, quiz):
+        return redirect(quiz.url)
     try:
         attempt = quiz_attempt_start(user=request.user, quiz=quiz)
     except QuizError as exc:
@@ -96,9 +100,13 @@ def quiz_start(request, quiz_id: int):
 
 
 def _own_attempt(request, attempt_id: int) -> QuizAttempt:
-    return get_object_or_404(
+    """The learner's own attempt, while the quiz's view restrictions let them see it."""
+    attempt = get_object_or_404(
         QuizAttempt.objects.select_related("quiz"), pk=attempt_id, user=request.user
     )
+    if page_restriction_refuses(request, attempt.quiz):
+        raise Http404
+    return attempt
 
 
 def _close_if_overdue(attempt: QuizAttempt) -> QuizAttempt:

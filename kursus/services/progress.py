@@ -129,12 +129,21 @@ def course_complete_if_done(
     return course_certificate_request(enrollment=enrollment)
 
 
-def course_progress_recompute(*, course: CoursePage, batch_size: int = 1000) -> int:
+def course_progress_recompute(*, course: CoursePage) -> int:
     """Bring every active enrolment's progress in line with the course's live lessons, after
     a lesson was published, unpublished, moved or deleted, and complete those it leaves with
-    nothing to do. Completed enrolments keep their completion. Reads the outline once and the
-    progress rows in one pass; returns how many enrolments' figures changed."""
+    nothing to do. Completed enrolments keep their completion. Returns how many enrolments'
+    figures changed.
+
+    The enrolments are read before the lessons done: a mark done that commits after that
+    read has already written figures from the new lesson list, and the guarded update below
+    (only while the row still holds what was read) leaves them alone."""
     lesson_ids = [item.id for item in course_outline(course=course, root_url_path="/").lessons]
+    enrollments = list(
+        Enrollment.objects.filter(course=course, status=Enrollment.Status.ACTIVE).only(
+            "id", "user_id", "lessons_done", "progress_percent", "next_lesson_id"
+        )
+    )
     done_by_user: dict[int, set[int]] = {}
     for user_id, lesson_id in (
         LessonProgress.objects.filter(course=course, lesson_id__in=lesson_ids)
@@ -142,45 +151,42 @@ def course_progress_recompute(*, course: CoursePage, batch_size: int = 1000) -> 
         .iterator(chunk_size=5000)
     ):
         done_by_user.setdefault(user_id, set()).add(lesson_id)
-    changed: list[Enrollment] = []
+    changed_users: list[int] = []
     finished: list[int] = []
-    updated = 0
-    enrollments = Enrollment.objects.filter(course=course, status=Enrollment.Status.ACTIVE).only(
-        "id", "user_id", "lessons_done", "progress_percent", "next_lesson_id"
-    )
-    for enrollment in enrollments.iterator(chunk_size=batch_size):
+    for enrollment in enrollments:
+        read = {
+            "lessons_done": enrollment.lessons_done,
+            "progress_percent": enrollment.progress_percent,
+            "next_lesson_id": enrollment.next_lesson_id,
+        }
         progress = course_progress(
             lesson_ids=lesson_ids,
             done_ids=done_by_user.get(enrollment.user_id, ()),
             sequential=course.sequential,
         )
-        if _progress_figures_set(enrollment, progress):
-            changed.append(enrollment)
+        if _progress_figures_set(enrollment, progress) and Enrollment.objects.filter(
+            pk=enrollment.pk, status=Enrollment.Status.ACTIVE, **read
+        ).update(
+            lessons_done=enrollment.lessons_done,
+            progress_percent=enrollment.progress_percent,
+            next_lesson_id=enrollment.next_lesson_id,
+        ):
+            changed_users.append(enrollment.user_id)
         if progress.all_done:
             finished.append(enrollment.pk)
-        if len(changed) >= batch_size:
-            updated += _progress_figures_save(changed)
-            changed = []
-    updated += _progress_figures_save(changed)
+    learners_changed(changed_users)
     # Those who now have every live lesson may have nothing left to do (a quiz may remain).
     for pk in finished:
         with transaction.atomic():
             enrollment = (
-                Enrollment.objects.select_for_update().select_related("course", "user").get(pk=pk)
+                Enrollment.objects.select_for_update(of=("self",))
+                .select_related("course", "user")
+                .get(pk=pk)
             )
             completed = course_complete_if_done(enrollment=enrollment) is not None
         if completed:
             learners_changed([enrollment.user_id])
-    return updated
-
-
-def _progress_figures_save(enrollments: list[Enrollment]) -> int:
-    if enrollments:
-        Enrollment.objects.bulk_update(
-            enrollments, ["lessons_done", "progress_percent", "next_lesson"]
-        )
-        learners_changed([e.user_id for e in enrollments])
-    return len(enrollments)
+    return len(changed_users)
 
 
 def course_certificate_request(*, enrollment: Enrollment) -> Certificate:

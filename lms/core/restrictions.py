@@ -9,6 +9,7 @@ below one of them.
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from wagtail.models import PageViewRestriction
+from wagtail.signals import post_page_move
 
 CACHE_KEY = "lms:view-restricted-paths"
 CACHE_SECONDS = 300
@@ -29,6 +30,17 @@ def forget_restricted_paths(**kwargs) -> None:
 def connect_signals() -> None:
     post_save.connect(forget_restricted_paths, sender=PageViewRestriction)
     post_delete.connect(forget_restricted_paths, sender=PageViewRestriction)
+    # A moved page takes a new path, and so does every page below it.
+    post_page_move.connect(forget_restricted_paths)
+
+
+def page_restriction_refuses(request, page) -> bool:
+    """Whether a view restriction on `page` or above it refuses this request (a password not
+    given in this session, a sign-in or a group required): what Wagtail checks before it
+    serves a page, for the views that act on a page without serving it."""
+    return any(
+        not restriction.accept_request(request) for restriction in page.get_view_restrictions()
+    )
 
 
 class CachedViewRestrictionsMixin:

@@ -87,3 +87,31 @@ def test_unpublishing_the_only_missing_lesson_of_a_free_order_course_completes_i
     enrollment = Enrollment.objects.get(user=learner, course=course)
     assert (enrollment.lessons_done, enrollment.progress_percent) == (2, 100)
     assert enrollment.status == Enrollment.Status.COMPLETED
+
+
+def test_a_mark_done_committed_during_a_recompute_is_not_overwritten(learner, monkeypatch):
+    # given a learner one lesson into a course whose figures a recompute is about to rewrite
+    from kursus.services import progress as progress_module
+
+    course = make_course("RCP-09", modules=(3,))
+    first, second, _third = course_lessons(course)
+    enrollment = enrollment_create(user=learner, course=course)
+    lesson_complete(user=learner, lesson=first)
+    Enrollment.objects.filter(pk=enrollment.pk).update(progress_percent=0)  # out of date
+    real = progress_module.course_progress
+    calls = []
+
+    def another_request_marks_meanwhile(**kwargs):
+        if not calls:  # what another request's mark done commits after the recompute's reads
+            lesson_complete(user=learner, lesson=second)
+        calls.append(1)
+        return real(**kwargs)
+
+    monkeypatch.setattr(progress_module, "course_progress", another_request_marks_meanwhile)
+
+    # when the recompute writes the figures it worked out from what it read before
+    progress_module.course_progress_recompute(course=course)
+
+    # then the newer mark's figures stay
+    stored = Enrollment.objects.get(pk=enrollment.pk)
+    assert (stored.lessons_done, stored.progress_percent) == (2, 67)
