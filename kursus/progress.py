@@ -1,7 +1,7 @@
 """The one rule for a learner's progress through a course's lessons: how many are done, the
-percentage, the next lesson, and which lessons are still locked. The outline, "mark done",
-enrolment and the background recompute all take their figures from `course_progress`, so
-they cannot disagree. Pure: no query, no model."""
+percentage, the next lesson, which lessons are still locked, and whether a quiz is. The
+outline, "mark done", enrolment and the background recompute all take their figures from
+`course_progress`, so they cannot disagree. Pure: no query, no model."""
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -48,3 +48,12 @@ def course_progress(
         next_lesson_id=next_lesson_id,
         locked_ids=locked,
     )
+
+
+def quiz_is_locked(
+    *, lesson_ids: Collection[int], done_ids: Collection[int], sequential: bool, pretest: bool
+) -> bool:
+    """Whether a quiz is still locked for a learner who has done `done_ids`: in a course that
+    unlocks in order, until every lesson it tests (`lesson_ids`: its module's, or the
+    course's for a quiz of the whole course) is done. A pre-test never is: it comes first."""
+    return sequential and not pretest and any(pk not in set(done_ids) for pk in lesson_ids)

@@ -20,6 +20,7 @@ from ..models import (
     QuizAttempt,
     QuizPage,
 )
+from ..progress import quiz_is_locked
 from ..selectors import course_outline
 from .rules import QuizError, attempt_is_overdue
 from .submit import quiz_attempt_submit
@@ -198,7 +199,12 @@ def quiz_locked_reason(
         lessons = outline.lessons
         if item is not None and item.module_id is not None:
             lessons = next(m.lessons for m in outline.modules if m.id == item.module_id)
-        if any(not item.done for item in lessons):
+        if quiz_is_locked(
+            lesson_ids=[lesson.id for lesson in lessons],
+            done_ids={lesson.id for lesson in lessons if lesson.done},
+            sequential=course.sequential,
+            pretest=quiz.kind == QuizPage.Kind.PRETEST,
+        ):
             return _("Selesaikan dulu materi sebelum kuis ini.")
     return None
 

@@ -3,7 +3,7 @@ locks from the course's live lessons in order and the learner's done lessons."""
 
 import pytest
 
-from kursus.progress import course_progress
+from kursus.progress import course_progress, quiz_is_locked
 
 LESSONS = [11, 12, 13, 14]
 
@@ -36,3 +36,14 @@ def test_a_course_without_lessons_is_never_all_done():
 
     assert (progress.done, progress.total, progress.percent, progress.all_done) == (0, 0, 0, False)
     assert progress.next_lesson_id is None
+
+
+def test_a_quiz_unlocks_when_the_lessons_it_tests_are_done_in_an_in_order_course():
+    lessons = [1, 2, 3]
+
+    assert quiz_is_locked(lesson_ids=lessons, done_ids={1, 2}, sequential=True, pretest=False)
+    assert not quiz_is_locked(
+        lesson_ids=lessons, done_ids={1, 2, 3}, sequential=True, pretest=False
+    )
+    assert not quiz_is_locked(lesson_ids=lessons, done_ids=set(), sequential=True, pretest=True)
+    assert not quiz_is_locked(lesson_ids=lessons, done_ids=set(), sequential=False, pretest=False)
