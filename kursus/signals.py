@@ -8,7 +8,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 from lms.core.outbox import send_after_commit
 from lms.core.page_cache import page_tree_changed
 
-from .models import CourseCategory, CoursePage, LessonPage, ModulePage, QuizPage
+from .models import CourseCategory, CoursePage, LessonPage, LessonProgress, ModulePage, QuizPage
 from .selectors import course_structure_changed
 from .tasks import course_progress_recompute_task
 
@@ -57,12 +57,20 @@ def _page_moved(sender, instance, parent_page_before=None, **kwargs) -> None:
     if course_id is not None:
         _forget_structure(course_id)
         if not isinstance(instance, QuizPage):
+            # The learners' marks of the moved lessons go with them.
+            LessonProgress.objects.filter(
+                lesson_id__in=LessonPage.objects.descendant_of(instance, inclusive=True).values(
+                    "id"
+                )
+            ).exclude(course_id=course_id).update(course_id=course_id)
             _recompute_progress(course_id)
     if parent_page_before is not None:
         for old_id in CoursePage.objects.ancestor_of(
             parent_page_before, inclusive=True
         ).values_list("id", flat=True):
             _forget_structure(old_id)
+            if old_id != course_id and not isinstance(instance, QuizPage):
+                _recompute_progress(old_id)  # the course it left has a lesson fewer
 
 
 def connect_signals() -> None:

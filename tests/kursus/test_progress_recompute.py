@@ -115,3 +115,28 @@ def test_a_mark_done_committed_during_a_recompute_is_not_overwritten(learner, mo
     # then the newer mark's figures stay
     stored = Enrollment.objects.get(pk=enrollment.pk)
     assert (stored.lessons_done, stored.progress_percent) == (2, 67)
+
+
+def test_a_lesson_moved_to_another_course_takes_its_marks_along(
+    learner, django_capture_on_commit_callbacks
+):
+    # given a learner who did the first lesson of course A and is enrolled in course B
+    source = make_course("RCP-10", modules=(2,))
+    target = make_course("RCP-11", modules=(1,))
+    moved, kept = course_lessons(source)
+    enrollment_create(user=learner, course=source)
+    enrollment_create(user=learner, course=target)
+    lesson_complete(user=learner, lesson=moved)
+    LessonPage.objects.filter(pk=moved.pk).update(slug="materi-pindahan")
+
+    # when a trainer moves that lesson into course B's module
+    with django_capture_on_commit_callbacks(execute=True):
+        LessonPage.objects.get(pk=moved.pk).move(
+            course_lessons(target)[0].get_parent(), pos="last-child"
+        )
+
+    # then the mark counts in B, and A (one lesson left, not done) is recomputed too
+    b = Enrollment.objects.get(user=learner, course=target)
+    a = Enrollment.objects.get(user=learner, course=source)
+    assert (b.lessons_done, b.progress_percent) == (1, 50)
+    assert (a.lessons_done, a.progress_percent, a.next_lesson_id) == (0, 0, kept.pk)
