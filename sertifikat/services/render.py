@@ -79,7 +79,9 @@ def certificate_render(*, certificate_id: int, generation: int) -> Certificate |
     cert = Certificate.objects.select_related("user").filter(pk=certificate_id).first()
     if cert is None:
         return None
-    certificate_number_assign(certificate=cert)
+    certificate_number_assign(certificate=cert, generation=generation)
+    if cert.number is None:  # revoked, replaced or regenerated since the claim
+        return None
     pdf = rendering.certificate_pdf(cert)
     digest = hashlib.sha256(pdf).hexdigest()
     name = f"sertifikat/{cert.year}/{cert.code}-{cert.generation}.pdf"

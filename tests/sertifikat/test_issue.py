@@ -494,7 +494,7 @@ def test_numbers_are_unique_and_gapless_under_concurrent_workers(org_tree, cours
     def abandoned_numbering():
         with pytest.raises(RuntimeError), transaction.atomic():
             cert = Certificate.objects.get(pk=pending[0][0])
-            certificate_number_assign(certificate=cert)
+            certificate_number_assign(certificate=cert, generation=cert.generation)
             raise RuntimeError("the worker's transaction failed after taking a serial")
 
     def worker(batch, loses_one):
@@ -590,7 +590,7 @@ def test_a_rolled_back_numbering_returns_its_number_and_a_numbered_one_keeps_it(
 
     # when the worker's numbering of the first rolls back
     with pytest.raises(RuntimeError), transaction.atomic():
-        assert certificate_number_assign(certificate=first)
+        assert certificate_number_assign(certificate=first, generation=first.generation)
         raise RuntimeError("the worker's transaction failed")
 
     # then its serial goes to the next certificate numbered
@@ -599,11 +599,11 @@ def test_a_rolled_back_numbering_returns_its_number_and_a_numbered_one_keeps_it(
     stale = Certificate.objects.get(pk=second.pk)
     assert render(second).serial == 1
     # and a worker holding it from before its numbering leaves it numbered as it is
-    assert certificate_number_assign(certificate=stale) is False
+    assert certificate_number_assign(certificate=stale, generation=stale.generation) is False
     assert (stale.serial, stale.number) == (1, second.number)
     # and a certificate numbered once keeps its number on a later attempt
     assert render(first).serial == 2
-    assert certificate_number_assign(certificate=first) is False
+    assert certificate_number_assign(certificate=first, generation=first.generation) is False
     first.refresh_from_db()
     assert first.serial == 2
     assert CertificateCounter.objects.get().last_serial == 2
