@@ -206,17 +206,29 @@ def mark_exhausted(*, certificate_id: int, generation: int) -> None:
 
 
 def certificate_notify(*, certificate_id: int) -> bool:
-    """Email the owner that their certificate is ready, once."""
-    with transaction.atomic():
-        cert = (
-            Certificate.objects.select_for_update()
-            .select_related("user")
-            .filter(pk=certificate_id, status=Certificate.Status.ISSUED, notified_at=None)
-            .first()
-        )
-        if cert is None or not cert.user.email:
-            return False
+    """Email the owner that their certificate is ready, once. The email is claimed first
+    (notified_at set on the issued row, if nobody set it yet), then sent outside any
+    transaction or lock, so a slow mail server holds no row; if sending fails the claim is
+    released (and the error raised for the task), so a later attempt can send it."""
+    cert = (
+        Certificate.objects.select_related("user")
+        .filter(pk=certificate_id, status=Certificate.Status.ISSUED, notified_at=None)
+        .first()
+    )
+    if cert is None or not cert.user.email:
+        return False
+    claimed_at = timezone.now()
+    claimed = Certificate.objects.filter(
+        pk=certificate_id, status=Certificate.Status.ISSUED, notified_at=None
+    ).update(notified_at=claimed_at)
+    if not claimed:  # another worker claimed it, or it was revoked meanwhile
+        return False
+    cert.notified_at = claimed_at
+    try:
         _issued_email(cert).send()
-        cert.notified_at = timezone.now()
-        Certificate.objects.filter(pk=cert.pk).update(notified_at=cert.notified_at)
+    except Exception:
+        Certificate.objects.filter(pk=certificate_id, notified_at=claimed_at).update(
+            notified_at=None
+        )
+        raise
     return True

@@ -641,3 +641,34 @@ def test_a_web_process_knows_the_tasks_it_enqueues_by_name():
         timeout=120,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_notify_task_claims_the_email_before_sending_and_releases_it_on_failure(
+    issued, monkeypatch
+):
+    # given an issued certificate whose email was not sent yet
+    from django.core.mail.backends.locmem import EmailBackend
+
+    Certificate.objects.filter(pk=issued.pk).update(notified_at=None)
+    mail.outbox.clear()
+    seen_while_sending = []
+
+    def refuse(self, messages):
+        seen_while_sending.append(Certificate.objects.get(pk=issued.pk).notified_at)
+        raise OSError("SMTP tidak tersedia")
+
+    # when sending fails
+    with monkeypatch.context() as m:
+        m.setattr(EmailBackend, "send_messages", refuse)
+        with pytest.raises(OSError):
+            services.certificate_notify(certificate_id=issued.pk)
+
+    # then the row was claimed while sending, and the claim is released afterwards
+    assert seen_while_sending[0] is not None
+    assert Certificate.objects.get(pk=issued.pk).notified_at is None
+
+    # and a later attempt sends it once
+    assert services.certificate_notify(certificate_id=issued.pk) is True
+    assert services.certificate_notify(certificate_id=issued.pk) is False
+    assert len(mail.outbox) == 1
+    assert Certificate.objects.get(pk=issued.pk).notified_at is not None
