@@ -65,15 +65,22 @@ def certificate_render(*, certificate_id: int, generation: int) -> Certificate |
     Attempts are bounded and spaced (`render_backoff`): a message that comes back before
     the next attempt is due (the broker redelivers it at once when a render killed its
     worker) does nothing, and the sweeper sends it again when it is; once every attempt
-    was used up without an issue, the certificate is marked failed."""
+    was used up without an issue and the last one's backoff has passed (it may still be
+    rendering before that), the certificate is marked failed."""
     pending = Certificate.objects.filter(
         pk=certificate_id, status=Certificate.Status.PENDING, generation=generation
     )
     if not _render_claim(pending):
-        attempts = pending.values_list("attempts", flat=True).first()
-        if attempts is not None and attempts >= settings.LMS_CERT_RENDER_MAX_ATTEMPTS:
+        row = pending.values_list("attempts", "render_next_at").first()
+        if row is None:
+            return None
+        attempts, next_at = row
+        # The last attempt may still be rendering until its backoff has passed: only then is
+        # it known to have died (as the sweeper judges it too).
+        last_one_over = next_at is None or next_at <= timezone.now()
+        if attempts >= settings.LMS_CERT_RENDER_MAX_ATTEMPTS and last_one_over:
             mark_exhausted(certificate_id=certificate_id, generation=generation)
-        elif attempts is not None:
+        else:
             log.info("certificate %s: render attempt not due, left to the sweeper", certificate_id)
         return None
     cert = Certificate.objects.select_related("user").filter(pk=certificate_id).first()
