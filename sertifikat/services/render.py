@@ -201,8 +201,8 @@ def mark_exhausted(*, certificate_id: int, generation: int) -> None:
         Certificate.objects.filter(pk=certificate_id).values_list("error", flat=True).first() or ""
     )
     reason = _(
-        "Pembuatan PDF dimulai %(n)s kali dan tidak pernah selesai (proses worker berhenti "
-        "di tengah pembuatan)."
+        "Pembuatan PDF dimulai %(n)s kali dan tidak pernah selesai (proses pembuatan PDF "
+        "terhenti di tengah jalan)."
     ) % {"n": limit}
     if last:
         reason += " " + _("Kesalahan terakhir: %(error)s") % {"error": last}
