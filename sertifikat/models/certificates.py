@@ -159,7 +159,7 @@ class Certificate(models.Model):
             return self.number
         if self.status == self.Status.PENDING:
             return str(_("(menunggu nomor)"))
-        return "–"
+        return "\N{EN DASH}"
 
     @property
     def is_valid(self) -> bool:

@@ -210,7 +210,10 @@ def test_a_course_with_a_template_of_its_own_freezes_it_images_and_signatories_i
 
     logo, background, signature = _image("logo"), _image("latar"), _image("ttd")
     template = CertificateTemplate.objects.create(
-        name="Templat Bimtek", logo=logo, background_image=background, number_format="{NNNNN}/BT/{YYYY}"
+        name="Templat Bimtek",
+        logo=logo,
+        background_image=background,
+        number_format="{NNNNN}/BT/{YYYY}",
     )
     template.title_text = "PIAGAM"
     template.save()
