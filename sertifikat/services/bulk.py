@@ -129,12 +129,6 @@ def certificate_regenerate(*, certificates: QuerySet[Certificate]) -> int:
     return count
 
 
-def certificate_retry_failed() -> int:
-    return certificate_regenerate(
-        certificates=Certificate.objects.filter(status=Certificate.Status.FAILED)
-    )
-
-
 @transaction.atomic
 def certificate_revoke(*, certificate: Certificate, reason: str, by) -> Certificate:
     """Revoke: the row and its file stay, and verification says when and why."""

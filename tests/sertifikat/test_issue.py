@@ -402,7 +402,8 @@ def test_a_render_that_keeps_failing_is_retried_with_backoff_then_marked_failed(
     # when Admin LMS retries all failed certificates once rendering works again
     monkeypatch.undo()
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.certificate_retry_failed() == 1
+        failed = Certificate.objects.filter(status=Certificate.Status.FAILED)
+        assert services.certificate_regenerate(certificates=failed) == 1
     cert.refresh_from_db()
     assert cert.status == Certificate.Status.ISSUED
     assert cert.error == ""
