@@ -59,7 +59,11 @@ def certificate_revoke_view(request, pk: int):
         services.certificate_revoke(
             certificate=cert, reason=form.cleaned_data["reason"], by=request.user
         )
-        messages.success(request, _("Sertifikat %(n)s dicabut.") % {"n": cert.number_label})
+        if cert.number:
+            done = _("Sertifikat %(n)s dicabut.") % {"n": cert.number}
+        else:
+            done = _("Sertifikat %(name)s (belum bernomor) dicabut.") % {"name": cert.full_name}
+        messages.success(request, done)
         return redirect("sertifikat_admin:detail", pk=cert.pk)
     return TemplateResponse(
         request,

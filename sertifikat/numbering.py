@@ -52,11 +52,18 @@ def serial_allocate(*, year: int) -> int:
     return serial
 
 
-def certificate_number_assign(*, certificate: Certificate) -> bool:
-    """Give a pending certificate without a number the next serial of this year and its
-    number (as its frozen template's format says), dated today. True when this call
-    numbered it; False when it already had a number (a render attempt before this one gave
-    it). One transaction: the counter, then the certificate."""
+def certificate_number_assign(*, certificate: Certificate, generation: int) -> bool:
+    """Give a certificate without a number, still pending in `generation` (the render
+    message's), the next serial of this year and its number (as its frozen template's format
+    says), dated today. True when this call numbered it; False when it already had a number
+    (a render attempt before this one gave it) or is no longer pending in that generation
+    (revoked, replaced or regenerated meanwhile: it takes no serial then). One transaction:
+    the counter, then the certificate.
+
+    A number once given is that certificate's for good, even if its render then fails for
+    good (the certificate is marked failed): the number stays on it, unprinted, and "Coba
+    lagi" (`certificate_regenerate`) renders it again with the same number, so the yearly
+    series keeps no gap and no number is ever given twice."""
     if certificate.number:
         return False
     now = timezone.localtime()
@@ -69,10 +76,13 @@ def certificate_number_assign(*, certificate: Certificate) -> bool:
             month=now.month,
             course_code=certificate.course_code,
         )
-        numbered = Certificate.objects.filter(pk=certificate.pk, number=None).update(
-            year=now.year, serial=serial, number=number, issued_on=now.date()
-        )
-        if not numbered:  # numbered meanwhile: give this serial back
+        numbered = Certificate.objects.filter(
+            pk=certificate.pk,
+            number=None,
+            status=Certificate.Status.PENDING,
+            generation=generation,
+        ).update(year=now.year, serial=serial, number=number, issued_on=now.date())
+        if not numbered:  # numbered, or no longer pending in this generation: give it back
             transaction.set_rollback(True)
     if not numbered:
         certificate.refresh_from_db(fields=["year", "serial", "number", "issued_on"])

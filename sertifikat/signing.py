@@ -113,40 +113,10 @@ def signing_key_ensure() -> bool:
     return True
 
 
-def _signer_class():
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
-    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
-    from pyhanko.sign.general import get_pyca_cryptography_hash
-    from pyhanko.sign.signers import SimpleSigner
-
-    class KeptKeySigner(SimpleSigner):
-        """pyHanko's SimpleSigner, which parses (and checks) its private key again for every
-        signature (about 40 ms for RSA); this one parses it once, through `sign_raw`, the
-        method pyHanko's Signer asks a subclass to provide. Everything else (the CMS
-        structure, its attributes, the PDF signature) is pyHanko's own."""
-
-        _pyca_key = None
-
-        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
-            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
-            if mechanism.signature_algo != "rsassa_pkcs1v15":
-                return super().sign_raw(data, digest_algorithm)
-            if self._pyca_key is None:
-                key = serialization.load_der_private_key(self.signing_key.dump(), password=None)
-                if not isinstance(key, RSAPrivateKey):
-                    return super().sign_raw(data, digest_algorithm)
-                self._pyca_key = key
-            return self._pyca_key.sign(
-                data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm)
-            )
-
-    return KeptKeySigner
-
-
 def signer():
-    """The pyHanko signer for the configured key, loaded once per process (and again if the
-    file changes, so a key rotation needs no restart)."""
+    """pyHanko's own SimpleSigner for the configured key, loaded (the PKCS#12 file read and
+    decrypted) once per process, and again if the file changes, so a key rotation needs no
+    restart."""
     from pyhanko.sign import signers
 
     path = signing_key_path()
@@ -162,12 +132,6 @@ def signer():
             )
             if cached is None:
                 raise SigningKeyMissing(f"Kunci penandatanganan tidak dapat dibaca: {path}.")
-            cached = _signer_class()(
-                signing_cert=cached.signing_cert,
-                signing_key=cached.signing_key,
-                cert_registry=cached.cert_registry,
-                signature_mechanism=cached.signature_mechanism,
-            )
             _signer_cache.clear()
             _signer_cache[key] = cached
         return cached

@@ -153,8 +153,13 @@ class Certificate(models.Model):
 
     @property
     def number_label(self) -> str:
-        """The number, or what to show while the certificate waits for one."""
-        return self.number or str(_("(menunggu nomor)"))
+        """The number; while a pending certificate waits for one, says so; a dash for one
+        that will not get one now (failed, revoked or replaced before its numbering)."""
+        if self.number:
+            return self.number
+        if self.status == self.Status.PENDING:
+            return str(_("(menunggu nomor)"))
+        return "\N{EN DASH}"
 
     @property
     def is_valid(self) -> bool:

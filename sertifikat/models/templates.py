@@ -55,6 +55,15 @@ def validate_body_text(value: str) -> None:
 def validate_number_format(value: str) -> None:
     if not re.search(r"\{N+\}", value):
         raise ValidationError(_("Format nomor harus memuat nomor urut, misalnya {NNNNN}."))
+    # The serial restarts every year and a number is unique across years: without the year
+    # in it, the second year's first number would repeat the first year's.
+    if "{YYYY}" not in value:
+        raise ValidationError(
+            _(
+                "Format nomor harus memuat tahun {YYYY}: nomor urut dimulai lagi dari 1 setiap "
+                "tahun, jadi tanpa tahun nomor tahun berikutnya akan sama dengan nomor tahun ini."
+            )
+        )
     leftover = _NUMBER_TOKEN.sub("", value)
     if "{" in leftover or "}" in leftover:
         raise ValidationError(_("Penanda yang tersedia hanya {NNNNN}, {MM}, {YYYY} dan {KODE}."))

@@ -6,7 +6,6 @@ from .bulk import (
     SWEEP_DOUBLINGS,
     certificate_regenerate,
     certificate_reissue,
-    certificate_retry_failed,
     certificate_revoke,
     certificate_sweep_pending,
 )
@@ -47,7 +46,6 @@ __all__ = [
     "certificate_render",
     "certificate_render_failed",
     "certificate_request",
-    "certificate_retry_failed",
     "certificate_revoke",
     "certificate_sweep_pending",
     "certificate_template_create_demo",

@@ -89,13 +89,18 @@ def certificate_regenerate(*, certificates: QuerySet[Certificate]) -> int:
         status__in=[Certificate.Status.ISSUED, Certificate.Status.FAILED]
     ).values_list("pk", flat=True):
         with transaction.atomic():
-            cert = Certificate.objects.select_for_update().select_related("template").get(pk=pk)
+            # Only the certificate's row is locked, not its template's (PostgreSQL would lock
+            # every row of the join).
+            cert = (
+                Certificate.objects.select_for_update(of=("self",))
+                .select_related("template")
+                .get(pk=pk)
+            )
             if cert.status not in (Certificate.Status.ISSUED, Certificate.Status.FAILED):
                 continue
             snapshot = template_snapshot(cert.template)
-            snapshot["number_format"] = cert.template_snapshot.get(
-                "number_format", snapshot["number_format"]
-            )
+            if cert.number:  # the number printed so far is formatted as it was
+                snapshot["number_format"] = cert.template_snapshot["number_format"]
             cert.template_snapshot = snapshot
             cert.template_version = cert.template.version
             cert.generation += 1
@@ -122,12 +127,6 @@ def certificate_regenerate(*, certificates: QuerySet[Certificate]) -> int:
             render_enqueue_on_commit(cert)
         count += 1
     return count
-
-
-def certificate_retry_failed() -> int:
-    return certificate_regenerate(
-        certificates=Certificate.objects.filter(status=Certificate.Status.FAILED)
-    )
 
 
 @transaction.atomic

@@ -65,21 +65,30 @@ def certificate_render(*, certificate_id: int, generation: int) -> Certificate |
     Attempts are bounded and spaced (`render_backoff`): a message that comes back before
     the next attempt is due (the broker redelivers it at once when a render killed its
     worker) does nothing, and the sweeper sends it again when it is; once every attempt
-    was used up without an issue, the certificate is marked failed."""
+    was used up without an issue and the last one's backoff has passed (it may still be
+    rendering before that), the certificate is marked failed."""
     pending = Certificate.objects.filter(
         pk=certificate_id, status=Certificate.Status.PENDING, generation=generation
     )
     if not _render_claim(pending):
-        attempts = pending.values_list("attempts", flat=True).first()
-        if attempts is not None and attempts >= settings.LMS_CERT_RENDER_MAX_ATTEMPTS:
+        row = pending.values_list("attempts", "render_next_at").first()
+        if row is None:
+            return None
+        attempts, next_at = row
+        # The last attempt may still be rendering until its backoff has passed: only then is
+        # it known to have died (as the sweeper judges it too).
+        last_one_over = next_at is None or next_at <= timezone.now()
+        if attempts >= settings.LMS_CERT_RENDER_MAX_ATTEMPTS and last_one_over:
             mark_exhausted(certificate_id=certificate_id, generation=generation)
-        elif attempts is not None:
+        else:
             log.info("certificate %s: render attempt not due, left to the sweeper", certificate_id)
         return None
     cert = Certificate.objects.select_related("user").filter(pk=certificate_id).first()
     if cert is None:
         return None
-    certificate_number_assign(certificate=cert)
+    certificate_number_assign(certificate=cert, generation=generation)
+    if cert.number is None:  # revoked, replaced or regenerated since the claim
+        return None
     pdf = rendering.certificate_pdf(cert)
     digest = hashlib.sha256(pdf).hexdigest()
     name = f"sertifikat/{cert.year}/{cert.code}-{cert.generation}.pdf"
@@ -192,8 +201,8 @@ def mark_exhausted(*, certificate_id: int, generation: int) -> None:
         Certificate.objects.filter(pk=certificate_id).values_list("error", flat=True).first() or ""
     )
     reason = _(
-        "Pembuatan PDF dimulai %(n)s kali dan tidak pernah selesai (proses worker berhenti "
-        "di tengah pembuatan)."
+        "Pembuatan PDF dimulai %(n)s kali dan tidak pernah selesai (proses pembuatan PDF "
+        "terhenti di tengah jalan)."
     ) % {"n": limit}
     if last:
         reason += " " + _("Kesalahan terakhir: %(error)s") % {"error": last}
@@ -204,17 +213,29 @@ def mark_exhausted(*, certificate_id: int, generation: int) -> None:
 
 
 def certificate_notify(*, certificate_id: int) -> bool:
-    """Email the owner that their certificate is ready, once."""
-    with transaction.atomic():
-        cert = (
-            Certificate.objects.select_for_update()
-            .select_related("user")
-            .filter(pk=certificate_id, status=Certificate.Status.ISSUED, notified_at=None)
-            .first()
-        )
-        if cert is None or not cert.user.email:
-            return False
+    """Email the owner that their certificate is ready, once. The email is claimed first
+    (notified_at set on the issued row, if nobody set it yet), then sent outside any
+    transaction or lock, so a slow mail server holds no row; if sending fails the claim is
+    released (and the error raised for the task), so a later attempt can send it."""
+    cert = (
+        Certificate.objects.select_related("user")
+        .filter(pk=certificate_id, status=Certificate.Status.ISSUED, notified_at=None)
+        .first()
+    )
+    if cert is None or not cert.user.email:
+        return False
+    claimed_at = timezone.now()
+    claimed = Certificate.objects.filter(
+        pk=certificate_id, status=Certificate.Status.ISSUED, notified_at=None
+    ).update(notified_at=claimed_at)
+    if not claimed:  # another worker claimed it, or it was revoked meanwhile
+        return False
+    cert.notified_at = claimed_at
+    try:
         _issued_email(cert).send()
-        cert.notified_at = timezone.now()
-        Certificate.objects.filter(pk=cert.pk).update(notified_at=cert.notified_at)
+    except Exception:
+        Certificate.objects.filter(pk=certificate_id, notified_at=claimed_at).update(
+            notified_at=None
+        )
+        raise
     return True

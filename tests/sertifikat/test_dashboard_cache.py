@@ -41,7 +41,11 @@ def test_the_dashboard_follows_a_failure_regeneration_and_revocation(
     services.certificate_mark_failed(
         certificate_id=cert.pk, generation=cert.generation, error=RuntimeError("font hilang")
     )
-    assert "Gagal" in dashboard(client)
+    page = dashboard(client)
+    assert "Gagal" in page
+    assert "Pembuatan sertifikat gagal; Admin LMS" in page
+    assert "Sedang disiapkan" not in page
+    assert "menunggu nomor" not in page  # it gets none until Admin LMS retries it
 
     services.certificate_regenerate(certificates=Certificate.objects.filter(pk=cert.pk))
     assert "Sedang disiapkan" in dashboard(client)

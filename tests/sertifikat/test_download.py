@@ -115,3 +115,48 @@ def test_a_certificate_waiting_for_its_number_says_so_on_the_dashboard_and_in_re
     assert "menunggu nomor" in listing
     # and verification finds nothing yet
     assert client.get(f"/sertifikat/api/verifikasi/{cert.code}/").status_code == 404
+
+
+def test_a_certificate_that_will_not_get_a_number_now_shows_a_dash_not_a_wait(
+    learner, course, client, admin_lms
+):
+    from django.urls import reverse
+    from django.utils.html import escape
+
+    from sertifikat import services
+    from sertifikat.models import Certificate
+
+    from .conftest import complete_course
+
+    # given a certificate that failed before its numbering
+    complete_course(learner, course)
+    (cert,) = certificate_list_for_user(user=learner)
+    services.certificate_mark_failed(
+        certificate_id=cert.pk, generation=cert.generation, error=RuntimeError("font hilang")
+    )
+    cert.refresh_from_db()
+
+    # then it shows no wait for a number, in reports too
+    assert cert.number_label == "\N{EN DASH}"
+    links = certificate_links(user_ids=[learner.pk], subject_ids=[course.pk])
+    assert links[(learner.pk, course.pk)]["number"] == "\N{EN DASH}"
+    client.force_login(admin_lms)
+    bulk = client.get(reverse("sertifikat_admin:bulk")).content.decode()
+    assert "belum bernomor" in bulk and "menunggu nomor" not in bulk
+
+    # when Admin LMS revokes it, the message names the learner, not a dash
+    response = client.post(
+        reverse("sertifikat_admin:revoke", args=[cert.pk]), {"reason": "Salah peserta"}, follow=True
+    )
+    done = escape(f"Sertifikat {cert.full_name} (belum bernomor) dicabut.")
+    assert done in response.content.decode()
+    cert.refresh_from_db()
+    assert (cert.status, cert.number_label) == (Certificate.Status.REVOKED, "\N{EN DASH}")
+
+
+def test_a_numbered_certificate_shows_its_number_whatever_its_status(issued):
+    from sertifikat.models import Certificate
+
+    for status in Certificate.Status.values:
+        issued.status = status
+        assert issued.number_label == issued.number

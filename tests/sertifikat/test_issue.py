@@ -210,7 +210,10 @@ def test_a_course_with_a_template_of_its_own_freezes_it_images_and_signatories_i
 
     logo, background, signature = _image("logo"), _image("latar"), _image("ttd")
     template = CertificateTemplate.objects.create(
-        name="Templat Bimtek", logo=logo, background_image=background, number_format="{NNNNN}/BT"
+        name="Templat Bimtek",
+        logo=logo,
+        background_image=background,
+        number_format="{NNNNN}/BT/{YYYY}",
     )
     template.title_text = "PIAGAM"
     template.save()
@@ -235,7 +238,7 @@ def test_a_course_with_a_template_of_its_own_freezes_it_images_and_signatories_i
     # then: what it prints is the course's template as stored, its images by file name
     assert cert.template_id == template.pk
     assert cert.template_version == template.version == 2
-    assert cert.number.endswith("/BT")
+    assert cert.number.endswith(f"/BT/{timezone.localdate().year}")
     snapshot = cert.template_snapshot
     assert (snapshot["name"], snapshot["version"], snapshot["title_text"]) == (
         "Templat Bimtek",
@@ -399,7 +402,8 @@ def test_a_render_that_keeps_failing_is_retried_with_backoff_then_marked_failed(
     # when Admin LMS retries all failed certificates once rendering works again
     monkeypatch.undo()
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.certificate_retry_failed() == 1
+        failed = Certificate.objects.filter(status=Certificate.Status.FAILED)
+        assert services.certificate_regenerate(certificates=failed) == 1
     cert.refresh_from_db()
     assert cert.status == Certificate.Status.ISSUED
     assert cert.error == ""
@@ -494,7 +498,7 @@ def test_numbers_are_unique_and_gapless_under_concurrent_workers(org_tree, cours
     def abandoned_numbering():
         with pytest.raises(RuntimeError), transaction.atomic():
             cert = Certificate.objects.get(pk=pending[0][0])
-            certificate_number_assign(certificate=cert)
+            certificate_number_assign(certificate=cert, generation=cert.generation)
             raise RuntimeError("the worker's transaction failed after taking a serial")
 
     def worker(batch, loses_one):
@@ -590,7 +594,7 @@ def test_a_rolled_back_numbering_returns_its_number_and_a_numbered_one_keeps_it(
 
     # when the worker's numbering of the first rolls back
     with pytest.raises(RuntimeError), transaction.atomic():
-        assert certificate_number_assign(certificate=first)
+        assert certificate_number_assign(certificate=first, generation=first.generation)
         raise RuntimeError("the worker's transaction failed")
 
     # then its serial goes to the next certificate numbered
@@ -599,11 +603,11 @@ def test_a_rolled_back_numbering_returns_its_number_and_a_numbered_one_keeps_it(
     stale = Certificate.objects.get(pk=second.pk)
     assert render(second).serial == 1
     # and a worker holding it from before its numbering leaves it numbered as it is
-    assert certificate_number_assign(certificate=stale) is False
+    assert certificate_number_assign(certificate=stale, generation=stale.generation) is False
     assert (stale.serial, stale.number) == (1, second.number)
     # and a certificate numbered once keeps its number on a later attempt
     assert render(first).serial == 2
-    assert certificate_number_assign(certificate=first) is False
+    assert certificate_number_assign(certificate=first, generation=first.generation) is False
     first.refresh_from_db()
     assert first.serial == 2
     assert CertificateCounter.objects.get().last_serial == 2
@@ -641,3 +645,34 @@ def test_a_web_process_knows_the_tasks_it_enqueues_by_name():
         timeout=120,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_notify_task_claims_the_email_before_sending_and_releases_it_on_failure(
+    issued, monkeypatch
+):
+    # given an issued certificate whose email was not sent yet
+    from django.core.mail.backends.locmem import EmailBackend
+
+    Certificate.objects.filter(pk=issued.pk).update(notified_at=None)
+    mail.outbox.clear()
+    seen_while_sending = []
+
+    def refuse(self, messages):
+        seen_while_sending.append(Certificate.objects.get(pk=issued.pk).notified_at)
+        raise OSError("SMTP tidak tersedia")
+
+    # when sending fails
+    with monkeypatch.context() as m:
+        m.setattr(EmailBackend, "send_messages", refuse)
+        with pytest.raises(OSError):
+            services.certificate_notify(certificate_id=issued.pk)
+
+    # then the row was claimed while sending, and the claim is released afterwards
+    assert seen_while_sending[0] is not None
+    assert Certificate.objects.get(pk=issued.pk).notified_at is None
+
+    # and a later attempt sends it once
+    assert services.certificate_notify(certificate_id=issued.pk) is True
+    assert services.certificate_notify(certificate_id=issued.pk) is False
+    assert len(mail.outbox) == 1
+    assert Certificate.objects.get(pk=issued.pk).notified_at is not None

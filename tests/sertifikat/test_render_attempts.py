@@ -192,3 +192,30 @@ def test_the_sweeper_grace_is_a_minute_by_default():
 
     assert settings.LMS_CERT_PENDING_GRACE_SECONDS == 60
     assert settings.LMS_CERT_RENDER_MAX_ATTEMPTS == 5
+
+
+def test_a_duplicate_message_during_the_last_attempt_leaves_the_running_render_alone(
+    learner, course, settings, monkeypatch, sent
+):
+    # given: a certificate on its last attempt, whose message the broker delivers twice
+    settings.LMS_CERT_RENDER_MAX_ATTEMPTS = 1
+    cert = issue(complete_course(learner, course))
+    duplicate = []
+
+    def render_while_a_duplicate_arrives(rendered, **kwargs):
+        duplicate.append(
+            services.certificate_render(certificate_id=cert.pk, generation=cert.generation)
+        )
+        duplicate.append(Certificate.objects.get(pk=cert.pk).status)
+        return b"%PDF-1.7 uji"
+
+    monkeypatch.setattr("sertifikat.rendering.certificate_pdf", render_while_a_duplicate_arrives)
+
+    # when the first message renders and the duplicate arrives meanwhile
+    issued = services.certificate_render(certificate_id=cert.pk, generation=cert.generation)
+
+    # then the duplicate does nothing, and the running render issues the certificate
+    assert duplicate == [None, Certificate.Status.PENDING]
+    assert issued is not None
+    cert.refresh_from_db()
+    assert (cert.status, cert.attempts, cert.error) == (Certificate.Status.ISSUED, 1, "")

@@ -1,6 +1,7 @@
 import datetime
 import io
 import logging
+import os
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -68,23 +69,30 @@ def test_without_a_key_and_without_autocreation_rendering_fails_clearly(settings
         signer()
 
 
-def test_the_signer_that_keeps_its_key_signs_as_pyhankos_own_signer_does():
-    """The signer parses its key once instead of for each PDF: for any data, its RSA
-    signature (deterministic, PKCS#1 v1.5) must be what pyHanko's SimpleSigner makes."""
+def test_the_signer_is_pyhankos_own_loaded_once_per_process_and_again_for_a_new_key(
+    settings, tmp_path
+):
     from pyhanko.sign.signers import SimpleSigner
 
-    from sertifikat.signing import signer
+    from sertifikat.signing import demo_key_create, signer
 
-    kept = signer()
-    plain = SimpleSigner(
-        signing_cert=kept.signing_cert,
-        signing_key=kept.signing_key,
-        cert_registry=kept.cert_registry,
-        signature_mechanism=kept.signature_mechanism,
-    )
-    for data in (b"satu", b"dua"):
-        assert kept.sign_raw(data, "sha256") == plain.sign_raw(data, "sha256")
-    assert signer() is kept  # built once per process
+    # given a key file of this test's own
+    settings.LMS_CERT_SIGNING_P12 = tmp_path / "kunci.p12"
+    demo_key_create(path=settings.LMS_CERT_SIGNING_P12, passphrase="uji-tanda-tangan")
+
+    # then the signer is pyHanko's stock one, built once for the process
+    first = signer()
+    assert type(first) is SimpleSigner
+    assert signer() is first
+    assert first.sign_raw(b"satu", "sha256")
+
+    # when the key is rotated: the next signature uses the new one, without a restart
+    before = settings.LMS_CERT_SIGNING_P12.stat().st_mtime_ns
+    demo_key_create(path=settings.LMS_CERT_SIGNING_P12, passphrase="uji-tanda-tangan")
+    os.utime(settings.LMS_CERT_SIGNING_P12, ns=(before + 10**9, before + 10**9))
+    rotated = signer()
+    assert rotated is not first
+    assert rotated.signing_cert.serial_number != first.signing_cert.serial_number
 
 
 def test_the_qr_code_png_holds_the_modules_of_the_code():
