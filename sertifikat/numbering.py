@@ -13,7 +13,9 @@ from django.utils import timezone
 from .models import Certificate, CertificateCounter, format_number
 
 # The one statement of the counter that the ORM cannot say: add one and return the new
-# value, in one statement that locks the row until the transaction ends.
+# value, in one statement that locks the row until the transaction ends. Django's update()
+# returns a row count, not values; select_for_update() + save() + reading it back would hold
+# the year's lock, which every numbering worker queues on, over three round trips.
 SERIAL_TAKE_SQL = "UPDATE {table} SET {last} = {last} + 1 WHERE {year} = %s RETURNING {last}"
 
 
