@@ -16,8 +16,11 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kursus.models import CoursePage, Enrollment
+from kursus.kuis.grading import grade_fold
+from kursus.models import CoursePage, Enrollment, QuizAttempt, QuizPage
+from kursus.selectors import course_quiz_rows
 from lms.organisasi.models import Employee, OrgUnit
+from sertifikat.selectors import certificate_links
 
 from ..filters import ReportFilters
 
@@ -73,11 +76,6 @@ def _grade_text(value) -> str:
 def course_report_extras(*, course: CoursePage, enrollments: list[dict]) -> dict[int, dict]:
     """Quiz grades (pre-test, post-test, their gain) and the certificate in force of each
     enrolment of the page (or export chunk): one query per source, whatever the rows."""
-    from kursus.kuis.grading import grade_fold
-    from kursus.models import QuizAttempt, QuizPage
-    from kursus.selectors import course_quiz_rows
-    from sertifikat.selectors import certificate_links
-
     if not enrollments:
         return {}
     user_ids = {e["user_id"] for e in enrollments}
