@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
@@ -213,20 +213,43 @@ def enroll(request, course_id: int):
     return redirect(course.url)
 
 
+WITHDRAW_CONFIRM_FIELD = "konfirmasi"
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def withdraw(request, course_id: int):
+    """Leaving a course: a page that names the course and says what happens to the progress
+    (GET), then the form on it (POST). A POST without its confirmation field only shows
+    the page, so no old form or stray request leaves a course unasked."""
     course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
-    try:
-        enrollment_withdraw(user=request.user, course=course)
-    except EnrollmentError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.info(
-            request,
-            _("Anda keluar dari kursus ini. Kemajuan Anda tetap tersimpan bila mendaftar lagi."),
-        )
-    return redirect(course.url)
+    enrollment = enrollment_get(user=request.user, course=course)
+    if enrollment is None or enrollment.status != Enrollment.Status.ACTIVE:
+        messages.info(request, _("Anda tidak sedang mengikuti kursus ini."))
+        return redirect(course.url)
+    if enrollment.is_mandatory:
+        messages.error(request, _("Kursus wajib tidak dapat ditinggalkan."))
+        return redirect(course.url)
+    if request.method == "POST" and request.POST.get(WITHDRAW_CONFIRM_FIELD) == "ya":
+        try:
+            enrollment_withdraw(user=request.user, course=course)
+        except EnrollmentError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.info(
+                request,
+                _(
+                    "Anda keluar dari kursus %(title)s. Kemajuan Anda tetap tersimpan bila "
+                    "mendaftar lagi."
+                )
+                % {"title": course.title},
+            )
+        return redirect(course.url)
+    return TemplateResponse(
+        request,
+        "kursus/withdraw_confirm.html",
+        {"course": course, "enrollment": enrollment, "confirm_field": WITHDRAW_CONFIRM_FIELD},
+    )
 
 
 @login_required
