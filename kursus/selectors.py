@@ -417,8 +417,9 @@ def course_suggestion_list(
     *, user, root_url_path: str, limit: int = 3, now=None
 ) -> list[CourseSuggestion]:
     """Live catalogue courses `user` has never enrolled in and may enrol in now (enrolment
-    open, every published prerequisite completed): foundations first (the courses most
-    others require), then the newest. One query."""
+    open, every published prerequisite completed): first the ones that follow on from
+    courses they completed, then foundations (the courses most others require), then the
+    newest. One query."""
     now = now or timezone.now()
     taken = Enrollment.objects.filter(user_id=user.pk).values("course_id")
     completed = Enrollment.objects.filter(
@@ -435,10 +436,13 @@ def course_suggestion_list(
                 filter=Q(prerequisites__live=True) & ~Q(prerequisites__pk__in=completed),
                 distinct=True,
             ),
+            follows=Count(
+                "prerequisites", filter=Q(prerequisites__pk__in=completed), distinct=True
+            ),
             required_by_count=Count("required_by", distinct=True),
         )
         .filter(missing=0)
-        .order_by("-required_by_count", "-first_published_at", "code")
+        .order_by("-follows", "-required_by_count", "-first_published_at", "code")
         .values(
             "url_path",
             course_id=F("pk"),

@@ -129,9 +129,14 @@ def test_a_course_whose_prerequisite_is_not_done_or_whose_enrolment_is_closed_is
 
     # when the foundation is done
     complete(learner, basic)
+    other_foundation = make_course("BRU-01")
+    other_advanced = make_course("BRU-02")
+    other_advanced.prerequisites.add(other_foundation)
+    other_advanced.save_revision().publish()
 
-    # then the advanced course is suggested
-    assert suggested_codes(dashboard(signed_in)) == ["LNJ-01"]
+    # then the advanced course is suggested, before another foundation: it follows on from
+    # what the learner completed
+    assert suggested_codes(dashboard(signed_in)) == ["LNJ-01", "BRU-01"]
 
 
 def test_foundations_come_first_and_at_most_three_are_suggested(learner):
