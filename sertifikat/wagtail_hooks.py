@@ -80,6 +80,9 @@ class CertificateTemplateViewSet(SnippetViewSet):
     copy_view_enabled = True
     index_view_class = CertificateTemplateIndexView
     edit_view_class = CertificateTemplateEditView
+    # Our bounded id converter (lms.core.converters): an id too large for the database is a
+    # 404 in the views of ours, never a 500.
+    pk_path_converter = "id"
     index_template_name = "sertifikat/admin/template_index.html"
     edit_template_name = "sertifikat/admin/template_edit.html"
 
