@@ -5,7 +5,8 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import F
+from django.db.models import Count, F, Q
+from django.utils import timezone
 
 from lms.core.cache import learner_stamp_key, stamped_get, stamps_replace
 
@@ -398,3 +399,61 @@ def outline_with_grades(outline: CourseOutline, *, user) -> CourseOutline:
         for quiz in outline.quizzes:
             quiz.grade = grades.get(quiz.id)
     return outline
+
+
+@dataclass
+class CourseSuggestion:
+    """A catalogue course the dashboard suggests to a learner who has not taken it."""
+
+    course_id: int
+    course_title: str
+    course_code: str
+    course_jp: int
+    category_name: str
+    course_url: str
+
+
+def course_suggestion_list(
+    *, user, root_url_path: str, limit: int = 3, now=None
+) -> list[CourseSuggestion]:
+    """Live catalogue courses `user` has never enrolled in and may enrol in now (enrolment
+    open, every published prerequisite completed): first the ones that follow on from
+    courses they completed, then foundations (the courses most others require), then the
+    newest. One query."""
+    now = now or timezone.now()
+    taken = Enrollment.objects.filter(user_id=user.pk).values("course_id")
+    completed = Enrollment.objects.filter(
+        user_id=user.pk, status=Enrollment.Status.COMPLETED
+    ).values("course_id")
+    rows = (
+        CoursePage.objects.live()
+        .exclude(pk__in=taken)
+        .exclude(enrollment_opens_at__gt=now)
+        .exclude(enrollment_closes_at__lte=now)
+        .annotate(
+            missing=Count(
+                "prerequisites",
+                filter=Q(prerequisites__live=True) & ~Q(prerequisites__pk__in=completed),
+                distinct=True,
+            ),
+            follows=Count(
+                "prerequisites", filter=Q(prerequisites__pk__in=completed), distinct=True
+            ),
+            required_by_count=Count("required_by", distinct=True),
+        )
+        .filter(missing=0)
+        .order_by("-follows", "-required_by_count", "-first_published_at", "code")
+        .values(
+            "url_path",
+            course_id=F("pk"),
+            course_title=F("title"),
+            course_code=F("code"),
+            course_jp=F("jp"),
+            category_name=F("category__name"),
+        )[:limit]
+    )
+    suggestions = []
+    for row in rows:
+        url = _relative_url(row.pop("url_path"), root_url_path)
+        suggestions.append(CourseSuggestion(**row, course_url=url))
+    return suggestions

@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
@@ -27,6 +27,7 @@ from .kuis.selectors import course_pre_post_gain, quiz_results_for_enrollments
 from .models import CourseCategory, CourseIndexPage, CoursePage, Enrollment, LessonPage
 from .selectors import (
     course_outline,
+    course_suggestion_list,
     dashboard_courses,
     enrollment_get,
     jp_year_summary,
@@ -213,20 +214,43 @@ def enroll(request, course_id: int):
     return redirect(course.url)
 
 
+WITHDRAW_CONFIRM_FIELD = "konfirmasi"
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def withdraw(request, course_id: int):
+    """Leaving a course: a page that names the course and says what happens to the progress
+    (GET), then the form on it (POST). A POST without its confirmation field only shows
+    the page, so no old form or stray request leaves a course unasked."""
     course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
-    try:
-        enrollment_withdraw(user=request.user, course=course)
-    except EnrollmentError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.info(
-            request,
-            _("Anda keluar dari kursus ini. Kemajuan Anda tetap tersimpan bila mendaftar lagi."),
-        )
-    return redirect(course.url)
+    enrollment = enrollment_get(user=request.user, course=course)
+    if enrollment is None or enrollment.status != Enrollment.Status.ACTIVE:
+        messages.info(request, _("Anda tidak sedang mengikuti kursus ini."))
+        return redirect(course.url)
+    if enrollment.is_mandatory:
+        messages.error(request, _("Kursus wajib tidak dapat ditinggalkan."))
+        return redirect(course.url)
+    if request.method == "POST" and request.POST.get(WITHDRAW_CONFIRM_FIELD) == "ya":
+        try:
+            enrollment_withdraw(user=request.user, course=course)
+        except EnrollmentError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.info(
+                request,
+                _(
+                    "Anda keluar dari kursus %(title)s. Kemajuan Anda tetap tersimpan bila "
+                    "mendaftar lagi."
+                )
+                % {"title": course.title},
+            )
+        return redirect(course.url)
+    return TemplateResponse(
+        request,
+        "kursus/withdraw_confirm.html",
+        {"course": course, "enrollment": enrollment, "confirm_field": WITHDRAW_CONFIRM_FIELD},
+    )
 
 
 @login_required
@@ -276,29 +300,39 @@ def dashboard(request):
 
 
 DASHBOARD_CACHE_SECONDS = 600
+SUGGESTION_COUNT = 3
 
 
 def dashboard_content(request) -> str:
     """The dashboard's content as HTML, from the cache while nothing it shows has changed: it
     is kept per learner, language and day (overdue dates and the JP year follow the day),
     under the learner's stamp (their enrolments, progress, quiz results, JP and certificates:
-    see lms.core.cache.learners_changed), the page tree's (course and quiz titles, categories, URLs)
-    and the site's. Four queries when it is built."""
+    see lms.core.cache.learners_changed), the page tree's (course and quiz titles, categories, URLs,
+    the courses it suggests) and the site's. Five queries when it is built."""
     user = request.user
     today = timezone.localdate()
 
     def build():
-        enrollments = dashboard_courses(user=user, root_url_path=_root_url_path(request))
+        root_url_path = _root_url_path(request)
+        enrollments = dashboard_courses(user=user, root_url_path=root_url_path)
         quiz_results_for_enrollments(user=user, enrollments=enrollments)
         mandatory = [e for e in enrollments if e.assignment_id]
         for e in mandatory:
             e.overdue = (
                 e.status != Enrollment.Status.COMPLETED and e.due_date and e.due_date < today
             )
+        active = [e for e in enrollments if e.status == Enrollment.Status.ACTIVE]
         context = {
-            "active": [e for e in enrollments if e.status == Enrollment.Status.ACTIVE],
+            "active": active,
             "completed": [e for e in enrollments if e.status == Enrollment.Status.COMPLETED],
             "mandatory": mandatory,
+            "mandatory_to_do": sorted(
+                (e for e in active if e.assignment_id),
+                key=lambda e: (e.due_date is None, e.due_date or today),
+            ),
+            "suggestions": course_suggestion_list(
+                user=user, root_url_path=root_url_path, limit=SUGGESTION_COUNT
+            ),
             "jp": jp_year_summary(user=user, year=today.year),
             "certificates": certificate_list_for_user(user=user),
             "today": today,

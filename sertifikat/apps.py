@@ -10,4 +10,4 @@ class SertifikatConfig(AppConfig):
         # Register the certificate tasks in every process, not only in workers (where
         # Celery's autodiscovery imports them): the services enqueue them by name
         # (`sertifikat.jobs`), from web requests too.
-        from . import tasks  # noqa: F401
+        from . import checks, tasks  # noqa: F401

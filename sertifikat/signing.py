@@ -113,6 +113,48 @@ def signing_key_ensure() -> bool:
     return True
 
 
+_key_kind_cache: dict[tuple, bool] = {}
+
+
+def _file_holds_demo_key(path: Path) -> bool:
+    """Whether the PKCS#12 at `path` holds a self-signed certificate (the demo key is one;
+    a certificate authority's, BSrE's, never is). A file that cannot be read with the
+    configured passphrase says nothing here (signing will report it)."""
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    passphrase = settings.LMS_CERT_SIGNING_PASSPHRASE
+    try:
+        _key, certificate, _chain = pkcs12.load_key_and_certificates(
+            path.read_bytes(), passphrase.encode() if passphrase else None
+        )
+    except (OSError, ValueError):
+        return False
+    if certificate is None:
+        return False
+    return certificate.issuer == certificate.subject
+
+
+def signing_key_is_demo() -> bool:
+    """Whether certificates are (or would be) signed with a demo key: one the app creates
+    itself (LMS_CERT_SIGNING_AUTOCREATE) or a self-signed one. Read once per file version."""
+    if settings.LMS_CERT_SIGNING_AUTOCREATE:
+        return True
+    path = signing_key_path()
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    with _lock:
+        cached = _key_kind_cache.get(key)
+    if cached is None:
+        cached = _file_holds_demo_key(path)
+        with _lock:
+            _key_kind_cache.clear()
+            _key_kind_cache[key] = cached
+    return cached
+
+
 def signer():
     """pyHanko's own SimpleSigner for the configured key, loaded (the PKCS#12 file read and
     decrypted) once per process, and again if the file changes, so a key rotation needs no

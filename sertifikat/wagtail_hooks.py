@@ -13,9 +13,17 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
+from wagtail.snippets.views.snippets import EditView as SnippetEditView
+from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_views
+from .demo_parts import (
+    demo_messages,
+    signing_key_is_demo,
+    template_demo_findings,
+    template_demo_parts,
+)
 from .models import Certificate, CertificateTemplate, VerificationLog
 from .selectors import certificate_subject_list
 
@@ -38,12 +46,45 @@ register_permission_policy(
 )
 
 
+class CertificateTemplateIndexView(SnippetIndexView):
+    """The template list, with what is still the demo's in any template or in the key."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        findings = template_demo_findings()
+        context["demo_findings"] = [
+            (finding, demo_messages(finding.parts, key_is_demo=False)) for finding in findings
+        ]
+        context["demo_key_message"] = (
+            demo_messages((), key_is_demo=True)[0] if signing_key_is_demo() else ""
+        )
+        return context
+
+
+class CertificateTemplateEditView(SnippetEditView):
+    """A template's edit screen, with what of it (and of the key) is still the demo's."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["demo_messages"] = demo_messages(
+            template_demo_parts(self.object), key_is_demo=signing_key_is_demo()
+        )
+        return context
+
+
 class CertificateTemplateViewSet(SnippetViewSet):
     model = CertificateTemplate
     icon = "doc-full"
     menu_label = _("Templat sertifikat")
     list_display = ["name", "is_default", "layout", "version", "updated_at"]
     copy_view_enabled = True
+    index_view_class = CertificateTemplateIndexView
+    edit_view_class = CertificateTemplateEditView
+    # Our bounded id converter (lms.core.converters): an id too large for the database is a
+    # 404 in the views of ours, never a 500.
+    pk_path_converter = "id"
+    index_template_name = "sertifikat/admin/template_index.html"
+    edit_template_name = "sertifikat/admin/template_edit.html"
 
 
 class CertificateFilterSet(WagtailFilterSet):

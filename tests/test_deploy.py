@@ -18,6 +18,11 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "lms.bawaslu.go.id",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        # The signing key production is configured with, not the demo key `make run` may have
+        # left in this checkout (which sertifikat.W003 would rightly report). The database
+        # is empty, so no certificate template is read (sertifikat.W001/W002: see
+        # tests/sertifikat/test_demo_parts.py).
+        "LMS_CERT_SIGNING_P12": str(tmp_path / "signing" / "production.p12"),
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

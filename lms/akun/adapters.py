@@ -7,10 +7,11 @@ from cryptography.fernet import Fernet
 from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lms.akun.roles import user_requires_mfa
+from lms.akun.roles import user_may_enter_admin, user_requires_mfa
 from lms.core.http import client_address
 
 
@@ -33,6 +34,14 @@ class AccountAdapter(DefaultAccountAdapter):
         if not address:
             raise PermissionDenied("Unable to determine client IP address")
         return address
+
+    def get_login_redirect_url(self, request):
+        """Where a sign-in without a (safe) `next` lands: the admin for those whose work is
+        there (trainers, Admin LMS, staff), the learner's dashboard (LOGIN_REDIRECT_URL) for
+        everyone else, supervisors included (their reports are one link away)."""
+        if user_may_enter_admin(request.user):
+            return reverse("wagtailadmin_home")
+        return super().get_login_redirect_url(request)
 
     def is_open_for_signup(self, request):
         """Accounts come from admins and the bulk import unless open sign-up is switched on."""

@@ -157,13 +157,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "/dasbor/"  # trainers and admins: AccountAdapter.get_login_redirect_url
 
 # django-allauth: email and password only; accounts come from admins and the bulk import.
 ACCOUNT_ADAPTER = "lms.akun.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "lms.organisasi.signup.SignupForm"
+ACCOUNT_FORMS = {
+    "login": "lms.akun.forms.LoginForm",
+    "reauthenticate": "lms.akun.forms.ReauthenticateForm",
+    "signup": "lms.akun.forms.SignupForm",
+    "set_password": "lms.akun.forms.SetPasswordForm",
+}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"

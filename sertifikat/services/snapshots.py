@@ -5,6 +5,7 @@ from django.db.models import Case, IntegerField, Prefetch, Value, When
 
 from lms.organisasi.models import Employee
 
+from ..demo_parts import DEMO_SIGNATORY_NAME, DEMO_SIGNATORY_NIP
 from ..models import CertificateSignatory, CertificateTemplate
 
 # The template's texts a certificate freezes (with the file names of its images).
@@ -33,9 +34,9 @@ def certificate_template_create_demo() -> CertificateTemplate:
         CertificateSignatory.objects.create(
             template=template,
             sort_order=0,
-            name="Dr. Contoh Nama Pejabat, S.H., M.H.",
+            name=DEMO_SIGNATORY_NAME,
             position="Kepala Pusat Penelitian, Pengembangan, Pendidikan, dan Pelatihan",
-            nip="197001011995031001",
+            nip=DEMO_SIGNATORY_NIP,
         )
     return template
 

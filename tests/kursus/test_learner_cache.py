@@ -28,6 +28,12 @@ def dashboard(client) -> str:
     return response.content.decode()
 
 
+def without_suggestions(html: str) -> str:
+    """The dashboard without its suggestions of catalogue courses: the learner's own rows."""
+    start = html.index('id="saran-title"')
+    return html[:start] + html[html.index("</section>", start) :]
+
+
 @pytest.fixture
 def signed_in(client, learner):
     client.force_login(learner)
@@ -37,7 +43,7 @@ def signed_in(client, learner):
 def test_the_dashboard_follows_enrolment_progress_withdrawal_and_completion(signed_in, learner):
     course = make_course("CCH-01", modules=(2,), jp=6)
     lessons = course_lessons(course)
-    assert "CCH-01" not in dashboard(signed_in)
+    assert "CCH-01" not in without_suggestions(dashboard(signed_in))
 
     enrollment_create(user=learner, course=course)
     assert "0% selesai" in dashboard(signed_in)
@@ -148,7 +154,7 @@ def test_one_learners_dashboard_is_never_anothers(client, learner, make_employee
     assert "CCH-07" in dashboard(client)
 
     client.force_login(other)
-    assert "CCH-07" not in dashboard(client)
+    assert "CCH-07" not in without_suggestions(dashboard(client))
 
 
 def test_the_lesson_page_unlocks_the_next_lesson_at_once(signed_in, learner):
