@@ -156,9 +156,9 @@ def course_report_cells(row: dict, unit_code: str, extra_columns) -> SafeString:
         due = format_html('<span class="muted">{}</span>', _("tidak wajib"))
     completed = _day(row["completed_at"])
     dates = (
-        format_html("{}<span class=\"cell-note\">{}</span>", completed, due)
+        format_html('{}<span class="cell-note">{}</span>', completed, due)
         if completed
-        else format_html("-<span class=\"cell-note\">{}</span>", due)
+        else format_html('-<span class="cell-note">{}</span>', due)
     )
     extras = dict(zip((key for key, _label in extra_columns), row["extras"], strict=False))
     box, reminded = _reminder_cells(row, selectable=row["status"] != STATUS_COMPLETED)
