@@ -206,6 +206,7 @@ def course_report(request, code: str, course_id: int):
         filters=filters,
         status=status,
         order=order,
+        extra_active=int(bool(status) or order != "nama"),
         extra_filters=[
             _select("status", _("Status"), STATUS_CHOICES, status),
             _select("urut", _("Urutkan"), COURSE_ORDER_LABELS, order),
@@ -258,6 +259,7 @@ def jp_compliance(request, code: str):
         refresh=refresh,
         below_only=below_only,
         order=order if order in JP_ORDERS else "jp",
+        extra_active=int(not below_only or order not in ("jp", "")),
         extra_filters=[
             _select("urut", _("Urutkan"), JP_ORDER_LABELS, order if order in JP_ORDERS else "jp")
         ],
