@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
@@ -323,8 +324,11 @@ def employee_record(request, code: str, employee_id: int):
 
 
 def _safe_next(request, fallback: str) -> str:
+    """The report page the form came from: a path of the reports on this site, or `fallback`."""
     target = request.POST.get("next", "")
-    if target.startswith("/laporan/") and "//" not in target and "\\" not in target:
+    if target.startswith("/laporan/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return fallback
 

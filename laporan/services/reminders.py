@@ -199,7 +199,8 @@ def reminder_batch_create(
                     Reminder(batch=batch, user_id=user_id, detail=detail)
                     for user_id, detail in candidates.items()
                     if user_id not in recent
-                ]
+                ],
+                batch_size=1000,
             )
             batch.skipped_recent = len(recent)
             batch.save(update_fields=["skipped_recent"])
