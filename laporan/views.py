@@ -424,11 +424,12 @@ def _reminder_messages(request, outcome, *, kind: str) -> None:
         )
         messages.info(request, reason % {"n": outcome.skipped_done})
     if outcome.ignored:
-        messages.warning(
-            request,
+        reason = (
             _("%(n)s pilihan diabaikan karena bukan pegawai aktif di unit ini.")
-            % {"n": outcome.ignored},
+            if kind == ReminderBatch.Kind.JP
+            else _("%(n)s pilihan diabaikan karena bukan peserta kursus ini di unit ini.")
         )
+        messages.warning(request, reason % {"n": outcome.ignored})
 
 
 # Exports

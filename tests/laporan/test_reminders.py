@@ -154,7 +154,8 @@ def test_ids_outside_the_scope_are_ignored(
     # then only Budi is reminded; the rest is ignored and said so; the province is a 404
     assert _reminded(report_data) == {"Budi Santoso"}
     assert [m.to for m in mail.outbox] == [[p.budi.user.email]]
-    assert "3 pilihan diabaikan karena bukan pegawai aktif di unit ini." in _messages(response)
+    reason = "bukan pegawai aktif di unit ini" if kind == "jp" else "bukan peserta kursus ini"
+    assert f"3 pilihan diabaikan karena {reason}" in " ".join(_messages(response))
     assert above.status_code == 404
 
 
