@@ -298,3 +298,42 @@ def test_last_reminder_is_shown_on_the_reports(
     content = record.content.decode()
     assert "Pengingat yang dikirim" in content and "Kekurangan JP" in content
     assert f"oleh {supervisor_jabar.employee.full_name}" in content and today in content
+
+
+# Concurrency: real transactions in threads (PostgreSQL row locks in CI, SQLite's write lock
+# here), each with its own connection.
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_double_clicks_and_two_senders_at_once_remind_once(
+    supervisor_jabar, admin_lms, report_data
+):
+    from laporan.filters import ReportFilters
+    from laporan.services import reminder_batch_create
+    from lms.organisasi.models import OrgUnit
+    from tests.concurrency import run_at_once
+
+    province = OrgUnit.objects.get(code="32")
+    filters = ReportFilters(year=report_data.year)
+    gita = report_data.people.gita
+    same_form = uuid.uuid4()
+
+    def send(sender, token):
+        reminder_batch_create(
+            sender=sender,
+            unit=province,
+            kind="jp",
+            token=token,
+            filters=filters,
+            employee_ids=[gita.pk],
+        )
+
+    # when one form is submitted four times at once, and two other senders send at once
+    run_at_once(send, [(supervisor_jabar, same_form)] * 4)
+    run_at_once(send, [(supervisor_jabar, uuid.uuid4()), (admin_lms, uuid.uuid4())])
+
+    # then Gita has one reminder, from the first form
+    assert ReminderBatch.objects.filter(token=same_form).count() == 1
+    assert list(Reminder.objects.values_list("user_id", "batch__token")) == [
+        (gita.user_id, same_form)
+    ]
