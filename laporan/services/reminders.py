@@ -268,7 +268,7 @@ def _reminder_deliver(reminder_id: int) -> bool:
     """Send one reminder if it is still pending; a repeated message sends nothing twice."""
     with transaction.atomic():
         reminder = (
-            Reminder.objects.select_for_update()
+            Reminder.objects.select_for_update(of=("self",))
             .select_related(
                 "batch__unit", "batch__course", "batch__sent_by__employee", "user__employee"
             )
