@@ -320,3 +320,89 @@ class OverdueReminder(models.Model):
 
     def __str__(self):
         return f"{self.user_id} · {self.last_sent_at:%Y-%m-%d}"
+
+
+class ReminderBatch(models.Model):
+    """One supervisor's "send a reminder" action from a report page: the JP-compliance list
+    (kind JP, for a year) or a course report (kind COURSE, for a course). `token` comes from
+    the form shown, so a form submitted twice is recorded, and sent, once."""
+
+    class Kind(models.TextChoices):
+        JP = "jp", _("Kekurangan JP")
+        COURSE = "kursus", _("Kursus belum selesai")
+
+    token = models.UUIDField(_("token formulir"), unique=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("dikirim oleh"),
+    )
+    unit = models.ForeignKey(
+        "organisasi.OrgUnit", on_delete=models.CASCADE, related_name="+", verbose_name=_("unit")
+    )
+    kind = models.CharField(_("jenis"), max_length=16, choices=Kind.choices)
+    course = models.ForeignKey(
+        "kursus.CoursePage",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kursus"),
+    )
+    year = models.PositiveSmallIntegerField(_("tahun"), null=True, blank=True)
+    skipped_recent = models.PositiveIntegerField(_("dilewati (baru diingatkan)"), default=0)
+    skipped_done = models.PositiveIntegerField(_("dilewati (sudah memenuhi)"), default=0)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("kiriman pengingat")
+        verbose_name_plural = _("kiriman pengingat")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.kind} {self.unit_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Reminder(models.Model):
+    """One reminder email to one employee, with what was missing when it was asked for.
+    A person gets at most one a week (REMINDER_INTERVAL), whoever sends it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Menunggu dikirim")
+        SENT = "sent", _("Terkirim")
+        FAILED = "failed", _("Gagal")
+
+    batch = models.ForeignKey(
+        ReminderBatch, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("kiriman")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("pegawai"),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    # What the email says is missing: {"jp", "target", "shortfall"} or
+    # {"progress", "due_date", "status"} of the course, as it stood when the batch was made.
+    detail = models.JSONField(_("rincian"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("diminta"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("terkirim"), null=True, blank=True)
+    error = models.TextField(_("kesalahan"), blank=True)
+
+    class Meta:
+        verbose_name = _("pengingat")
+        verbose_name_plural = _("pengingat")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="laporan_reminder_user_at")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch", "user"], name="laporan_reminder_unique_batch_user"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} · {self.created_at:%Y-%m-%d}"

@@ -11,8 +11,11 @@ from lms.core.outbox import send_after_commit
 
 from .models import ReportExport
 from .services import (
+    REMINDER_BATCH_TASK,
     REPORT_EXPORT_TASK,
     overdue_reminders_send,
+    reminder_batch_fail,
+    reminder_batch_send,
     report_export_process,
     report_subscription_send,
     subscriptions_due,
@@ -73,3 +76,31 @@ def report_subscriptions_send_due_task() -> int:
 def overdue_reminders_send_task() -> int:
     """Daily: remind employees of overdue mandatory courses (each at most once a week)."""
     return overdue_reminders_send()
+
+
+class ReminderTask(DjangoTask):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        """After the last retry the reminders still pending are marked failed, so that the
+        history does not show them as waiting for ever."""
+        reminder_batch_fail(batch_id=args[0], error=repr(exc))
+
+
+class ReminderNotSent(Exception):
+    pass
+
+
+@shared_task(
+    bind=True,
+    name=REMINDER_BATCH_TASK,
+    base=ReminderTask,
+    acks_late=True,
+    max_retries=3,
+    default_retry_delay=300,
+)
+def reminder_batch_send_task(self, batch_id: int) -> int:
+    """Send a supervisor's reminders; those the mail server refused are tried again later
+    (each reminder is sent at most once: see `reminder_batch_send`)."""
+    sent, failed = reminder_batch_send(batch_id=batch_id)
+    if failed:
+        raise self.retry(exc=ReminderNotSent(f"{failed} reminder(s) of batch {batch_id}"))
+    return sent

@@ -16,6 +16,12 @@ urlpatterns = [
     path("unit/<str:code>/kursus/<id:course_id>/", views.course_report, name="course_report"),
     path("unit/<str:code>/jp/", views.jp_compliance, name="jp_compliance"),
     path("unit/<str:code>/pegawai/", views.unit_employees, name="unit_employees"),
+    path(
+        "unit/<str:code>/pegawai/<id:employee_id>/",
+        views.employee_record,
+        name="employee_record",
+    ),
+    path("unit/<str:code>/pengingat/", views.reminder_send, name="reminder_send"),
     path("unit/<str:code>/langganan/", views.subscribe, name="subscribe"),
     path("unit/<str:code>/ekspor/<str:kind>.<str:fmt>", views.report_export, name="report_export"),
     path("ekspor/<id:pk>/", views.export_detail, name="export_detail"),

@@ -2,6 +2,7 @@
 a unit outside the user's subtree is a 404, before anything else is read."""
 
 import tempfile
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,7 +11,12 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kursus.models import CoursePage
@@ -24,9 +30,9 @@ from lms.organisasi.selectors import (
 
 from . import charts
 from .exports import csv_lines, export_table, sync_max_rows, write_xlsx
-from .filters import filters_from_request, jp_bin_labels, jp_target
+from .filters import ReportFilterForm, filters_from_request, jp_bin_labels, jp_target
 from .forms import SubscriptionForm
-from .models import ReportExport, ReportSubscription
+from .models import ReminderBatch, ReportExport, ReportSubscription
 from .selectors import (
     COURSE_ORDERS,
     COURSE_REPORT_EXTRA_COLUMNS,
@@ -34,14 +40,22 @@ from .selectors import (
     STATUS_CHOICES,
     course_report_page,
     course_report_rows,
+    employee_record_get,
     jp_list_count,
     jp_list_queryset,
     jp_rows,
+    learning_record,
+    reminder_last_sent,
     summary_latest,
     unit_course_rows,
     unit_report,
 )
-from .services import report_export_create, report_subscription_set
+from .services import (
+    REMINDER_WEEK,
+    reminder_batch_create,
+    report_export_create,
+    report_subscription_set,
+)
 
 PER_PAGE = 50
 
@@ -51,6 +65,45 @@ def _unit_context(request, code: str) -> dict:
     root = orgunit_scope_root(request.user)
     crumbs = [a for a in unit.get_ancestors() if a.path.startswith(root.path)] + [unit]
     return {"unit": unit, "breadcrumbs": crumbs}
+
+
+COURSE_ORDER_LABELS = [
+    ("nama", _lazy("Nama")),
+    ("unit", _lazy("Unit kerja")),
+    ("kemajuan", _lazy("Kemajuan terendah")),
+    ("-kemajuan", _lazy("Kemajuan tertinggi")),
+    ("batas", _lazy("Batas waktu")),
+]
+JP_ORDER_LABELS = [
+    ("jp", _lazy("JP terendah")),
+    ("-jp", _lazy("JP tertinggi")),
+    ("nama", _lazy("Nama")),
+    ("unit", _lazy("Unit kerja")),
+]
+
+
+def _select(name: str, label: str, choices, value: str) -> dict:
+    """A list of the page's own (status, order) in the one filter bar (_filters.html)."""
+    return {"name": name, "label": label, "choices": choices, "value": value}
+
+
+def _with_last_reminder(rows: list[dict]) -> None:
+    """Put on each row of a report page when the person was last reminded. One query."""
+    last = reminder_last_sent({row["user_id"] for row in rows})
+    for row in rows:
+        row["last_reminded"] = last.get(row["user_id"])
+
+
+def _reminder_form(request, *, kind: str, filters, course=None) -> dict:
+    """What the page's reminder form needs: a fresh token (a form submitted twice sends
+    once), and where to come back to."""
+    return {
+        "kind": kind,
+        "token": uuid.uuid4(),
+        "course": course,
+        "hidden": filters.pairs(),
+        "next": request.get_full_path(),
+    }
 
 
 @login_required
@@ -144,21 +197,30 @@ def course_report(request, code: str, course_id: int):
         number=request.GET.get("halaman"),
         per_page=PER_PAGE,
     )
+    status = status if status in dict(STATUS_CHOICES) else ""
+    order = order if order in COURSE_ORDERS else "nama"
+    rows = course_report_rows(list(page.object_list), course=course)
+    _with_last_reminder(rows)
     context.update(
         course=course,
         form=form,
         filters=filters,
-        status=status if status in dict(STATUS_CHOICES) else "",
-        status_choices=STATUS_CHOICES,
-        order=order if order in COURSE_ORDERS else "nama",
+        status=status,
+        order=order,
+        extra_active=int(bool(status) or order != "nama"),
+        extra_filters=[
+            _select("status", _("Status"), STATUS_CHOICES, status),
+            _select("urut", _("Urutkan"), COURSE_ORDER_LABELS, order),
+        ],
         query=filters.querystring(status=status, urut=order),
         tab_query=filters.querystring(),
-        form_hidden=filters.pairs(),
-        keep_status=[(k, v) for k, v in (("status", status), ("urut", order)) if v],
         export_query=filters.querystring(kursus=course.pk, status=status, urut=order),
         page=page,
-        rows=course_report_rows(list(page.object_list), course=course),
+        rows=rows,
         extra_columns=COURSE_REPORT_EXTRA_COLUMNS,
+        reminder=_reminder_form(
+            request, kind=ReminderBatch.Kind.COURSE, filters=filters, course=course
+        ),
         active_tab="kursus",
     )
     return TemplateResponse(request, "laporan/course_report.html", context)
@@ -188,6 +250,8 @@ def jp_compliance(request, code: str):
         paginator.count = count  # from the summary the list is read from: no count query
     page = paginator.get_page(request.GET.get("halaman"))
     extra = {"urut": order, "semua": "" if below_only else "1"}
+    rows = jp_rows(list(page.object_list), year=filters.year)
+    _with_last_reminder(rows)
     context.update(
         form=form,
         filters=filters,
@@ -196,13 +260,24 @@ def jp_compliance(request, code: str):
         refresh=refresh,
         below_only=below_only,
         order=order if order in JP_ORDERS else "jp",
+        extra_active=int(not below_only or order not in ("jp", "")),
+        extra_filters=[
+            _select("urut", _("Urutkan"), JP_ORDER_LABELS, order if order in JP_ORDERS else "jp")
+        ],
+        extra_checks=[
+            {
+                "name": "semua",
+                "value": "1",
+                "label": _("Tampilkan juga yang sudah memenuhi"),
+                "checked": not below_only,
+            }
+        ],
         query=filters.querystring(**extra),
         filter_query=filters.querystring(),
         tab_query=filters.querystring(),
-        form_hidden=filters.pairs(),
-        keep=[(k, v) for k, v in extra.items() if v],
         page=page,
-        rows=jp_rows(list(page.object_list), year=filters.year),
+        rows=rows,
+        reminder=_reminder_form(request, kind=ReminderBatch.Kind.JP, filters=filters),
         target=jp_target(),
         bar_chart=charts.bar_chart(
             [(row["unit"].name, row["figures"].jp_rate) for row in report.children],
@@ -228,6 +303,133 @@ def unit_employees(request, code: str):
     page = Paginator(employees, PER_PAGE).get_page(request.GET.get("halaman"))
     context.update(page=page, active_tab="pegawai")
     return TemplateResponse(request, "laporan/employees.html", context)
+
+
+@login_required
+def employee_record(request, code: str, employee_id: int):
+    """One employee's learning record: courses, scores, JP per year, certificates and the
+    reminders sent, for a supervisor whose scope holds the employee (404 otherwise)."""
+    context = _unit_context(request, code)
+    employee = employee_record_get(request.user, unit=context["unit"], employee_id=employee_id)
+    year = request.GET.get("tahun", "")
+    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else timezone.localdate().year
+    record = learning_record(employee=employee, year=year)
+    context.update(
+        employee=employee,
+        record=record,
+        year=year,
+        active_tab="pegawai",
+    )
+    return TemplateResponse(request, "laporan/employee_record.html", context)
+
+
+def _safe_next(request, fallback: str) -> str:
+    """The report page the form came from: a path of the reports on this site, or `fallback`."""
+    target = request.POST.get("next", "")
+    if target.startswith("/laporan/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+@login_required
+@require_POST
+def reminder_send(request, code: str):
+    """Send a reminder to the people ticked on a report page, or to everyone the page lists
+    as missing something ("semua"). Only people inside the unit's subtree can be reminded."""
+    unit = orgunit_get_visible(request.user, code=code)
+    kind = request.POST.get("jenis", "")
+    course = None
+    if kind == ReminderBatch.Kind.COURSE:
+        course_id = request.POST.get("kursus", "")
+        course = get_object_or_404(CoursePage, pk=course_id) if course_id.isdigit() else None
+        if course is None:
+            raise Http404
+        fallback = reverse("laporan:course_report", args=[unit.code, course.pk])
+    elif kind == ReminderBatch.Kind.JP:
+        fallback = reverse("laporan:jp_compliance", args=[unit.code])
+    else:
+        raise Http404
+    back = redirect(_safe_next(request, fallback))
+    try:
+        token = uuid.UUID(request.POST.get("token", ""))
+    except ValueError:
+        messages.error(
+            request, _("Formulir pengingat tidak sah. Muat ulang halaman lalu coba lagi.")
+        )
+        return back
+    # The page's filters, carried as hidden fields: "all" means all that the page lists.
+    filters = ReportFilterForm(request.POST, course_field=False).filters()
+    target = request.POST.get("sasaran", "")
+    if target == "semua":
+        employee_ids = None
+    else:
+        employee_ids = sorted(
+            {int(v) for v in request.POST.getlist("pegawai") if v.isdigit() and len(v) < 19}
+        )
+        if not employee_ids:
+            messages.error(request, _("Pilih dahulu pegawai yang akan diingatkan."))
+            return back
+    outcome = reminder_batch_create(
+        sender=request.user,
+        unit=unit,
+        kind=kind,
+        token=token,
+        filters=filters,
+        course=course,
+        employee_ids=employee_ids,
+    )
+    _reminder_messages(request, outcome, kind=kind)
+    return back
+
+
+def _reminder_messages(request, outcome, *, kind: str) -> None:
+    if outcome.repeated:
+        messages.info(
+            request,
+            _(
+                "Pengingat dari formulir ini sudah dicatat sebelumnya; "
+                "tidak ada yang dikirim ulang."
+            ),
+        )
+        return
+    if outcome.queued:
+        messages.success(
+            request,
+            ngettext(
+                "Pengingat sedang dikirim ke %(n)s pegawai.",
+                "Pengingat sedang dikirim ke %(n)s pegawai.",
+                outcome.queued,
+            )
+            % {"n": outcome.queued},
+        )
+    else:
+        messages.warning(request, _("Tidak ada pengingat yang dikirim."))
+    days = REMINDER_WEEK.days
+    if outcome.skipped_recent:
+        messages.info(
+            request,
+            _(
+                "%(n)s pegawai dilewati karena sudah diingatkan dalam %(days)s hari terakhir "
+                "(pengingat paling banyak sekali seminggu per orang)."
+            )
+            % {"n": outcome.skipped_recent, "days": days},
+        )
+    if outcome.skipped_done:
+        reason = (
+            _("%(n)s pegawai dilewati karena JP-nya sudah memenuhi target.")
+            if kind == ReminderBatch.Kind.JP
+            else _("%(n)s pegawai dilewati karena sudah menyelesaikan kursus ini.")
+        )
+        messages.info(request, reason % {"n": outcome.skipped_done})
+    if outcome.ignored:
+        reason = (
+            _("%(n)s pilihan diabaikan karena bukan pegawai aktif di unit ini.")
+            if kind == ReminderBatch.Kind.JP
+            else _("%(n)s pilihan diabaikan karena bukan peserta kursus ini di unit ini.")
+        )
+        messages.warning(request, reason % {"n": outcome.ignored})
 
 
 # Exports

@@ -16,6 +16,7 @@ NAMES_BEFORE_THE_RESHAPE = {
     "lms.laporan.tasks.report_subscription_send_task",
     "lms.laporan.tasks.report_subscriptions_send_due_task",
     "lms.laporan.tasks.report_summary_refresh_task",
+    "laporan.tasks.reminder_batch_send_task",  # new in issue 23
     "lms.organisasi.tasks.employee_import_sweep_task",
     "lms.organisasi.tasks.employee_import_task",
     "sertifikat.tasks.certificate_archive_task",

@@ -38,6 +38,13 @@ from .jp import (
 from .overdue import (
     overdue_enrollments,
 )
+from .records import (
+    LearningRecord,
+    employee_record_get,
+    learning_record,
+    reminder_history,
+    reminder_last_sent,
+)
 from .units import (
     Figures,
     UnitReport,
@@ -67,6 +74,7 @@ __all__ = [
     "STATUS_NOT_STARTED",
     "STATUS_OVERDUE",
     "Figures",
+    "LearningRecord",
     "LinkedValue",
     "UnitReport",
     "course_report_extras",
@@ -76,13 +84,17 @@ __all__ = [
     "course_report_row",
     "course_report_rows",
     "employee_base",
+    "employee_record_get",
     "enrollment_base",
     "enrollment_in_year",
     "jp_list_count",
     "jp_list_queryset",
     "jp_rows",
     "jp_subquery",
+    "learning_record",
     "overdue_enrollments",
+    "reminder_history",
+    "reminder_last_sent",
     "summary_latest",
     "summary_usable",
     "unit_course_rows",

@@ -194,6 +194,7 @@ COURSE_REPORT_ROW_FIELDS = (
     "due_date",
 )
 COURSE_REPORT_PEOPLE_FIELDS = {
+    "employee_id": F("user__employee__id"),
     "full_name": F("user__employee__full_name"),
     "nip": F("user__employee__nip"),
     "position": F("user__employee__position"),
@@ -264,6 +265,8 @@ def course_report_row(enrollment: dict, *, today: datetime.date, extras: dict) -
     employment_type = enrollment["employment_type"]
     return {
         "id": enrollment["id"],
+        "user_id": enrollment["user_id"],
+        "employee_id": enrollment["employee_id"],
         "name": enrollment["full_name"],
         "nip": enrollment["nip"] or "",
         "unit": enrollment["unit_name"],

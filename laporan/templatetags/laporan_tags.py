@@ -9,6 +9,7 @@ call per row and one lookup of the locale's separators per call.
 import datetime
 
 from django import template
+from django.urls import reverse
 from django.utils import dateformat, formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -84,11 +85,63 @@ def _day(value) -> str:
     return dateformat.format(value, "j M Y")
 
 
+def _reminder_cells(row: dict, *, selectable: bool) -> tuple[SafeString, SafeString]:
+    """The tick box that selects the person for a reminder (when there is something to
+    remind them of), and when they were last reminded."""
+    if selectable and row.get("employee_id"):
+        box = format_html(
+            '<td class="pick"><input type="checkbox" name="pegawai" value="{}" id="pick-{}">'
+            '<label for="pick-{}" class="visually-hidden">{}</label></td>',
+            row["employee_id"],
+            row["employee_id"],
+            row["employee_id"],
+            _("Pilih %(name)s") % {"name": row.get("name") or row.get("full_name")},
+        )
+    else:
+        box = mark_safe('<td class="pick"></td>')
+    last = row.get("last_reminded")
+    reminded = _day(last) if last else format_html('<span class="muted">{}</span>', "-")
+    return box, format_html('<td class="nowrap">{}</td>', reminded)
+
+
+def _person(name: str, record_url: str, note: str) -> SafeString:
+    if record_url:
+        name_html = format_html(
+            '<a href="{}" title="{}">{}</a>', record_url, _("Lihat riwayat belajar"), name
+        )
+    else:
+        name_html = format_html("{}", name)
+    return format_html(
+        '<th scope="row">{}<span class="cell-note">{}</span></th>', name_html, note or "-"
+    )
+
+
+def _record_url(unit_code: str, employee_id) -> str:
+    if not employee_id:
+        return ""
+    return reverse("laporan:employee_record", args=[unit_code, employee_id])
+
+
+# The course report's extra columns (selectors.COURSE_REPORT_EXTRA_COLUMNS) that the screen
+# folds into one "scores" cell; any other extra column keeps its own.
+SCORE_KEYS = ("pretest", "posttest", "gain")
+
+
 @register.simple_tag
-def course_report_cells(row: dict) -> SafeString:
-    """The cells of one course report row (see `course_report_row`): who, status badge,
-    progress, completion and due dates, then the extra columns (a link where there is one).
-    Fifty rows of a dozen cells each cost the template engine more than the page's queries."""
+def course_report_extra_headers(extra_columns) -> list:
+    """The headers of the extra columns the screen shows on their own (not the scores, not the
+    certificate, which have their own place)."""
+    return [label for key, label in extra_columns if key not in (*SCORE_KEYS, "certificate")]
+
+
+@register.simple_tag
+def course_report_cells(row: dict, unit_code: str, extra_columns) -> SafeString:
+    """The cells of one course report row (see `course_report_row`), narrow enough that the
+    whole table fits a 1280-px screen with the certificate in view: a tick box for the
+    reminder, the person (linked to their learning record, NIP below), unit and position,
+    status with progress, dates, scores (pre, post, gain), other extra columns, the
+    certificate, and the last reminder. Fifty rows of a dozen cells each cost the template
+    engine more than the page's queries."""
     if row["status"] == STATUS_COMPLETED:
         badge, label = "badge badge--ok", row["status_label"]
     elif row["overdue"]:
@@ -98,34 +151,55 @@ def course_report_cells(row: dict) -> SafeString:
     else:
         badge, label = "badge", row["status_label"]
     if row["mandatory"]:
-        due = _day(row["due_date"]) or "-"
+        due = format_html("{} {}", _("batas"), _day(row["due_date"]) or "-")
     else:
         due = format_html('<span class="muted">{}</span>', _("tidak wajib"))
+    completed = _day(row["completed_at"])
+    dates = (
+        format_html('{}<span class="cell-note">{}</span>', completed, due)
+        if completed
+        else format_html('-<span class="cell-note">{}</span>', due)
+    )
+    extras = dict(zip((key for key, _label in extra_columns), row["extras"], strict=False))
+    box, reminded = _reminder_cells(row, selectable=row["status"] != STATUS_COMPLETED)
+    scores = format_html(
+        '<td class="nowrap">{} / {}{}</td>',
+        extras.get("pretest") or "-",
+        extras.get("posttest") or "-",
+        format_html(' <span class="cell-note">{} {}</span>', _("naik"), extras["gain"])
+        if extras.get("gain")
+        else "",
+    )
     cells = [
+        box,
+        _person(row["name"], _record_url(unit_code, row.get("employee_id")), row["nip"]),
         format_html(
-            '<th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td>'
-            '<td><span class="{}">{}</span></td><td class="num">{}%</td><td>{}</td><td>{}</td>',
-            row["name"],
-            row["nip"] or "-",
-            row["unit"],
-            row["position"] or "-",
+            '<td>{}<span class="cell-note">{}</span></td>', row["unit"], row["position"] or "-"
+        ),
+        format_html(
+            '<td class="nowrap"><span class="{}">{}</span> <span class="cell-note">{}%</span></td>',
             badge,
             label,
             row["progress"],
-            _day(row["completed_at"]) or "-",
-            due,
-        )
+        ),
+        format_html('<td class="nowrap">{}</td>', dates),
+        scores,
     ]
-    for value in row["extras"]:
-        if url := getattr(value, "url", ""):  # a LinkedValue: the certificate
-            cells.append(format_html('<td><a href="{}">{}</a></td>', url, value))
-        else:
-            cells.append(format_html("<td>{}</td>", value or "-"))
+    for key, _label in extra_columns:
+        if key in (*SCORE_KEYS, "certificate"):
+            continue
+        cells.append(format_html("<td>{}</td>", extras.get(key) or "-"))
+    cert = extras.get("certificate")
+    if url := getattr(cert, "url", ""):  # a LinkedValue: the certificate's download
+        cells.append(format_html('<td class="cert"><a href="{}">{}</a></td>', url, cert))
+    else:
+        cells.append(format_html('<td class="cert">{}</td>', cert or "-"))
+    cells.append(reminded)
     return mark_safe("".join(cells))  # noqa: S308 - every piece is escaped by format_html
 
 
 @register.simple_tag
-def jp_row_cells(row: dict, target: int) -> SafeString:
+def jp_row_cells(row: dict, target: int, unit_code: str = "") -> SafeString:
     """The cells of one JP-compliance row (see `jp_rows`): who, JP with a small meter
     (`widthratio` of the target), the shortfall or a "meets" badge, the courses done."""
     try:
@@ -140,17 +214,19 @@ def jp_row_cells(row: dict, target: int) -> SafeString:
         done = format_html_join(", ", "{}", ((title,) for title in row["done"]))
     else:
         done = format_html('<span class="muted">{}</span>', _("belum ada"))
+    box, reminded = _reminder_cells(row, selectable=bool(row["shortfall"]))
     return format_html(
-        '<th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td>'
+        "{}{}<td>{}</td><td>{}</td>"
         '<td class="num"><span class="jp-cell"><span class="meter meter--small" '
         'aria-hidden="true"><span style="width:{}%"></span></span>{}</span></td>'
-        '<td class="num">{}</td><td>{}</td>',
-        row["full_name"],
-        row["nip"] or "-",
+        '<td class="num">{}</td><td>{}</td>{}',
+        box,
+        _person(row["full_name"], _record_url(unit_code, row.get("employee_id")), row["nip"]),
         row["unit"],
         row["position"] or "-",
         width,
         row["jp"],
         shortfall,
         done,
+        reminded,
     )

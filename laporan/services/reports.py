@@ -18,10 +18,10 @@ from lms.core.outbox import send_after_commit
 from lms.organisasi.models import OrgUnit
 from lms.organisasi.selectors import orgunit_list_visible
 
-from .exports import export_table, write_csv, write_xlsx
-from .filters import ReportFilters, report_years
-from .models import OverdueReminder, ReportExport, ReportSubscription
-from .selectors import overdue_enrollments, summary_latest, unit_report
+from ..exports import export_table, write_csv, write_xlsx
+from ..filters import ReportFilters, report_years
+from ..models import OverdueReminder, ReportExport, ReportSubscription
+from ..selectors import overdue_enrollments, summary_latest, unit_report
 
 logger = logging.getLogger(__name__)
 
