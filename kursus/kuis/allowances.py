@@ -72,8 +72,9 @@ def attempt_override_grant(
             raise QuizError(_("Batas akhir baru harus di masa mendatang."))
     else:
         raise QuizError(_("Jenis perubahan tidak dikenal."))
-    row, _created = AttemptAllowance.objects.get_or_create(user=user, quiz=quiz)
-    allowance = AttemptAllowance.objects.select_for_update().get(pk=row.pk)
+    allowance, _created = AttemptAllowance.objects.select_for_update().get_or_create(
+        user=user, quiz=quiz
+    )
     if kind == Kind.EXTRA_ATTEMPTS:
         allowance.extra_attempts += amount
     elif kind == Kind.EXTRA_TIME:

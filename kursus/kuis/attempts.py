@@ -241,8 +241,10 @@ def quiz_attempt_start(*, user, quiz: QuizPage, rng: random.Random | None = None
     course = quiz.course
     try:
         with transaction.atomic():
-            row, _created = AttemptAllowance.objects.get_or_create(user=user, quiz=quiz)
-            allowance = AttemptAllowance.objects.select_for_update().get(pk=row.pk)
+            # Locked when read, or by its insert when it is new.
+            allowance, _created = AttemptAllowance.objects.select_for_update().get_or_create(
+                user=user, quiz=quiz
+            )
             attempts = list(QuizAttempt.objects.filter(user=user, quiz=quiz).order_by("number"))
             open_attempt = next((a for a in attempts if a.is_open), None)
             if open_attempt is not None:  # a click before this one started it
