@@ -28,7 +28,8 @@ class QuizPageForm(WagtailAdminPageForm):
         cleaned = super().clean()
         slots = self.formsets.get("slots")
         fixed = False
-        if slots is not None:
+        # The slots are validated after this form (ClusterForm.is_valid): validate them now.
+        if slots is not None and slots.is_valid():
             for form in slots.forms:
                 data = getattr(form, "cleaned_data", None) or {}
                 if data.get("question") and not data.get("DELETE"):

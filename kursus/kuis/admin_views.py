@@ -56,7 +56,7 @@ def quiz_learners_view(request, page_id: int):
             attempt_count=Count("quiz_attempts", filter=Q(quiz_attempts__quiz=quiz)),
             best=Max("quiz_attempts__percent", filter=Q(quiz_attempts__quiz=quiz)),
         )
-        .order_by("last_name", "first_name", "username")
+        .order_by("first_name", "last_name", "email")
     )
     allowances = {a.user_id: a for a in AttemptAllowance.objects.filter(quiz=quiz)}
     for user in learners:

@@ -30,7 +30,7 @@ def _fail(learner, quiz):
 
 def _pass(learner, quiz):
     attempt = quiz_attempt_start(user=learner, quiz=quiz)
-    for position, (row, tokens) in answer_key(attempt).items():
+    for position, (_row, tokens) in answer_key(attempt).items():
         quiz_answer_save(
             user=learner,
             attempt_id=attempt.pk,
