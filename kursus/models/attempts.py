@@ -19,9 +19,9 @@ class AttemptAllowance(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempt_allowances"
     )
     quiz = models.ForeignKey(QuizPage, on_delete=models.CASCADE, related_name="allowances")
-    round = models.PositiveSmallIntegerField(_("ronde"), default=1)
+    round = models.PositiveSmallIntegerField(_("putaran"), default=1)
     attempts_before = models.PositiveSmallIntegerField(
-        _("percobaan pada ronde sebelumnya"), default=0
+        _("percobaan pada putaran sebelumnya"), default=0
     )
     extra_attempts = models.PositiveSmallIntegerField(_("tambahan percobaan"), default=0)
     extra_minutes = models.PositiveSmallIntegerField(_("tambahan waktu (menit)"), default=0)

@@ -54,7 +54,7 @@ def test_attempts_journey(new_context, shoot, axe):
     # The intro says how many questions, how long, how many tries, and what comes after.
     facts = learner.locator("dl.facts").inner_text()
     assert "5 soal" in facts and "15 menit" in facts and "3 kali (sisa 3)" in facts, facts
-    assert "meminta kesempatan tambahan kepada pelatih" in facts, facts
+    assert "minta kesempatan tambahan kepada pelatih" in facts, facts
     axe.check(learner, "quiz intro")
     shoot(learner, "quiz-intro")
 

@@ -64,7 +64,7 @@ def test_the_intro_says_questions_time_attempts_left_and_what_comes_after(
     assert "20 menit" in html
     assert "2 kali (sisa 2)" in html
     assert "Bila belum lulus setelah percobaan terakhir" in html
-    assert "Anda dapat meminta kesempatan tambahan kepada pelatih" in html
+    assert "minta kesempatan tambahan kepada pelatih" in html
     assert "Mulai kuis" in html
 
 
@@ -327,3 +327,12 @@ def test_a_quiz_of_random_draws_only_may_reveal_answers(client, admin_lms, cours
     )
 
     assert response.status_code == 302
+
+
+def test_the_quiz_editor_links_to_its_learners_and_their_overrides(client, admin_lms, posttest):
+    client.force_login(admin_lms)
+
+    html = client.get(reverse("wagtailadmin_pages:edit", args=[posttest.pk])).content.decode()
+
+    assert reverse("kursus_attempts:quiz", args=[posttest.pk]) in html
+    assert "Peserta dan kesempatan" in html
