@@ -83,7 +83,13 @@ def quiz_learner_view(request, page_id: int, user_id: int):
     """One learner on one quiz: their attempts and standing, their pending request, the
     override form and the history of what was granted them."""
     quiz = _editable_quiz(request, page_id)
-    learner = get_object_or_404(get_user_model(), pk=user_id)
+    # Only a learner of the quiz's course (enrolled, or with an attempt of it).
+    learner = get_object_or_404(
+        get_user_model()
+        .objects.filter(Q(enrollments__course_id=quiz.course.pk) | Q(quiz_attempts__quiz=quiz))
+        .distinct(),
+        pk=user_id,
+    )
     form = AttemptOverrideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

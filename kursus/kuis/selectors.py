@@ -10,7 +10,15 @@ from django.db.models import Avg, Count, Max, Q
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from ..models import AttemptQuestion, Question, QuestionOption, QuizAttempt, QuizPage, QuizSlot
+from ..models import (
+    AttemptAllowance,
+    AttemptQuestion,
+    Question,
+    QuestionOption,
+    QuizAttempt,
+    QuizPage,
+    QuizSlot,
+)
 from .grading import grade_fold
 
 # How much of the key a result page may show.
@@ -29,7 +37,17 @@ def review_level(attempt: QuizAttempt, now=None) -> int:
         return REVEAL_RIGHT_WRONG
     if policy == QuizPage.Review.AFTER_CLOSE:
         closes_at = attempt.quiz.closes_at
-        if closes_at is not None and (now or timezone.now()) >= closes_at:
+        if closes_at is None:
+            return REVEAL_NONE
+        # A learner whose trainer gave them a later deadline sees the key only after it.
+        own = (
+            AttemptAllowance.objects.filter(user_id=attempt.user_id, quiz_id=attempt.quiz_id)
+            .values_list("closes_at", flat=True)
+            .first()
+        )
+        if own is not None:
+            closes_at = max(closes_at, own)
+        if (now or timezone.now()) >= closes_at:
             return REVEAL_FULL
     return REVEAL_NONE
 

@@ -336,3 +336,14 @@ def test_the_quiz_editor_links_to_its_learners_and_their_overrides(client, admin
 
     assert reverse("kursus_attempts:quiz", args=[posttest.pk]) in html
     assert "Peserta dan kesempatan" in html
+
+
+def test_the_overrides_page_is_only_for_a_learner_of_the_course(
+    client, admin_lms, make_employee, posttest
+):
+    stranger = make_employee("32.04").user
+    client.force_login(admin_lms)
+
+    response = client.get(reverse("kursus_attempts:learner", args=[posttest.pk, stranger.pk]))
+
+    assert response.status_code == 404

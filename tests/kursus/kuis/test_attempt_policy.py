@@ -237,3 +237,26 @@ def test_a_new_deadline_reopens_a_closed_quiz_for_that_learner_only(
     assert attempt.deadline == new_deadline
     with pytest.raises(QuizError, match="ditutup"):
         quiz_attempt_start(user=other, quiz=quiz)
+
+
+def test_a_later_deadline_keeps_the_key_hidden_until_it(learner, trainer, quiz):
+    from kursus.kuis.selectors import REVEAL_FULL, REVEAL_NONE, review_level
+
+    # given: the key shows after the quiz closes; the learner failed once
+    quiz.review = "afterclose"
+    quiz.closes_at = timezone.now() + timedelta(hours=1)
+    quiz.save()
+    attempt = _fail(learner, quiz)
+    attempt_override_grant(
+        quiz=quiz,
+        user=learner,
+        granted_by=trainer,
+        kind="deadline",
+        closes_at=timezone.now() + timedelta(days=3),
+        reason="Cuti melahirkan",
+    )
+
+    # then: after the quiz closes, not yet for them; after their own deadline, yes
+    after_close = timezone.now() + timedelta(hours=2)
+    assert review_level(attempt, now=after_close) == REVEAL_NONE
+    assert review_level(attempt, now=timezone.now() + timedelta(days=4)) == REVEAL_FULL
