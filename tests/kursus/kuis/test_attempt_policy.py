@@ -260,3 +260,39 @@ def test_a_later_deadline_keeps_the_key_hidden_until_it(learner, trainer, quiz):
     after_close = timezone.now() + timedelta(hours=2)
     assert review_level(attempt, now=after_close) == REVEAL_NONE
     assert review_level(attempt, now=timezone.now() + timedelta(days=4)) == REVEAL_FULL
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_clicks_at_once_open_one_new_round_and_one_attempt(learner, quiz):
+    """The second start waits for the first one's lock on the learner's allowance row, then
+    finds the attempt it started: one new round, one attempt."""
+    from django.db import connection
+
+    from kursus.models import AttemptAllowance
+
+    from ...concurrency import run_while_locked
+
+    if not connection.features.has_select_for_update:
+        pytest.skip("row locks: PostgreSQL (SQLite's write lock already serialises the two)")
+    quiz.after_last_attempt = "wait"
+    quiz.retry_wait_days = 1
+    quiz.save()
+    _fail(learner, quiz)
+    _fail(learner, quiz)
+    QuizAttempt.objects.filter(user=learner, quiz=quiz).update(
+        finished_at=timezone.now() - timedelta(days=2)
+    )
+    started = {}
+
+    def first():
+        AttemptAllowance.objects.select_for_update().get_or_create(user=learner, quiz=quiz)
+
+    run_while_locked(
+        lock=first,
+        then=lambda: started.update(first=quiz_attempt_start(user=learner, quiz=quiz)),
+        waiter=lambda: started.update(second=quiz_attempt_start(user=learner, quiz=quiz)),
+    )
+
+    assert started["first"].pk == started["second"].pk
+    assert QuizAttempt.objects.filter(user=learner, quiz=quiz).count() == 3
+    assert AttemptAllowance.objects.get(user=learner, quiz=quiz).round == 2
