@@ -8,103 +8,272 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('kursus', '0009_attempt_option_tokens'),
+        ("kursus", "0009_attempt_option_tokens"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='quizpage',
-            name='after_last_attempt',
-            field=models.CharField(choices=[('wait', 'Tunggu beberapa hari, lalu kesempatan baru dibuka'), ('ask', 'Peserta meminta kesempatan tambahan kepada pelatih')], default='ask', max_length=5, verbose_name='setelah percobaan terakhir tidak lulus'),
+            model_name="quizpage",
+            name="after_last_attempt",
+            field=models.CharField(
+                choices=[
+                    ("wait", "Tunggu beberapa hari, lalu kesempatan baru dibuka"),
+                    ("ask", "Peserta meminta kesempatan tambahan kepada pelatih"),
+                ],
+                default="ask",
+                max_length=5,
+                verbose_name="setelah percobaan terakhir tidak lulus",
+            ),
         ),
         migrations.AddField(
-            model_name='quizpage',
-            name='retry_wait_days',
-            field=models.PositiveSmallIntegerField(default=7, help_text='Untuk pilihan “tunggu”: sesudah sekian hari, kesempatan baru dibuka.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(365)], verbose_name='masa tunggu (hari)'),
+            model_name="quizpage",
+            name="retry_wait_days",
+            field=models.PositiveSmallIntegerField(
+                default=7,
+                help_text="Untuk pilihan “tunggu”: sesudah sekian hari, kesempatan baru dibuka.",
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(365),
+                ],
+                verbose_name="masa tunggu (hari)",
+            ),
         ),
         migrations.AddField(
-            model_name='quizpage',
-            name='review_reveal_confirmed',
-            field=models.BooleanField(default=False, help_text='Wajib dicentang bila kuis berisi soal tertentu dan hasilnya menampilkan benar/salah atau kunci jawaban.', verbose_name='saya sengaja menampilkan jawaban di antara percobaan'),
+            model_name="quizpage",
+            name="review_reveal_confirmed",
+            field=models.BooleanField(
+                default=False,
+                help_text="Wajib dicentang bila kuis berisi soal tertentu dan hasilnya menampilkan benar/salah atau kunci jawaban.",
+                verbose_name="saya sengaja menampilkan jawaban di antara percobaan",
+            ),
         ),
         migrations.AlterField(
-            model_name='quizpage',
-            name='review',
-            field=models.CharField(choices=[('score', 'Hanya nilai'), ('rightwrong', 'Nilai dan benar/salah tiap soal'), ('full', 'Kunci jawaban dan umpan balik'), ('afterclose', 'Kunci jawaban setelah kuis ditutup')], default='score', help_text='Bila kuis memuat soal tertentu (bukan acak dari kategori), menampilkan benar/salah atau kunci jawaban membocorkan jawaban untuk percobaan berikutnya. Pilih “Hanya nilai” kecuali Anda sengaja menghendakinya.', max_length=10, verbose_name='setelah dikumpulkan tampilkan'),
+            model_name="quizpage",
+            name="review",
+            field=models.CharField(
+                choices=[
+                    ("score", "Hanya nilai"),
+                    ("rightwrong", "Nilai dan benar/salah tiap soal"),
+                    ("full", "Kunci jawaban dan umpan balik"),
+                    ("afterclose", "Kunci jawaban setelah kuis ditutup"),
+                ],
+                default="score",
+                help_text="Bila kuis memuat soal tertentu (bukan acak dari kategori), menampilkan benar/salah atau kunci jawaban membocorkan jawaban untuk percobaan berikutnya. Pilih “Hanya nilai” kecuali Anda sengaja menghendakinya.",
+                max_length=10,
+                verbose_name="setelah dikumpulkan tampilkan",
+            ),
         ),
         migrations.CreateModel(
-            name='AttemptOverride',
+            name="AttemptOverride",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('attempts', 'Tambahan percobaan'), ('time', 'Tambahan waktu'), ('deadline', 'Batas akhir baru')], max_length=8, verbose_name='jenis')),
-                ('amount', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='jumlah')),
-                ('closes_at', models.DateTimeField(blank=True, null=True, verbose_name='batas akhir')),
-                ('reason', models.CharField(max_length=255, verbose_name='alasan')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='waktu')),
-                ('granted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='oleh')),
-                ('quiz', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='overrides', to='kursus.quizpage')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attempt_overrides', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("attempts", "Tambahan percobaan"),
+                            ("time", "Tambahan waktu"),
+                            ("deadline", "Batas akhir baru"),
+                        ],
+                        max_length=8,
+                        verbose_name="jenis",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="jumlah"),
+                ),
+                (
+                    "closes_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="batas akhir"),
+                ),
+                ("reason", models.CharField(max_length=255, verbose_name="alasan")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="waktu"),
+                ),
+                (
+                    "granted_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="oleh",
+                    ),
+                ),
+                (
+                    "quiz",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="overrides",
+                        to="kursus.quizpage",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attempt_overrides",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'perubahan kesempatan',
-                'verbose_name_plural': 'riwayat perubahan kesempatan',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "perubahan kesempatan",
+                "verbose_name_plural": "riwayat perubahan kesempatan",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AttemptRequest',
+            name="AttemptRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('attempts_used', models.PositiveSmallIntegerField(verbose_name='percobaan terpakai')),
-                ('status', models.CharField(choices=[('pending', 'Menunggu pelatih'), ('granted', 'Dikabulkan')], default='pending', max_length=8, verbose_name='status')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='dikirim')),
-                ('resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='ditanggapi')),
-                ('override', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='kursus.attemptoverride')),
-                ('quiz', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attempt_requests', to='kursus.quizpage')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attempt_requests', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "attempts_used",
+                    models.PositiveSmallIntegerField(verbose_name="percobaan terpakai"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Menunggu pelatih"), ("granted", "Dikabulkan")],
+                        default="pending",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="dikirim"),
+                ),
+                (
+                    "resolved_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="ditanggapi"),
+                ),
+                (
+                    "override",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="kursus.attemptoverride",
+                    ),
+                ),
+                (
+                    "quiz",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attempt_requests",
+                        to="kursus.quizpage",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attempt_requests",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'permintaan kesempatan',
-                'verbose_name_plural': 'permintaan kesempatan',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "permintaan kesempatan",
+                "verbose_name_plural": "permintaan kesempatan",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AttemptAllowance',
+            name="AttemptAllowance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('round', models.PositiveSmallIntegerField(default=1, verbose_name='putaran')),
-                ('attempts_before', models.PositiveSmallIntegerField(default=0, verbose_name='percobaan pada putaran sebelumnya')),
-                ('extra_attempts', models.PositiveSmallIntegerField(default=0, verbose_name='tambahan percobaan')),
-                ('extra_minutes', models.PositiveSmallIntegerField(default=0, verbose_name='tambahan waktu (menit)')),
-                ('closes_at', models.DateTimeField(blank=True, null=True, verbose_name='batas akhir khusus')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='diubah')),
-                ('quiz', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='allowances', to='kursus.quizpage')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attempt_allowances', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("round", models.PositiveSmallIntegerField(default=1, verbose_name="putaran")),
+                (
+                    "attempts_before",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="percobaan pada putaran sebelumnya"
+                    ),
+                ),
+                (
+                    "extra_attempts",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="tambahan percobaan"),
+                ),
+                (
+                    "extra_minutes",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="tambahan waktu (menit)"
+                    ),
+                ),
+                (
+                    "closes_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="batas akhir khusus"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="diubah")),
+                (
+                    "quiz",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="allowances",
+                        to="kursus.quizpage",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attempt_allowances",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kesempatan peserta',
-                'verbose_name_plural': 'kesempatan peserta',
-                'constraints': [models.UniqueConstraint(fields=('user', 'quiz'), name='kursus_attemptallowance_unique_learner')],
+                "verbose_name": "kesempatan peserta",
+                "verbose_name_plural": "kesempatan peserta",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "quiz"), name="kursus_attemptallowance_unique_learner"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='attemptoverride',
-            index=models.Index(fields=['quiz', 'user'], name='kursus_override_quiz_user'),
+            model_name="attemptoverride",
+            index=models.Index(fields=["quiz", "user"], name="kursus_override_quiz_user"),
         ),
         migrations.AddIndex(
-            model_name='attemptrequest',
-            index=models.Index(fields=['status', 'quiz'], name='kursus_attemptrequest_status'),
+            model_name="attemptrequest",
+            index=models.Index(fields=["status", "quiz"], name="kursus_attemptrequest_status"),
         ),
         migrations.AddConstraint(
-            model_name='attemptrequest',
-            constraint=models.UniqueConstraint(fields=('user', 'quiz', 'attempts_used'), name='kursus_attemptrequest_once_per_stage'),
+            model_name="attemptrequest",
+            constraint=models.UniqueConstraint(
+                fields=("user", "quiz", "attempts_used"),
+                name="kursus_attemptrequest_once_per_stage",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attemptrequest',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('user', 'quiz'), name='kursus_attemptrequest_one_pending'),
+            model_name="attemptrequest",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "pending")),
+                fields=("user", "quiz"),
+                name="kursus_attemptrequest_one_pending",
+            ),
         ),
     ]
