@@ -131,19 +131,24 @@ def demo_courses_seed() -> list[str]:
 
 
 QUIZ_SETTINGS = {
-    # A pre-test measures the starting point: it never blocks, and it shows what was right.
+    # A pre-test measures the starting point: it never blocks, and it shows what was right
+    # (knowingly: its questions are not the post-test's).
     "pretest": {
         "required_for_completion": False,
         "attempts_allowed": 1,
         "time_limit_minutes": 10,
         "review": "full",
+        "review_reveal_confirmed": True,
     },
-    # The post-test decides completion (and the certificate): 70 points, three tries.
+    # The post-test decides completion (and the certificate): 70 points, three tries, the
+    # score only (its questions are fixed: right/wrong would give the next try its key);
+    # after the third failed try the learner asks the trainer for another.
     "posttest": {
         "required_for_completion": True,
         "attempts_allowed": 3,
         "time_limit_minutes": 15,
-        "review": "rightwrong",
+        "review": "score",
+        "after_last_attempt": "ask",
     },
 }
 

@@ -11,6 +11,11 @@ urlpatterns = [
     path("belajar/kursus/<id:course_id>/keluar/", views.withdraw, name="withdraw"),
     path("belajar/materi/<id:lesson_id>/selesai/", views.complete_lesson, name="complete_lesson"),
     path("belajar/kuis/<id:quiz_id>/mulai/", quiz_views.quiz_start, name="quiz_start"),
+    path(
+        "belajar/kuis/<id:quiz_id>/minta-kesempatan/",
+        quiz_views.quiz_request_attempt,
+        name="quiz_request_attempt",
+    ),
     path("belajar/percobaan/<id:attempt_id>/", quiz_views.attempt_view, name="attempt"),
     path(
         "belajar/percobaan/<id:attempt_id>/jawab/",

@@ -24,7 +24,15 @@ from lms.core.site_cache import STAMP_KEY as SITE_STAMP_KEY
 from sertifikat.selectors import certificate_list_for_user
 
 from .kuis.selectors import course_pre_post_gain, quiz_results_for_enrollments
-from .models import CourseCategory, CourseIndexPage, CoursePage, Enrollment, LessonPage
+from .kuis.standing import quiz_standing, standing_message
+from .models import (
+    CourseCategory,
+    CourseIndexPage,
+    CoursePage,
+    Enrollment,
+    LessonPage,
+    QuizPage,
+)
 from .selectors import (
     course_outline,
     course_suggestion_list,
@@ -146,6 +154,9 @@ def course_context(request, *, course: CoursePage) -> dict:
         blockers = enrollment_blockers(user=request.user, course=course)
     return {
         "outline": outline,
+        "final_quiz_blocked": _final_quiz_blocked(
+            user=request.user, outline=outline, enrollment=enrollment
+        ),
         "gain": course_pre_post_gain(outline=outline),
         "enrollment": enrollment,
         "enrolled": enrollment is not None and enrollment.status != Enrollment.Status.WITHDRAWN,
@@ -154,6 +165,24 @@ def course_context(request, *, course: CoursePage) -> dict:
         .filter(required_by=course)
         .only("id", "code", "title", "url_path"),
     }
+
+
+def _final_quiz_blocked(*, user, outline, enrollment) -> str:
+    """Why the course's final test cannot be taken now, when it is the learner's next step
+    (every lesson done, the course not complete) and they may not start it: what happens
+    next, so that the course page does not offer it. Empty otherwise."""
+    if (
+        enrollment is None
+        or enrollment.status != Enrollment.Status.ACTIVE
+        or outline.next_lesson is not None
+        or not outline.final_quizzes
+    ):
+        return ""
+    quiz = QuizPage.objects.filter(pk=outline.final_quizzes[0].id).first()
+    if quiz is None:
+        return ""
+    standing = quiz_standing(user=user, quiz=quiz)
+    return "" if standing.can_start else standing_message(standing)
 
 
 def lesson_serve(request, *, lesson: LessonPage):

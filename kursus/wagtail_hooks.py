@@ -168,3 +168,52 @@ class QuizAnalysisMenuItem(PageMenuItem):
 def quiz_analysis_button(page, user, view_name=None, next_url=None):
     if page.specific_class is QuizPage:
         yield QuizAnalysisMenuItem(page=page, priority=55)
+
+
+# Learners' attempts: requests for another chance, and the trainer's overrides
+
+
+@hooks.register("register_admin_urls")
+def register_attempt_urls():
+    from .kuis import admin_views as attempt_views
+
+    urls = [
+        path("", attempt_views.attempt_requests_view, name="requests"),
+        path("kuis/<id:page_id>/", attempt_views.quiz_learners_view, name="quiz"),
+        path(
+            "kuis/<id:page_id>/peserta/<id:user_id>/",
+            attempt_views.quiz_learner_view,
+            name="learner",
+        ),
+    ]
+    return [path("kesempatan/", include((urls, "kursus_attempts")))]
+
+
+class QuizLearnersMenuItem(PageMenuItem):
+    label = _("Peserta dan kesempatan")
+    icon_name = "group"
+    url_name = "kursus_attempts:quiz"
+
+    def is_shown(self, user):
+        return self.page.permissions_for_user(user).can_edit()
+
+
+@hooks.register("register_page_header_buttons")
+@hooks.register("register_page_listing_more_buttons")
+def quiz_learners_button(page, user, view_name=None, next_url=None):
+    if page.specific_class is QuizPage:
+        yield QuizLearnersMenuItem(page=page, priority=56)
+
+
+class AttemptRequestsMenuItem(MenuItem):
+    def is_shown(self, request):
+        from wagtail.permission_policies.pages import PagePermissionPolicy
+
+        return PagePermissionPolicy().user_has_permission(request.user, "change")
+
+
+@hooks.register("register_admin_menu_item")
+def register_attempt_requests_menu_item():
+    return AttemptRequestsMenuItem(
+        _("Permintaan kesempatan"), reverse("kursus_attempts:requests"), icon_name="help", order=307
+    )

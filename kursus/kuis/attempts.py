@@ -12,6 +12,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from ..models import (
+    AttemptAllowance,
     AttemptQuestion,
     CoursePage,
     Enrollment,
@@ -23,6 +24,7 @@ from ..models import (
 from ..progress import quiz_is_locked
 from ..selectors import course_outline
 from .rules import QuizError, attempt_is_overdue
+from .standing import quiz_standing, standing_message
 from .submit import quiz_attempt_submit
 
 
@@ -177,11 +179,24 @@ _UNREAD = object()
 
 
 def quiz_locked_reason(
-    *, user, quiz: QuizPage, course: CoursePage, outline=None, enrollment=_UNREAD
+    *,
+    user,
+    quiz: QuizPage,
+    course: CoursePage,
+    outline=None,
+    enrollment=_UNREAD,
+    closes_at=_UNREAD,
 ) -> str | None:
-    """Why `user` may not start `quiz` now, or None. Enrolment, the window, the attempts left,
-    and in an in-order course the lessons before it. Callers that have read the enrolment
-    (None when there is none) and the outline pass them in."""
+    """Why `user` may not start `quiz` now, or None. Enrolment, the window (with the
+    learner's own deadline, `closes_at`, when a trainer set one), and in an in-order course
+    the lessons before it; the attempts left are `quiz_standing`'s. Callers that have read
+    the enrolment (None when there is none), the outline or the learner's deadline pass them."""
+    if closes_at is _UNREAD:
+        closes_at = (
+            AttemptAllowance.objects.filter(user=user, quiz=quiz)
+            .values_list("closes_at", flat=True)
+            .first()
+        ) or quiz.closes_at
     if enrollment is _UNREAD:
         enrollment = Enrollment.objects.filter(user=user, course=course).first()
     if enrollment is None or enrollment.status == Enrollment.Status.WITHDRAWN:
@@ -191,7 +206,7 @@ def quiz_locked_reason(
         return _("Kuis ini baru dibuka %(time)s.") % {
             "time": timezone.localtime(quiz.opens_at).strftime("%d-%m-%Y %H:%M")
         }
-    if quiz.closes_at and now >= quiz.closes_at:
+    if closes_at and now >= closes_at:
         return _("Kuis ini sudah ditutup.")
     if course.sequential and quiz.kind != QuizPage.Kind.PRETEST:
         outline = outline or course_outline(course=course, user=user)
@@ -210,7 +225,10 @@ def quiz_locked_reason(
 
 
 def quiz_attempt_start(*, user, quiz: QuizPage, rng: random.Random | None = None) -> QuizAttempt:
-    """The learner's open attempt of `quiz`, or a new one with its own frozen draw."""
+    """The learner's open attempt of `quiz`, or a new one with its own frozen draw, when their
+    standing (`quiz_standing`: the round, the trainer's extras and deadline) leaves one. A new
+    round opens here, when its wait is over. Under the lock of the learner's allowance row, so
+    that a second click waits and then gets the attempt the first one started."""
     rng = rng or random.SystemRandom()
     open_attempt = QuizAttempt.objects.filter(
         user=user, quiz=quiz, status=QuizAttempt.Status.IN_PROGRESS
@@ -221,29 +239,50 @@ def quiz_attempt_start(*, user, quiz: QuizPage, rng: random.Random | None = None
         else:
             return open_attempt
     course = quiz.course
-    reason = quiz_locked_reason(user=user, quiz=quiz, course=course)
-    if reason:
-        raise QuizError(reason)
-    used = QuizAttempt.objects.filter(user=user, quiz=quiz).count()
-    if quiz.attempts_allowed and used >= quiz.attempts_allowed:
-        raise QuizError(_("Kesempatan mengerjakan kuis ini sudah habis."))
-    now = timezone.now()
-    deadline = None
-    if quiz.time_limit_minutes:
-        deadline = now + timedelta(minutes=quiz.time_limit_minutes)
-    if quiz.closes_at and (deadline is None or quiz.closes_at < deadline):
-        deadline = quiz.closes_at
     try:
         with transaction.atomic():
-            attempt = QuizAttempt.objects.create(
-                user=user, quiz=quiz, number=used + 1, started_at=now, deadline=deadline
+            # Locked when read, or by its insert when it is new.
+            allowance, _created = AttemptAllowance.objects.select_for_update().get_or_create(
+                user=user, quiz=quiz
             )
-            questions = _draw_questions(quiz, rng)
-            if not questions:
-                raise QuizError(_("Kuis ini belum berisi soal."))
-            _freeze(attempt, questions, rng)
+            attempts = list(QuizAttempt.objects.filter(user=user, quiz=quiz).order_by("number"))
+            open_attempt = next((a for a in attempts if a.is_open), None)
+            if open_attempt is not None:  # a click before this one started it
+                return open_attempt
+            standing = quiz_standing(user=user, quiz=quiz, attempts=attempts, allowance=allowance)
+            reason = quiz_locked_reason(
+                user=user, quiz=quiz, course=course, closes_at=standing.closes_at
+            )
+            if reason:
+                raise QuizError(reason)
+            if not standing.can_start:
+                raise QuizError(standing_message(standing))
+            if standing.new_round:
+                allowance.round = standing.round
+                allowance.attempts_before = len(attempts)
+                allowance.extra_attempts = 0
+                allowance.save(update_fields=["round", "attempts_before", "extra_attempts"])
+            now = timezone.now()
+            deadline = None
+            if standing.time_limit_minutes:
+                deadline = now + timedelta(minutes=standing.time_limit_minutes)
+            if standing.closes_at and (deadline is None or standing.closes_at < deadline):
+                deadline = standing.closes_at
+            with transaction.atomic():
+                attempt = QuizAttempt.objects.create(
+                    user=user,
+                    quiz=quiz,
+                    number=len(attempts) + 1,
+                    started_at=now,
+                    deadline=deadline,
+                )
+                questions = _draw_questions(quiz, rng)
+                if not questions:
+                    raise QuizError(_("Kuis ini belum berisi soal."))
+                _freeze(attempt, questions, rng)
     except IntegrityError:
-        # A second click or tab started one at the same moment: use that one.
+        # A second click or tab started one at the same moment (where the lock is not
+        # honoured, as on SQLite): use that one.
         existing = QuizAttempt.objects.filter(
             user=user, quiz=quiz, status=QuizAttempt.Status.IN_PROGRESS
         ).first()

@@ -10,7 +10,15 @@ from django.db.models import Avg, Count, Max, Q
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from ..models import AttemptQuestion, QuestionOption, QuizAttempt, QuizPage
+from ..models import (
+    AttemptAllowance,
+    AttemptQuestion,
+    Question,
+    QuestionOption,
+    QuizAttempt,
+    QuizPage,
+    QuizSlot,
+)
 from .grading import grade_fold
 
 # How much of the key a result page may show.
@@ -29,7 +37,17 @@ def review_level(attempt: QuizAttempt, now=None) -> int:
         return REVEAL_RIGHT_WRONG
     if policy == QuizPage.Review.AFTER_CLOSE:
         closes_at = attempt.quiz.closes_at
-        if closes_at is not None and (now or timezone.now()) >= closes_at:
+        if closes_at is None:
+            return REVEAL_NONE
+        # A learner whose trainer gave them a later deadline sees the key only after it.
+        own = (
+            AttemptAllowance.objects.filter(user_id=attempt.user_id, quiz_id=attempt.quiz_id)
+            .values_list("closes_at", flat=True)
+            .first()
+        )
+        if own is not None:
+            closes_at = max(closes_at, own)
+        if (now or timezone.now()) >= closes_at:
             return REVEAL_FULL
     return REVEAL_NONE
 
@@ -260,3 +278,86 @@ def quiz_results_for_enrollments(*, user, enrollments) -> None:
                     "passed": grade["grade"] >= grade["quiz__pass_mark"],
                 }
             )
+
+
+def quiz_question_count(*, quiz: QuizPage) -> int:
+    """How many questions an attempt of `quiz` shows: one per chosen question, the draw count
+    per random slot (fewer when a category has fewer active questions). Two queries."""
+    slots = list(quiz.slots.values_list("question_id", "category_id", "draw_count"))
+    fixed = {question for question, _category, _count in slots if question}
+    wanted: dict[int, int] = {}
+    for _question, category, count in slots:
+        if category:
+            wanted[category] = wanted.get(category, 0) + count
+    total = len(fixed)
+    if wanted:
+        pools = dict(
+            Question.objects.filter(category_id__in=wanted, is_active=True)
+            .exclude(id__in=fixed)
+            .values("category_id")
+            .annotate(n=Count("id"))
+            .values_list("category_id", "n")
+        )
+        total += sum(min(count, pools.get(category, 0)) for category, count in wanted.items())
+    return total
+
+
+@dataclass
+class ReviewModule:
+    """A module the learner should go over again: its lessons, and their share of the points on
+    its questions in their last attempt (None when it cannot be told)."""
+
+    module: object  # the outline's ModuleItem
+    percent: Decimal | None = None
+
+
+def quiz_review_modules(*, user, quiz: QuizPage, outline) -> list[ReviewModule]:
+    """The modules to review after failing `quiz`: a module's quiz, its own module; a quiz of
+    the whole course, the modules where the learner's last finished attempt scored below the
+    pass mark, weakest first. A question belongs to the module whose quiz holds it, chosen
+    or drawn from its category; when no question can be placed, every module. Three queries
+    at most."""
+    item = outline.quiz(quiz.id)
+    modules = {module.id: module for module in outline.modules if module.lessons}
+    if item is not None and item.module_id is not None:
+        module = modules.get(item.module_id)
+        return [ReviewModule(module=module)] if module else []
+    last = (
+        QuizAttempt.objects.filter(user=user, quiz=quiz)
+        .exclude(status=QuizAttempt.Status.IN_PROGRESS)
+        .order_by("-number")
+        .values_list("id", flat=True)
+        .first()
+    )
+    module_of_quiz = {q.id: q.module_id for q in outline.quizzes if q.module_id in modules}
+    by_question: dict[int, int] = {}
+    by_category: dict[int, int] = {}
+    if last is not None and module_of_quiz:
+        for quiz_id, question_id, category_id in QuizSlot.objects.filter(
+            quiz_id__in=module_of_quiz
+        ).values_list("quiz_id", "question_id", "category_id"):
+            if question_id:
+                by_question.setdefault(question_id, module_of_quiz[quiz_id])
+            if category_id:
+                by_category.setdefault(category_id, module_of_quiz[quiz_id])
+    totals: dict[int, list[Decimal]] = {}
+    if by_question or by_category:
+        rows = AttemptQuestion.objects.filter(attempt_id=last).values_list(
+            "question_id", "question__category_id", "score", "points"
+        )
+        for question_id, category_id, score, points in rows:
+            module_id = by_question.get(question_id) or by_category.get(category_id)
+            if module_id is None or not points:
+                continue
+            total = totals.setdefault(module_id, [Decimal(0), Decimal(0)])
+            total[0] += score or 0
+            total[1] += points
+    if not totals:
+        return [ReviewModule(module=module) for module in modules.values()]
+    weak = []
+    for module_id, (score, points) in totals.items():
+        percent = round(100 * score / points, 1)
+        if percent < quiz.pass_mark:
+            weak.append(ReviewModule(module=modules[module_id], percent=percent))
+    weak.sort(key=lambda r: r.percent)
+    return weak or [ReviewModule(module=module) for module in modules.values()]

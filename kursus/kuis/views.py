@@ -25,18 +25,22 @@ from .selectors import (
     attempt_questions_shown,
     course_pre_post_gain,
     quiz_attempt_list,
+    quiz_question_count,
+    quiz_review_modules,
     review_level,
 )
 from .services import (
     AttemptClosed,
     QuizError,
     attempt_is_overdue,
+    attempt_request_create,
     attempt_tokens_ensure,
     quiz_answer_save,
     quiz_attempt_start,
     quiz_attempt_submit,
     quiz_locked_reason,
 )
+from .standing import STEP_ASK, STEP_REQUESTED, STEP_WAIT, quiz_standing, standing_message
 
 
 def quiz_serve(request, *, quiz: QuizPage):
@@ -54,17 +58,27 @@ def quiz_serve(request, *, quiz: QuizPage):
     outline_with_grades(outline, user=request.user)
     open_attempt = next((a for a in attempts if a.is_open), None)
     enrollment = enrollment_get(user=request.user, course=course)
+    standing = quiz_standing(user=request.user, quiz=quiz, attempts=attempts)
     locked_reason = (
         None
         if open_attempt
         else quiz_locked_reason(
-            user=request.user, quiz=quiz, course=course, outline=outline, enrollment=enrollment
+            user=request.user,
+            quiz=quiz,
+            course=course,
+            outline=outline,
+            enrollment=enrollment,
+            closes_at=standing.closes_at,
         )
     )
-    used = len(attempts)
-    remaining = None if not quiz.attempts_allowed else max(0, quiz.attempts_allowed - used)
-    if remaining == 0 and not open_attempt:
-        locked_reason = locked_reason or _("Kesempatan mengerjakan kuis ini sudah habis.")
+    # At a dead end (no attempt left, not passed) the page says what comes next.
+    dead_end = (
+        not open_attempt
+        and locked_reason is None
+        and standing.next_step in (STEP_WAIT, STEP_ASK, STEP_REQUESTED)
+    )
+    if not locked_reason and not standing.can_start:
+        locked_reason = standing_message(standing)
     return TemplateResponse(
         request,
         quiz.get_template(request),
@@ -78,7 +92,13 @@ def quiz_serve(request, *, quiz: QuizPage):
             "grade": item.grade,
             "open_attempt": open_attempt,
             "locked_reason": locked_reason,
-            "remaining": remaining,
+            "standing": standing,
+            "remaining": standing.remaining,
+            "dead_end": dead_end,
+            "question_count": quiz_question_count(quiz=quiz),
+            "review_modules": quiz_review_modules(user=request.user, quiz=quiz, outline=outline)
+            if dead_end
+            else [],
             "gain": course_pre_post_gain(outline=outline),
             "enrollment": enrollment,
         },
@@ -97,6 +117,22 @@ def quiz_start(request, quiz_id: int):
         messages.error(request, str(exc))
         return redirect(quiz.url)
     return redirect("kursus:attempt", attempt_id=attempt.pk)
+
+
+@login_required
+@require_POST
+def quiz_request_attempt(request, quiz_id: int):
+    """The learner asks their trainer for another chance, after their last failed attempt."""
+    quiz = get_object_or_404(QuizPage.objects.live(), pk=quiz_id)
+    if page_restriction_refuses(request, quiz):
+        return redirect(quiz.url)
+    try:
+        attempt_request_create(user=request.user, quiz=quiz)
+    except QuizError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Permintaan terkirim, menunggu pelatih."))
+    return redirect(quiz.url)
 
 
 def _own_attempt(request, attempt_id: int) -> QuizAttempt:

@@ -1,3 +1,4 @@
+from .attempts import AttemptAllowance, AttemptOverride, AttemptRequest
 from .pages import CourseCategory, CourseIndexPage, CoursePage, LessonPage, ModulePage
 from .progress import Enrollment, JPCredit, LessonProgress, MandatoryAssignment
 from .quiz import (
@@ -11,7 +12,10 @@ from .quiz import (
 )
 
 __all__ = [
+    "AttemptAllowance",
+    "AttemptOverride",
     "AttemptQuestion",
+    "AttemptRequest",
     "CourseCategory",
     "CourseIndexPage",
     "CoursePage",

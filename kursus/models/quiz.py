@@ -23,6 +23,7 @@ from wagtail.search import index
 
 from lms.core.restrictions import CachedViewRestrictionsMixin
 
+from ..kuis.admin_forms import QuizPageForm
 from ..kuis.formats.richtext import refused_links
 from .pages import InCourseMixin
 
@@ -199,6 +200,10 @@ class QuizPage(InCourseMixin, CachedViewRestrictionsMixin, Page):
         FULL = "full", _("Kunci jawaban dan umpan balik")
         AFTER_CLOSE = "afterclose", _("Kunci jawaban setelah kuis ditutup")
 
+    class AfterLast(models.TextChoices):
+        WAIT = "wait", _("Tunggu beberapa hari, lalu kesempatan baru dibuka")
+        ASK = "ask", _("Peserta meminta kesempatan tambahan kepada pelatih")
+
     kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices, default=Kind.MODULE)
     intro = RichTextField(_("petunjuk"), blank=True, features=["bold", "italic", "ol", "ul"])
     pass_mark = models.PositiveSmallIntegerField(
@@ -223,7 +228,34 @@ class QuizPage(InCourseMixin, CachedViewRestrictionsMixin, Page):
         _("setelah dikumpulkan tampilkan"),
         max_length=10,
         choices=Review.choices,
-        default=Review.RIGHT_WRONG,
+        default=Review.SCORE,
+        help_text=_(
+            "Bila kuis memuat soal tertentu (bukan acak dari kategori), menampilkan benar/salah "
+            "atau kunci jawaban membocorkan jawaban untuk percobaan berikutnya. Pilih "
+            "\u201cHanya nilai\u201d kecuali Anda sengaja menghendakinya."
+        ),
+    )
+    review_reveal_confirmed = models.BooleanField(
+        _("saya sengaja menampilkan jawaban di antara percobaan"),
+        default=False,
+        help_text=_(
+            "Wajib dicentang bila kuis berisi soal tertentu dan hasilnya menampilkan "
+            "benar/salah atau kunci jawaban."
+        ),
+    )
+    after_last_attempt = models.CharField(
+        _("setelah percobaan terakhir tidak lulus"),
+        max_length=5,
+        choices=AfterLast.choices,
+        default=AfterLast.ASK,
+    )
+    retry_wait_days = models.PositiveSmallIntegerField(
+        _("masa tunggu (hari)"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_(
+            "Untuk pilihan \u201ctunggu\u201d: sesudah sekian hari, kesempatan baru dibuka."
+        ),
     )
     required_for_completion = models.BooleanField(
         _("wajib lulus untuk menyelesaikan kursus"), default=True
@@ -240,7 +272,9 @@ class QuizPage(InCourseMixin, CachedViewRestrictionsMixin, Page):
                 FieldPanel("time_limit_minutes"),
                 FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
                 FieldRowPanel([FieldPanel("shuffle_questions"), FieldPanel("shuffle_options")]),
+                FieldRowPanel([FieldPanel("after_last_attempt"), FieldPanel("retry_wait_days")]),
                 FieldPanel("review"),
+                FieldPanel("review_reveal_confirmed"),
             ],
             heading=_("Pengaturan"),
         ),
@@ -255,6 +289,7 @@ class QuizPage(InCourseMixin, CachedViewRestrictionsMixin, Page):
     parent_page_types = ["kursus.CoursePage", "kursus.ModulePage"]
     subpage_types = []
     template = "kursus/quiz_page.html"
+    base_form_class = QuizPageForm
 
     class Meta:
         verbose_name = _("kuis")
