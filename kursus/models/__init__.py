@@ -1,5 +1,12 @@
-from .pages import CourseCategory, CourseIndexPage, CoursePage, LessonPage, ModulePage
-from .progress import Enrollment, JPCredit, LessonProgress, MandatoryAssignment
+from .pages import (
+    CourseCategory,
+    CourseIndexPage,
+    CoursePage,
+    LessonDoneRule,
+    LessonPage,
+    ModulePage,
+)
+from .progress import Enrollment, JPCredit, LessonProgress, LessonVisit, MandatoryAssignment
 from .quiz import (
     AttemptQuestion,
     Question,
@@ -17,8 +24,10 @@ __all__ = [
     "CoursePage",
     "Enrollment",
     "JPCredit",
+    "LessonDoneRule",
     "LessonPage",
     "LessonProgress",
+    "LessonVisit",
     "MandatoryAssignment",
     "ModulePage",
     "Question",
