@@ -270,6 +270,15 @@ def complete_lesson(request, lesson_id: int):
         raise Http404
     if page_restriction_refuses(request, lesson):
         return redirect(lesson.url)
+    # The pre-test comes first here too (a lesson opened before the course had one). The
+    # course's structure is cached; a course without a pre-test costs no query.
+    structure = course_outline(
+        course=lesson.course, root_url_path=_root_url_path(request), done_ids=()
+    )
+    pretest = pretest_pending(user=request.user, outline=structure)
+    if pretest is not None:
+        messages.warning(request, PRETEST_FIRST_MESSAGE % {"title": pretest.title})
+        return redirect(pretest.url)
     check = lesson_done_check(
         user=request.user,
         lesson=lesson,
