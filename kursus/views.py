@@ -190,7 +190,10 @@ def lesson_serve(request, *, lesson: LessonPage):
         messages.warning(request, LOCKED_MESSAGE)
         target = outline.next_lesson
         return redirect(target.url if target else course.url)
-    pretest = pretest_pending(user=request.user, outline=outline)
+    # The pre-test comes first (a learner who completed the course may re-read freely).
+    pretest = None
+    if status == Enrollment.Status.ACTIVE:
+        pretest = pretest_pending(user=request.user, outline=outline)
     if pretest is not None:
         messages.warning(request, PRETEST_FIRST_MESSAGE % {"title": pretest.title})
         return redirect(pretest.url)

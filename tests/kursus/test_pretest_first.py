@@ -142,3 +142,19 @@ def test_a_course_without_a_pretest_opens_its_first_lesson(client, learner):
     response = client.post(reverse("kursus:enroll", args=[course.pk]))
 
     assert response.url == course_lessons(course)[0].url
+
+
+def test_a_learner_who_completed_the_course_rereads_without_the_pretest(
+    client, learner, course_with_pretest
+):
+    # given: completed before the course had its pre-test
+    from kursus.models import Enrollment
+
+    course, _pretest = course_with_pretest
+    enrollment_create(user=learner, course=course)
+    Enrollment.objects.filter(user=learner).update(status=Enrollment.Status.COMPLETED)
+    client.force_login(learner)
+
+    response = client.get(course_lessons(course)[0].url)
+
+    assert response.status_code == 200
