@@ -12,7 +12,14 @@ from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 from wagtail.images import get_image_model
 
-from .models import CourseCategory, CourseIndexPage, CoursePage, LessonPage, ModulePage
+from .models import (
+    CourseCategory,
+    CourseIndexPage,
+    CoursePage,
+    LessonDoneRule,
+    LessonPage,
+    ModulePage,
+)
 
 COURSES_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo" / "courses"
 ORDER = ["ori-01", "ikp-01", "ikp-02", "bt-01", "bt-02"]
@@ -41,6 +48,18 @@ def _body(blocks: list[dict]) -> list[dict]:
             value = {"title": "Poin penting", "points": value}
         raw.append({"type": kind, "value": value})
     return raw
+
+
+def _check_question(check: dict | None) -> dict:
+    """A lesson's check question from our JSON: {"question", "options", "answer"} (the
+    answer is the number of the right option, from 1)."""
+    if not check:
+        return {}
+    return {
+        "check_question": check["question"],
+        "check_options": "\n".join(check["options"]),
+        "check_answer": check["answer"],
+    }
 
 
 def _cover(code: str, title: str, category: str):
@@ -104,6 +123,8 @@ def demo_courses_seed() -> list[str]:
             jp=data["jp"],
             duration_minutes=minutes,
             sequential=data["sequential"],
+            lesson_done_rule=data.get("lesson_done_rule", LessonDoneRule.MIN_TIME),
+            lesson_min_time_percent=data.get("lesson_min_time_percent", 50),
             cover_image=_cover(data["code"], data["title"], data["category"]),
         )
         index.add_child(instance=course)
@@ -123,6 +144,7 @@ def demo_courses_seed() -> list[str]:
                     slug=f"materi-{position}-{number}",
                     duration_minutes=lesson_data["duration_minutes"],
                     body=_body(lesson_data["body"]),
+                    **_check_question(lesson_data.get("check")),
                 )
                 module.add_child(instance=lesson)
                 lesson.save_revision().publish()

@@ -18,6 +18,7 @@ from .models import (
     LessonPage,
     LessonProgress,
     ModulePage,
+    QuizAttempt,
     QuizPage,
 )
 from .progress import CourseProgress, course_progress
@@ -265,6 +266,32 @@ def course_outline(
         sequential=course.sequential,
     )
     return outline.progress_set(done_ids)
+
+
+def pretest_pending(*, user, outline: CourseOutline) -> QuizItem | None:
+    """The course's pre-test that `user` must take before its lessons open: the first
+    course-level pre-test they have not finished an attempt of (submitted, or closed when its
+    time ran out), unless it can no longer be taken (closed). None when there is none: no
+    query for a course without a pre-test."""
+    pretests = outline.pretests
+    if not pretests or not user.is_authenticated:
+        return None
+    finished = set(
+        QuizAttempt.objects.filter(
+            user_id=user.pk,
+            quiz_id__in=[q.id for q in pretests],
+            status__in=[QuizAttempt.Status.SUBMITTED, QuizAttempt.Status.EXPIRED],
+        ).values_list("quiz_id", flat=True)
+    )
+    waiting = [q.id for q in pretests if q.id not in finished]
+    if not waiting:
+        return None
+    open_ids = set(
+        QuizPage.objects.filter(pk__in=waiting)
+        .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=timezone.now()))
+        .values_list("pk", flat=True)
+    )
+    return next((q for q in pretests if q.id in open_ids), None)
 
 
 def enrollment_get(*, user, course: CoursePage) -> Enrollment | None:

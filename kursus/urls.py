@@ -10,6 +10,7 @@ urlpatterns = [
     path("belajar/kursus/<id:course_id>/daftar/", views.enroll, name="enroll"),
     path("belajar/kursus/<id:course_id>/keluar/", views.withdraw, name="withdraw"),
     path("belajar/materi/<id:lesson_id>/selesai/", views.complete_lesson, name="complete_lesson"),
+    path("belajar/materi/<id:lesson_id>/akhir/", views.lesson_end, name="lesson_end"),
     path("belajar/kuis/<id:quiz_id>/mulai/", quiz_views.quiz_start, name="quiz_start"),
     path(
         "belajar/kuis/<id:quiz_id>/minta-kesempatan/",

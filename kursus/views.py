@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -41,18 +41,26 @@ from .selectors import (
     jp_year_summary,
     learner_course_state,
     outline_with_grades,
+    pretest_pending,
 )
 from .services import (
     EnrollmentError,
     LessonLocked,
+    duration_text,
     enrollment_blockers,
     enrollment_create,
     enrollment_withdraw,
     lesson_complete,
+    lesson_done_check,
+    lesson_end_reach,
+    lesson_visit_open,
 )
 
 COVER_SPEC = "fill-640x360"
 LOCKED_MESSAGE = _lazy("Materi ini terbuka setelah materi sebelumnya Anda selesaikan.")
+PRETEST_FIRST_MESSAGE = _lazy(
+    "Kerjakan dulu %(title)s. Materi kursus ini terbuka setelah pre-test Anda kumpulkan."
+)
 JP_FILTERS = {
     "1-4": (1, 4),
     "5-8": (5, 8),
@@ -152,14 +160,18 @@ def course_context(request, *, course: CoursePage) -> dict:
         enrollment is None or enrollment.status == Enrollment.Status.WITHDRAWN
     ):
         blockers = enrollment_blockers(user=request.user, course=course)
+    enrolled = enrollment is not None and enrollment.status != Enrollment.Status.WITHDRAWN
     return {
         "outline": outline,
         "final_quiz_blocked": _final_quiz_blocked(
             user=request.user, outline=outline, enrollment=enrollment
         ),
+        "pretest_pending": pretest_pending(user=request.user, outline=outline)
+        if enrolled
+        else None,
         "gain": course_pre_post_gain(outline=outline),
         "enrollment": enrollment,
-        "enrolled": enrollment is not None and enrollment.status != Enrollment.Status.WITHDRAWN,
+        "enrolled": enrolled,
         "blockers": blockers,
         "prerequisites": CoursePage.objects.live()
         .filter(required_by=course)
@@ -208,6 +220,19 @@ def lesson_serve(request, *, lesson: LessonPage):
         messages.warning(request, LOCKED_MESSAGE)
         target = outline.next_lesson
         return redirect(target.url if target else course.url)
+    # The pre-test comes first (a learner who completed the course may re-read freely).
+    pretest = None
+    if status == Enrollment.Status.ACTIVE:
+        pretest = pretest_pending(user=request.user, outline=outline)
+    if pretest is not None:
+        messages.warning(request, PRETEST_FIRST_MESSAGE % {"title": pretest.title})
+        return redirect(pretest.url)
+    done_check = None
+    if not item.done:
+        # The opening is recorded by the server when the lesson is served: the minimum time
+        # counts from here, whatever the browser's clock says.
+        visit = lesson_visit_open(user=request.user, lesson=lesson)
+        done_check = lesson_done_check(user=request.user, lesson=lesson, course=course, visit=visit)
     previous, following = outline.neighbours(lesson.id)
     module = next(m for m in outline.modules if m.id == item.module_id)
     return TemplateResponse(
@@ -222,6 +247,10 @@ def lesson_serve(request, *, lesson: LessonPage):
             "item": item,
             "previous": previous,
             "following": following,
+            "done_check": done_check,
+            "time_left": duration_text(done_check.seconds_left)
+            if done_check and done_check.seconds_left
+            else "",
         },
     )
 
@@ -238,6 +267,12 @@ def enroll(request, course_id: int):
         messages.error(request, str(exc))
         return redirect(course.url)
     messages.success(request, _("Anda terdaftar di kursus %(title)s.") % {"title": course.title})
+    outline = course_outline(
+        course=course, user=request.user, root_url_path=_root_url_path(request)
+    )
+    pretest = pretest_pending(user=request.user, outline=outline)
+    if pretest is not None:
+        return redirect(pretest.url)
     if enrollment.next_lesson_id:
         return redirect(enrollment.next_lesson.url)
     return redirect(course.url)
@@ -291,6 +326,24 @@ def complete_lesson(request, lesson_id: int):
         raise Http404
     if page_restriction_refuses(request, lesson):
         return redirect(lesson.url)
+    # The pre-test comes first here too (a lesson opened before the course had one). The
+    # course's structure is cached; a course without a pre-test costs no query.
+    structure = course_outline(
+        course=lesson.course, root_url_path=_root_url_path(request), done_ids=()
+    )
+    pretest = pretest_pending(user=request.user, outline=structure)
+    if pretest is not None:
+        messages.warning(request, PRETEST_FIRST_MESSAGE % {"title": pretest.title})
+        return redirect(pretest.url)
+    check = lesson_done_check(
+        user=request.user,
+        lesson=lesson,
+        course=lesson.course,
+        answer=request.POST.get("jawaban"),
+    )
+    if not check.allowed:
+        messages.warning(request, check.reason)
+        return redirect(lesson.url)
     try:
         result = lesson_complete(
             user=request.user, lesson=lesson, root_url_path=_root_url_path(request)
@@ -318,6 +371,18 @@ def complete_lesson(request, lesson_id: int):
         )
         return redirect(outline.final_quizzes[0].url)
     return redirect(target.url if target else course.url)
+
+
+@login_required
+@require_POST
+def lesson_end(request, lesson_id: int):
+    """The lesson page's script reports that the end of the lesson came on screen (the
+    scroll rule); the server records the time by its own clock. 204, or 404 when the lesson
+    was never served to this learner."""
+    lesson = live_page_by_id(LessonPage, lesson_id)
+    if lesson is None or not lesson_end_reach(user=request.user, lesson=lesson):
+        raise Http404
+    return HttpResponse(status=204)
 
 
 @login_required

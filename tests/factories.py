@@ -109,6 +109,23 @@ def course_lessons(course):
     return list(LessonPage.objects.live().descendant_of(course).order_by("path"))
 
 
+def lesson_opened_ago(user, lesson, *, minutes: float = 60):
+    """Backdate the server's record of when `user` first opened `lesson` (creating it if the
+    lesson was never served to them), as if they had spent `minutes` on it since: for tests
+    of the flow after a lesson's minimum time, which do not wait for it."""
+    from django.utils import timezone
+
+    from kursus.models import LessonVisit
+
+    opened_at = timezone.now() - datetime.timedelta(minutes=minutes)
+    visit, created = LessonVisit.objects.get_or_create(
+        user_id=user.pk, lesson_id=lesson.pk, defaults={"opened_at": opened_at}
+    )
+    if not created:
+        LessonVisit.objects.filter(pk=visit.pk).update(opened_at=opened_at)
+    return visit
+
+
 def make_question(category, kind: str = "single", *, points=1, title=None, options=None):
     """A question of `kind` in `category`. `options` is a list of (text, fraction[, match]);
     the default gives each kind a sensible key: the first option right."""

@@ -1,6 +1,13 @@
 from .attempts import AttemptAllowance, AttemptOverride, AttemptRequest
-from .pages import CourseCategory, CourseIndexPage, CoursePage, LessonPage, ModulePage
-from .progress import Enrollment, JPCredit, LessonProgress, MandatoryAssignment
+from .pages import (
+    CourseCategory,
+    CourseIndexPage,
+    CoursePage,
+    LessonDoneRule,
+    LessonPage,
+    ModulePage,
+)
+from .progress import Enrollment, JPCredit, LessonProgress, LessonVisit, MandatoryAssignment
 from .quiz import (
     AttemptQuestion,
     Question,
@@ -21,8 +28,10 @@ __all__ = [
     "CoursePage",
     "Enrollment",
     "JPCredit",
+    "LessonDoneRule",
     "LessonPage",
     "LessonProgress",
+    "LessonVisit",
     "MandatoryAssignment",
     "ModulePage",
     "Question",

@@ -6,7 +6,7 @@ so nothing in kursus imports in a circle. What `Page.serve` renders without them
 editor's preview: the page's own fields, without a learner's progress."""
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -51,6 +51,14 @@ class CourseIndexPage(CachedViewRestrictionsMixin, Page):
 
     class Meta:
         verbose_name = _("katalog kursus")
+
+
+class LessonDoneRule(models.TextChoices):
+    """What a learner must do on a lesson's page before the server lets them mark it done."""
+
+    MIN_TIME = "time", _("Setelah waktu minimum di halaman materi")
+    SCROLL = "scroll", _("Setelah menggulir sampai akhir materi")
+    CHECK = "check", _("Setelah menjawab benar pertanyaan cek di akhir materi")
 
 
 class CoursePage(CachedViewRestrictionsMixin, Page):
@@ -103,6 +111,26 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
         default=True,
         help_text=_("Peserta harus menyelesaikan materi sebelumnya untuk membuka materi berikut."),
     )
+    lesson_done_rule = models.CharField(
+        _("materi dapat ditandai selesai"),
+        max_length=8,
+        choices=LessonDoneRule.choices,
+        default=LessonDoneRule.MIN_TIME,
+        help_text=_(
+            "Waktu minimum dihitung oleh server sejak peserta pertama kali membuka materi. "
+            "Untuk pertanyaan cek, tulis pertanyaannya di setiap materi; materi tanpa "
+            "pertanyaan cek memakai waktu minimum."
+        ),
+    )
+    lesson_min_time_percent = models.PositiveSmallIntegerField(
+        _("waktu minimum (% dari perkiraan durasi materi)"),
+        default=50,
+        validators=[MinValueValidator(10), MaxValueValidator(100)],
+        help_text=_(
+            "Misalnya 50: materi berdurasi 20 menit baru dapat ditandai selesai 10 menit "
+            "setelah dibuka. Antara 10 dan 100."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -129,6 +157,13 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
             ],
             heading=_("Aturan pendaftaran dan urutan"),
         ),
+    ]
+    settings_panels = [
+        MultiFieldPanel(
+            [FieldPanel("lesson_done_rule"), FieldPanel("lesson_min_time_percent")],
+            heading=_("Syarat materi selesai"),
+        ),
+        *Page.settings_panels,
     ]
     search_fields = [
         *Page.search_fields,
@@ -202,8 +237,33 @@ class LessonPage(InCourseMixin, CachedViewRestrictionsMixin, Page):
         _("perkiraan durasi (menit)"), validators=[MinValueValidator(1)], default=30
     )
     body = StreamField(LessonStreamBlock(), verbose_name=_("isi materi"))
+    check_question = models.CharField(_("pertanyaan cek"), max_length=300, blank=True)
+    check_options = models.TextField(
+        _("pilihan jawaban"),
+        blank=True,
+        help_text=_("Satu pilihan per baris, 2 sampai 6 pilihan."),
+    )
+    check_answer = models.PositiveSmallIntegerField(
+        _("nomor pilihan yang benar"),
+        null=True,
+        blank=True,
+        help_text=_("1 untuk pilihan pada baris pertama, 2 untuk baris kedua, dan seterusnya."),
+    )
 
-    content_panels = [*Page.content_panels, FieldPanel("duration_minutes"), FieldPanel("body")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("duration_minutes"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("check_question"), FieldPanel("check_options"), FieldPanel("check_answer")],
+            heading=_("Pertanyaan cek pemahaman"),
+            help_text=_(
+                "Dipakai bila kursus menandai materi selesai setelah pertanyaan cek: peserta "
+                "harus memilih jawaban yang benar. Jawaban yang benar tidak pernah tampil di "
+                "halaman peserta."
+            ),
+        ),
+    ]
     search_fields = [*Page.search_fields, index.SearchField("body")]
     parent_page_types = ["kursus.ModulePage"]
     subpage_types = []
@@ -212,3 +272,27 @@ class LessonPage(InCourseMixin, CachedViewRestrictionsMixin, Page):
     class Meta:
         verbose_name = _("materi")
         verbose_name_plural = _("materi")
+
+    @property
+    def check_option_list(self) -> list[str]:
+        """The check question's options, one per non-empty line."""
+        return [line.strip() for line in self.check_options.splitlines() if line.strip()]
+
+    @property
+    def has_check_question(self) -> bool:
+        return bool(self.check_question.strip() and self.check_answer)
+
+    def clean(self):
+        super().clean()
+        options = self.check_option_list
+        if not (self.check_question.strip() or options or self.check_answer):
+            return
+        errors = {}
+        if not self.check_question.strip():
+            errors["check_question"] = _("Tulis pertanyaannya, atau kosongkan ketiga isian ini.")
+        if not 2 <= len(options) <= 6:
+            errors["check_options"] = _("Tulis 2 sampai 6 pilihan, satu per baris.")
+        if not self.check_answer or self.check_answer > len(options):
+            errors["check_answer"] = _("Isi nomor pilihan yang benar, antara 1 dan jumlah pilihan.")
+        if errors:
+            raise ValidationError(errors)

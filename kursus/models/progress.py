@@ -6,6 +6,7 @@ Plain models, never StreamField JSON, so that reports can count them with indexe
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -191,6 +192,40 @@ class LessonProgress(models.Model):
             )
         ]
         indexes = [models.Index(fields=["user", "course"], name="kursus_progress_user_course")]
+
+    def __str__(self):
+        return f"{self.user_id} · {self.lesson_id}"
+
+
+class LessonVisit(models.Model):
+    """When a learner first opened a lesson, by the server's clock, and when their browser
+    reported reaching its end: what the course's lesson-done rule is checked against. Written
+    when the lesson is served to an enrolled learner, never from a time the client sends."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="lesson_visits",
+        db_index=False,
+        verbose_name=_("peserta"),
+    )
+    lesson = models.ForeignKey(
+        "kursus.LessonPage",
+        on_delete=models.CASCADE,
+        related_name="visits",
+        verbose_name=_("materi"),
+    )
+    opened_at = models.DateTimeField(_("pertama dibuka"), default=timezone.now)
+    reached_end_at = models.DateTimeField(_("sampai akhir materi"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kunjungan materi")
+        verbose_name_plural = _("kunjungan materi")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "lesson"], name="kursus_lessonvisit_unique_user_lesson"
+            )
+        ]
 
     def __str__(self):
         return f"{self.user_id} · {self.lesson_id}"

@@ -15,6 +15,13 @@ from .enrolment import (
     enrollment_lock,
     enrollment_withdraw,
 )
+from .lesson_rules import (
+    LessonDoneCheck,
+    duration_text,
+    lesson_done_check,
+    lesson_end_reach,
+    lesson_visit_open,
+)
 from .progress import (
     LessonCompletion,
     LessonLocked,
@@ -27,6 +34,7 @@ from .progress import (
 __all__ = [
     "EnrollmentError",
     "LessonCompletion",
+    "LessonDoneCheck",
     "LessonLocked",
     "assignment_apply",
     "assignment_create",
@@ -34,6 +42,7 @@ __all__ = [
     "course_certificate_request",
     "course_complete_if_done",
     "course_progress_recompute",
+    "duration_text",
     "employee_placed",
     "enrollment_blockers",
     "enrollment_create",
@@ -42,4 +51,7 @@ __all__ = [
     "enrollment_units_sync",
     "enrollment_withdraw",
     "lesson_complete",
+    "lesson_done_check",
+    "lesson_end_reach",
+    "lesson_visit_open",
 ]

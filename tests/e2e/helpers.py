@@ -56,3 +56,28 @@ def lesson_titles(slug_file: str) -> list[str]:
         for module in demo_course(slug_file)["modules"]
         for lesson in module["lessons"]
     ]
+
+
+def lessons_opened_ago(
+    live_stack, email: str, course_code: str, *, minutes: int = 240, title: str = ""
+) -> None:
+    """Backdate, in the live site's database, the server's record of when `email` first
+    opened the lessons of `course_code` (all, or the one titled `title`), creating the record
+    where the lesson was not opened yet: as if the learner had spent `minutes` on each, so a
+    journey need not wait out the minimum time. The refusal before it is a journey of its own
+    (test_lesson_rules_journey.py)."""
+    code = f"""
+from datetime import timedelta
+from django.utils import timezone
+from kursus.models import CoursePage, LessonPage, LessonVisit
+from lms.akun.models import User
+user = User.objects.get(email={email!r})
+lessons = LessonPage.objects.descendant_of(CoursePage.objects.get(code={course_code!r}))
+if {title!r}:
+    lessons = lessons.filter(title={title!r})
+assert lessons, "no such lesson"
+when = timezone.now() - timedelta(minutes={minutes})
+for lesson in lessons:
+    LessonVisit.objects.update_or_create(user=user, lesson=lesson, defaults={{"opened_at": when}})
+"""
+    live_stack.manage("shell", "-c", code)

@@ -11,7 +11,7 @@ from kursus.services import enrollment_create, lesson_complete
 from lms.core.cache import learners_changed
 from lms.core.page_cache import live_page_by_id
 
-from ..factories import course_lessons, make_course
+from ..factories import course_lessons, lesson_opened_ago, make_course
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +20,10 @@ pytestmark = pytest.mark.django_db
 # rows and the listings. The lesson page's progress and the dashboard are cached per learner
 # too: these are the counts when the learner's data has just changed (WARM: when it has not).
 # The dashboard: enrolments, quiz results, JP, certificates and the catalogue courses it suggests.
-BOUNDS = {"lesson": 2, "course": 5, "catalogue": 3, "dashboard": 5}
-WARM = {"lesson": 0, "course": 5, "catalogue": 3, "dashboard": 0}
+# A lesson not yet done reads one row more, always: when the learner first opened it (the
+# lesson-done rule's clock), recorded by the first visit.
+BOUNDS = {"lesson": 3, "course": 5, "catalogue": 3, "dashboard": 5}
+WARM = {"lesson": 1, "course": 5, "catalogue": 3, "dashboard": 0}
 
 
 def count(client, learner, url: str, *, warm: bool = False) -> int:
@@ -71,15 +73,18 @@ def test_page_queries_do_not_grow_with_data(client, learner, measured, page):
 
 # A mark that completes nothing, on every database: the enrolment locked, the lessons done
 # read, the progress row inserted and the enrolment's figures updated, in one transaction (a
-# savepoint here: two statements more). The lesson and its course come from the page cache.
+# savepoint here: two statements more), after the lesson-done rule read when the learner
+# opened the lesson. The lesson and its course come from the page cache.
 def mark_done_queries() -> int:
-    return 6
+    return 7
 
 
 def test_mark_done_queries_do_not_grow_with_data(client, learner):
     course = make_course("MSR-02", modules=(3, 3))
     lessons = course_lessons(course)
     enrollment_create(user=learner, course=course)
+    for lesson in lessons[:3]:
+        lesson_opened_ago(learner, lesson)
     client.force_login(learner)
     url = "/belajar/materi/{}/selesai/"
     client.post(url.format(lessons[0].pk))  # warm the caches

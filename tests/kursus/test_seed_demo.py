@@ -19,3 +19,24 @@ def test_seed_demo_is_idempotent(capsys):
     supervisor = User.objects.get(email="supervisor.jabar@lms-bawaslu.test")
     assert supervisor.employee.unit.code == "32"
     assert supervisor.check_password("Demo-LMS-2026")
+
+
+def test_the_demo_courses_carry_their_lesson_done_rules():
+    from kursus.models import CoursePage, LessonDoneRule, LessonPage
+
+    call_command("seed_demo")
+
+    rules = dict(CoursePage.objects.values_list("code", "lesson_done_rule"))
+    assert rules == {
+        "ORI-01": LessonDoneRule.SCROLL,
+        "IKP-01": LessonDoneRule.MIN_TIME,
+        "IKP-02": LessonDoneRule.MIN_TIME,
+        "BT-01": LessonDoneRule.MIN_TIME,
+        "BT-02": LessonDoneRule.CHECK,
+    }
+    assert CoursePage.objects.get(code="IKP-01").lesson_min_time_percent == 50
+    bt02 = LessonPage.objects.descendant_of(CoursePage.objects.get(code="BT-02"))
+    assert bt02.count() == 7
+    for lesson in bt02:
+        assert lesson.has_check_question, lesson.title
+        lesson.full_clean()  # each question is one an editor could have saved

@@ -1,0 +1,141 @@
+"""What makes a lesson done: the course's rule (a minimum time on the page, reaching its end,
+or a right answer to the lesson's check question), checked on the server before
+`lesson_complete` records anything. The time is the server's, from when the lesson was
+first served to the learner (`lesson_visit_open`); the client only reports reaching the end
+(`lesson_end_reach`), which the server stores with its own clock."""
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from ..models import CoursePage, LessonDoneRule, LessonPage, LessonVisit
+
+
+@dataclass(frozen=True)
+class LessonDoneCheck:
+    """Whether `lesson_complete` may be called now, by the course's `rule` (the one that
+    applies to this lesson), and if not, why (`reason`, for the learner) and, under the time
+    rule, how many seconds are left."""
+
+    allowed: bool
+    rule: str
+    reason: str = ""
+    seconds_left: int = 0
+
+
+_UNREAD = object()
+
+
+def lesson_rule_for(*, lesson: LessonPage, course: CoursePage) -> str:
+    """The rule that applies to `lesson`: the course's, except that a lesson without a check
+    question falls back to the minimum time under the check-question rule."""
+    rule = course.lesson_done_rule
+    if rule == LessonDoneRule.CHECK and not lesson.has_check_question:
+        return LessonDoneRule.MIN_TIME
+    return rule
+
+
+def lesson_min_seconds(*, lesson: LessonPage, course: CoursePage) -> int:
+    """The minimum time on the page: the course's share of the lesson's estimated minutes."""
+    return math.ceil(lesson.duration_minutes * 60 * course.lesson_min_time_percent / 100)
+
+
+def duration_text(seconds: int) -> str:
+    """'4 menit 20 detik', '45 detik', '3 menit'."""
+    minutes, rest = divmod(max(seconds, 0), 60)
+    parts = []
+    if minutes:
+        parts.append(ngettext("%(n)d menit", "%(n)d menit", minutes) % {"n": minutes})
+    if rest or not minutes:
+        parts.append(ngettext("%(n)d detik", "%(n)d detik", rest) % {"n": rest})
+    return " ".join(parts)
+
+
+def lesson_visit_open(*, user, lesson: LessonPage) -> LessonVisit:
+    """The learner's visit of `lesson`, recorded now if this is the first time it is served to
+    them. A second tab or a reload finds the first visit: the unique (user, lesson)
+    constraint makes `get_or_create` return the row another request wrote."""
+    visit, _created = LessonVisit.objects.get_or_create(user_id=user.pk, lesson_id=lesson.pk)
+    return visit
+
+
+def lesson_end_reach(*, user, lesson: LessonPage) -> bool:
+    """Record, by the server's clock, that the learner's browser reported the end of
+    `lesson` on screen. Only a lesson served to them before counts (False when there is no
+    visit); a repeated report keeps the first time."""
+    visit = LessonVisit.objects.filter(user_id=user.pk, lesson_id=lesson.pk)
+    if not visit.exists():
+        return False
+    visit.filter(reached_end_at__isnull=True).update(reached_end_at=timezone.now())
+    return True
+
+
+def lesson_done_check(
+    *,
+    user,
+    lesson: LessonPage,
+    course: CoursePage,
+    answer: str | None = None,
+    visit=_UNREAD,
+    now: datetime | None = None,
+) -> LessonDoneCheck:
+    """May `user` mark `lesson` done now? Every rule needs the lesson to have been served to
+    them (so that a lesson locked behind the pre-test or earlier lessons cannot be marked by a
+    bare POST). Then: the time rule needs the share of the lesson's minutes to have passed
+    since it was first served; the scroll rule needs the end reached; the check rule needs
+    `answer` (the option's number, as posted) to be the right one. Writes nothing. Callers
+    that hold the visit (None when there is none) pass it in."""
+    rule = lesson_rule_for(lesson=lesson, course=course)
+    if visit is _UNREAD:
+        visit = LessonVisit.objects.filter(user_id=user.pk, lesson_id=lesson.pk).first()
+    if visit is None:
+        return LessonDoneCheck(
+            allowed=False,
+            rule=rule,
+            reason=_("Buka dan pelajari materi ini terlebih dahulu sebelum menandainya selesai."),
+            seconds_left=lesson_min_seconds(lesson=lesson, course=course)
+            if rule == LessonDoneRule.MIN_TIME
+            else 0,
+        )
+    if rule == LessonDoneRule.MIN_TIME:
+        needed = lesson_min_seconds(lesson=lesson, course=course)
+        spent = ((now or timezone.now()) - visit.opened_at).total_seconds()
+        left = math.ceil(needed - spent)
+        if left > 0:
+            return LessonDoneCheck(
+                allowed=False,
+                rule=rule,
+                reason=_(
+                    "Materi ini baru dapat ditandai selesai setelah Anda mempelajarinya "
+                    "sekurang-kurangnya %(needed)s. Sisa waktu: %(left)s."
+                )
+                % {"needed": duration_text(needed), "left": duration_text(left)},
+                seconds_left=left,
+            )
+        return LessonDoneCheck(allowed=True, rule=rule)
+    if rule == LessonDoneRule.SCROLL:
+        if visit.reached_end_at is None:
+            return LessonDoneCheck(
+                allowed=False,
+                rule=rule,
+                reason=_("Gulir dan baca materi ini sampai akhir, lalu tandai selesai."),
+            )
+        return LessonDoneCheck(allowed=True, rule=rule)
+    # The check question.
+    if not answer:
+        return LessonDoneCheck(
+            allowed=False,
+            rule=rule,
+            reason=_("Pilih satu jawaban pada pertanyaan cek, lalu tandai selesai."),
+        )
+    if answer.strip() != str(lesson.check_answer):
+        return LessonDoneCheck(
+            allowed=False,
+            rule=rule,
+            reason=_("Jawaban Anda belum tepat. Baca kembali materinya, lalu coba lagi."),
+        )
+    return LessonDoneCheck(allowed=True, rule=rule)
