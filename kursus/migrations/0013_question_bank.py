@@ -6,6 +6,13 @@ import modelcluster.fields
 from django.db import migrations, models
 
 
+def forget_removed_admin_languages(apps, schema_editor):
+    """The admin speaks Indonesian only now (issue 23): a trainer who once chose English in
+    their account settings would otherwise keep a half-English admin."""
+    UserProfile = apps.get_model("wagtailusers", "UserProfile")
+    UserProfile.objects.exclude(preferred_language__in=["", "id"]).update(preferred_language="")
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("kursus", "0009_attempt_option_tokens"),
@@ -54,4 +61,5 @@ class Migration(migrations.Migration):
                 verbose_name="label",
             ),
         ),
+        migrations.RunPython(forget_removed_admin_languages, migrations.RunPython.noop),
     ]
