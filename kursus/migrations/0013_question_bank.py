@@ -16,6 +16,7 @@ def forget_removed_admin_languages(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("kursus", "0009_attempt_option_tokens"),
+        ("wagtailusers", "0015_userprofile_keyboard_shortcuts"),
         ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
     ]
 
