@@ -430,3 +430,32 @@ def test_a_bad_save_says_what_is_wrong_in_indonesian(client, world):
     assert "Halaman tidak dapat disimpan karena ada isian yang salah." in text
     assert "Kolom ini wajib diisi." in text
     assert LessonPage.objects.get(pk=world["lesson"].pk).title == world["lesson"].title
+
+
+def test_the_workflow_emails_read_in_indonesian(world, mailoutbox):
+    # given a lesson the trainer submits for moderation
+    lesson = world["lesson"]
+    lesson.title = "Materi diajukan"
+    lesson.save_revision(user=world["trainer"])
+    state = CourseIndexPage.objects.get().get_workflow().start(lesson, world["trainer"])
+    submitted = list(mailoutbox)
+
+    # when the reviewer sends it back with a comment
+    mailoutbox.clear()
+    task_state = state.current_task_state
+    task_state.task.specific.on_action(
+        task_state, world["reviewer"], "reject", comment="Tambahkan contoh."
+    )
+    rejected = list(mailoutbox)
+
+    # then the reviewer was told of the submission and the trainer of the rejection, in
+    # Indonesian
+    assert {tuple(m.to) for m in submitted} == {(world["reviewer"].email,)}
+    assert {tuple(m.to) for m in rejected} == {(world["trainer"].email,)}
+    for message in submitted + rejected:
+        text = re.sub(r"https?://\S+", "", f"{message.subject}\n{message.body}")
+        assert english_in(text) == [], text
+        assert not re.search(r"\b(has been|submitted|rejected|approved|workflow)\b", text), text
+    assert "dikembalikan untuk diperbaiki" in rejected[0].body
+    assert "Tambahkan contoh." in rejected[0].body
+    assert "Yth. " in rejected[0].body
