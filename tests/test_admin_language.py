@@ -80,6 +80,13 @@ ENGLISH = [
     "View live",
     "Workflow",
     "Workflows",
+    "Site history",
+    "Aging pages",
+    "Editor Guide",
+    "Shortcuts",
+    "What's new",
+    "There is",
+    "There are",
     "This field is required",
     "The page could not be saved",
     "True",
@@ -100,11 +107,14 @@ class _VisibleText(HTMLParser):
     HIDDEN = {"script", "style", "template"}
     VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
     SHOWN_ATTRIBUTES = {"placeholder", "title", "aria-label"}
+    # Scripts whose JSON holds labels that the page's script shows (the sidebar menu).
+    JSON_PROPS = {"wagtail-sidebar-props"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.open: list[tuple[str, bool]] = []  # (tag, hides its content)
+        self.script_id = ""
 
     @property
     def hiding(self) -> bool:
@@ -112,6 +122,8 @@ class _VisibleText(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
+        if tag == "script":
+            self.script_id = attributes.get("id") or ""
         hides = tag in self.HIDDEN or (
             "hidden" in attributes and attributes.get("role") != "tabpanel"
         )
@@ -129,8 +141,24 @@ class _VisibleText(HTMLParser):
                 break
 
     def handle_data(self, data):
-        if not self.hiding:
+        if self.open and self.open[-1][0] == "script" and self.json_labels:
+            self.parts.extend(_labels(json.loads(data)))
+        elif not self.hiding:
             self.parts.append(data)
+
+    @property
+    def json_labels(self) -> bool:
+        return self.script_id in self.JSON_PROPS
+
+
+def _labels(data) -> list[str]:
+    """The "label" strings anywhere in a JSON document (Wagtail's menu items)."""
+    if isinstance(data, dict):
+        found = [data["label"]] if isinstance(data.get("label"), str) else []
+        return found + [label for value in data.values() for label in _labels(value)]
+    if isinstance(data, list):
+        return [label for value in data for label in _labels(value)]
+    return []
 
 
 def visible_text(html: str) -> str:
@@ -238,6 +266,11 @@ SCREENS = [
         lambda w: reverse("wagtailadmin_explore", args=[w["course"].pk]),
     ),
     Screen("page search", "trainer", lambda w: reverse("wagtailadmin_pages:search") + "?q=Modul"),
+    Screen(
+        "question bank searched",
+        "trainer",
+        lambda w: reverse(f"{SNIPPETS}:list") + "?q=BHS",
+    ),
     Screen(
         "add a page below a module",
         "trainer",
