@@ -160,6 +160,7 @@ class QuestionChooserFilterForm(BaseFilterForm):
 class QuestionChooseViewMixin:
     filter_form_class = QuestionChooserFilterForm
     page_title = _("Pilih soal")
+    page_subtitle = ""  # Wagtail repeats the model's name ("Pilih soal soal")
 
     def get_object_list(self):
         return question_rows(Question.objects.filter(is_active=True))
