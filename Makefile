@@ -10,7 +10,7 @@ STOP_SECONDS ?= 8
 SETSID := $(shell command -v setsid 2>/dev/null)
 export DJANGO_SETTINGS_MODULE ?= lms.settings.dev
 
-.PHONY: run test test-pg test-e2e cluster-smoke install install-dev migrate demo worker lint format check clean
+.PHONY: run test test-pg test-e2e cluster-smoke install install-dev migrate demo worker lint format check clean messages
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ install-dev: $(VENV)/.installed-dev
 
 migrate: install
 	$(PY) manage.py migrate --noinput
+
+## Compile our Indonesian catalogue (locale/id) after editing its .po; commit the .mo too
+## (needs GNU gettext's msgfmt; tests/core/test_messages_catalogue.py compares the two).
+messages:
+	$(PY) manage.py compilemessages -l id --ignore=.venv --ignore=var --ignore=node_modules
 
 demo: migrate
 	$(PY) manage.py seed_demo

@@ -15,7 +15,7 @@ from .kuis.bank import EXPORTERS, question_bank_export, question_import
 from .kuis.formats import QuestionFileError
 from .kuis.formats.template import build_template_csv, build_template_xlsx
 from .kuis.selectors import course_average_gain, quiz_attempt_counts
-from .models import CoursePage, QuestionCategory, QuizPage
+from .models import CoursePage, Question, QuestionCategory, QuizPage
 
 
 @permission_required("kursus.add_question", raise_exception=True)
@@ -95,4 +95,15 @@ def quiz_analysis_view(request, page_id: int):
             "counts": quiz_attempt_counts(quiz=quiz),
             "gain": course_average_gain(course=course) if course else None,
         },
+    )
+
+
+@permission_required("kursus.view_question", raise_exception=True)
+def question_preview_view(request, question_id):
+    """A bank question as a learner meets it in an attempt: its text and options, no key."""
+    question = get_object_or_404(Question, pk=question_id)
+    return TemplateResponse(
+        request,
+        question.get_preview_template(request, ""),
+        question.get_preview_context(request, ""),
     )

@@ -7,18 +7,22 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from . import admin_views, views
 from .kuis import views as quiz_views
+from .kuis.bank_admin import (
+    DeactivateBulkAction,
+    MoveCategoryBulkAction,
+    QuestionCategoryViewSet,
+    QuestionViewSet,
+)
 from .models import (
     CourseIndexPage,
     CoursePage,
     Enrollment,
     LessonPage,
     MandatoryAssignment,
-    Question,
-    QuestionCategory,
     QuizPage,
 )
 
@@ -102,24 +106,6 @@ def register_assignment_viewset():
 # The question bank
 
 
-class QuestionViewSet(SnippetViewSet):
-    model = Question
-    icon = "help"
-    menu_label = _("Soal")
-    list_display = ["title", "kind", "category", "difficulty", "points", "is_active"]
-    list_filter = ["category", "kind", "difficulty", "is_active"]
-    search_fields = ["title"]
-    ordering = ["category", "title"]
-
-
-class QuestionCategoryViewSet(SnippetViewSet):
-    model = QuestionCategory
-    icon = "folder-open-inverse"
-    menu_label = _("Kategori soal")
-    list_display = ["name", "course", "description"]
-    search_fields = ["name"]
-
-
 class QuestionBankGroup(SnippetViewSetGroup):
     items = (QuestionViewSet, QuestionCategoryViewSet)
     menu_icon = "help"
@@ -138,6 +124,11 @@ def register_question_bank_urls():
         path("templat.<str:extension>", admin_views.question_template_view, name="template"),
         path("ekspor/<id:category_id>/<str:fmt>/", admin_views.question_export_view, name="export"),
         path("kuis/<id:page_id>/analisis/", admin_views.quiz_analysis_view, name="analysis"),
+        path(
+            "soal/<id:question_id>/pratinjau/",
+            admin_views.question_preview_view,
+            name="question_preview",
+        ),
     ]
     return [path("bank-soal/", include((urls, "kursus_bank")))]
 
@@ -217,3 +208,7 @@ def register_attempt_requests_menu_item():
     return AttemptRequestsMenuItem(
         _("Permintaan kesempatan"), reverse("kursus_attempts:requests"), icon_name="help", order=307
     )
+
+
+hooks.register("register_bulk_action", MoveCategoryBulkAction)
+hooks.register("register_bulk_action", DeactivateBulkAction)

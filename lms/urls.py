@@ -36,7 +36,6 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("dokumen/", include(wagtaildocs_urls)),
     path("akun/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("laporan/", include("laporan.urls")),
     path("sertifikat/", include("sertifikat.urls")),
     path("", include("kursus.urls")),

@@ -9,11 +9,22 @@ miskeyed or ambiguous.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, FloatField, Q
-from django.db.models.functions import Cast
+from django.db.models import (
+    Avg,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext as _
 
-from ..models import AttemptQuestion, Question, QuizAttempt, QuizPage
+from ..models import AttemptQuestion, Question, QuizAttempt, QuizPage, QuizSlot
 
 GROUP_SHARE = 0.27
 MIN_ATTEMPTS = 5
@@ -83,6 +94,40 @@ def quiz_item_analysis(*, quiz: QuizPage) -> dict:
         "items": items,
         "distribution": score_distribution([percent for _, percent in ranked]),
     }
+
+
+def _per_question(queryset: QuerySet, aggregate) -> Subquery:
+    """One aggregate of `queryset`'s rows for the outer question, as a correlated subquery."""
+    return Subquery(
+        queryset.filter(question_id=OuterRef("pk"))
+        .order_by()
+        .values("question_id")
+        .annotate(value=aggregate)
+        .values("value")[:1]
+    )
+
+
+def questions_with_usage(queryset: QuerySet) -> QuerySet:
+    """Bank questions with how they are used, for the bank list and the chooser, in the same
+    single query whatever the number of rows:
+    `quiz_count` (quizzes that name the question in a slot; random draws from its category are
+    not counted), `answered` (graded answers in finished attempts) and `facility` (the mean
+    share of its points those answers earned, None before any)."""
+    graded = AttemptQuestion.objects.filter(points__gt=0, score__isnull=False).exclude(
+        attempt__status=QuizAttempt.Status.IN_PROGRESS
+    )
+    share = Cast(F("score"), FloatField()) / Cast(F("points"), FloatField())
+    return queryset.annotate(
+        quiz_count=Coalesce(
+            _per_question(QuizSlot.objects.all(), Count("quiz_id", distinct=True)),
+            Value(0),
+            output_field=IntegerField(),
+        ),
+        answered=Coalesce(
+            _per_question(graded, Count("pk")), Value(0), output_field=IntegerField()
+        ),
+        facility=_per_question(graded, Avg(share)),
+    )
 
 
 def score_distribution(percents: list[Decimal]) -> list[dict]:

@@ -164,3 +164,18 @@ def question_bank_export(*, category: QuestionCategory, fmt: str) -> tuple[str, 
         .order_by("id")
     )
     return writer(question_as_parsed(q) for q in questions), extension
+
+
+@transaction.atomic
+def question_bulk_move(*, questions, category: QuestionCategory) -> int:
+    """Move `questions` into `category`; the number moved."""
+    return Question.objects.filter(pk__in=[q.pk for q in questions]).update(category=category)
+
+
+@transaction.atomic
+def question_bulk_deactivate(*, questions) -> int:
+    """Take `questions` out of new quizzes' draws (attempts already made keep them); the
+    number deactivated."""
+    return Question.objects.filter(pk__in=[q.pk for q in questions], is_active=True).update(
+        is_active=False
+    )

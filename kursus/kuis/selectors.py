@@ -6,7 +6,7 @@ import html
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Max, Q
+from django.db.models import Avg, Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.html import strip_tags
 
@@ -361,3 +361,22 @@ def quiz_review_modules(*, user, quiz: QuizPage, outline) -> list[ReviewModule]:
             weak.append(ReviewModule(module=modules[module_id], percent=percent))
     weak.sort(key=lambda r: r.percent)
     return weak or [ReviewModule(module=module) for module in modules.values()]
+
+
+def question_search(queryset: QuerySet, query: str) -> QuerySet:
+    """Bank questions whose title (the trainer's code for it), text, category, course code or
+    any option (text or matching answer) contains `query`, case-insensitively. One subquery,
+    so a question matched by several options appears once."""
+    query = query.strip()
+    if not query:
+        return queryset
+    matching = Question.objects.filter(
+        Q(title__icontains=query)
+        | Q(text__icontains=query)
+        | Q(category__name__icontains=query)
+        | Q(category__course__code__icontains=query)
+        | Q(options__text__icontains=query)
+        | Q(options__match__icontains=query)
+        | Q(tags__name__icontains=query)
+    ).values("pk")
+    return queryset.filter(pk__in=matching)

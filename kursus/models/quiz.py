@@ -14,11 +14,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page, RevisionMixin
+from wagtail.models import Orderable, Page, PreviewableMixin, RevisionMixin
 from wagtail.search import index
 
 from lms.core.restrictions import CachedViewRestrictionsMixin
@@ -74,7 +76,15 @@ class QuestionCategory(models.Model):
         return self.name
 
 
-class Question(RevisionMixin, index.Indexed, ClusterableModel):
+class QuestionTag(TaggedItemBase):
+    """A free label on a bank question ("UU 7/2017", "TPS", "sulit dipahami"...)."""
+
+    content_object = ParentalKey(
+        "kursus.Question", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class Question(PreviewableMixin, RevisionMixin, index.Indexed, ClusterableModel):
     class Kind(models.TextChoices):
         SINGLE = "single", _("Pilihan tunggal")
         MULTIPLE = "multiple", _("Pilihan ganda kompleks")
@@ -113,6 +123,12 @@ class Question(RevisionMixin, index.Indexed, ClusterableModel):
     is_active = models.BooleanField(
         _("aktif"), default=True, help_text=_("Soal nonaktif tidak diambil untuk kuis baru.")
     )
+    tags = ClusterTaggableManager(
+        _("label"),
+        through=QuestionTag,
+        blank=True,
+        help_text=_("Label bebas untuk mencari dan mengelompokkan soal, dipisah koma."),
+    )
     fingerprint = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -122,6 +138,7 @@ class Question(RevisionMixin, index.Indexed, ClusterableModel):
         FieldPanel("title"),
         FieldPanel("text"),
         FieldRowPanel([FieldPanel("points"), FieldPanel("is_active")]),
+        FieldPanel("tags"),
         InlinePanel(
             "options",
             label=_("Opsi jawaban"),
@@ -146,6 +163,26 @@ class Question(RevisionMixin, index.Indexed, ClusterableModel):
     def clean(self):
         super().clean()
         _refuse_links_into_uploads(self, "text", "general_feedback")
+
+    # The editor's preview panel shows the question as a learner meets it, without the key.
+    preview_modes = [("", _("Seperti dilihat peserta"))]
+
+    def get_preview_template(self, request, mode_name):
+        return "kursus/admin/question_preview.html"
+
+    def get_preview_context(self, request, mode_name):
+        """What a learner's attempt shows of this question and nothing more: the options'
+        texts in their order, and for matching the answers in an order unrelated to their
+        prompts (alphabetical). No value, no feedback. Works on the editor's unsaved form."""
+        context = super().get_preview_context(request, mode_name)
+        options = list(self.options.all())
+        context["options"] = [] if self.kind == self.Kind.SHORT else options
+        context["answers"] = (
+            sorted({o.match for o in options if o.match}, key=str.casefold)
+            if self.kind == self.Kind.MATCHING
+            else []
+        )
+        return context
 
 
 class QuestionOption(Orderable):

@@ -78,22 +78,18 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         return parts
 
 
-class ChosenLanguageMiddleware:
-    """Indonesian unless the visitor picked another language with the switcher.
-
-    Unlike Django's LocaleMiddleware this ignores the browser's Accept-Language: a civil
-    servant whose phone is set to English still gets the Indonesian site by default.
-    """
+class SiteLanguageMiddleware:
+    """The site speaks one language, LANGUAGE_CODE, whatever the browser's Accept-Language or
+    an old language cookie says: a civil servant whose phone is set to English gets the
+    Indonesian site. Activated for each request, so that nothing a previous request on the
+    same thread activated leaks into this one."""
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.available = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request):
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        language = chosen if chosen in self.available else settings.LANGUAGE_CODE
-        translation.activate(language)
-        request.LANGUAGE_CODE = language
+        translation.activate(settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = settings.LANGUAGE_CODE
         response = self.get_response(request)
-        response.headers.setdefault("Content-Language", language)
+        response.headers.setdefault("Content-Language", settings.LANGUAGE_CODE)
         return response

@@ -71,7 +71,7 @@ MIDDLEWARE = [
     "lms.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "lms.core.middleware.ChosenLanguageMiddleware",
+    "lms.core.middleware.SiteLanguageMiddleware",
     "lms.core.middleware.RejectNulBytesMiddleware",
     "lms.core.site_cache.CachedSiteMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -224,7 +224,6 @@ LMS_MFA_EXEMPT_PATHS = [
     "/static/",
     "/media/",
     "/healthz",
-    "/i18n/",
     "/favicon.ico",
 ]
 # The yearly competency-development target of PP 11/2017 Pasal 203 (as amended).
@@ -277,7 +276,10 @@ LMS_CERT_TSA_TIMEOUT_SECONDS = env.int("LMS_CERT_TSA_TIMEOUT_SECONDS", default=1
 LMS_CERT_VERIFY_RATE_PER_MINUTE = env.int("LMS_CERT_VERIFY_RATE_PER_MINUTE", default=30)
 
 LANGUAGE_CODE = "id"
-LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
+# One language: the site, the Wagtail admin and its emails speak Indonesian (our own catalogue
+# in locale/ completes Wagtail's). An English choice that translated only part of the site was
+# removed (issue 23).
+LANGUAGES = [("id", _("Bahasa Indonesia"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
@@ -337,7 +339,7 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8
 WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
 WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 WAGTAIL_I18N_ENABLED = False
-WAGTAILADMIN_PERMITTED_LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
+WAGTAILADMIN_PERMITTED_LANGUAGES = [("id", "Bahasa Indonesia")]
 WAGTAIL_USER_CUSTOM_FIELDS = ["full_name"]
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "csv", "txt", "odt", "ods", "odp", "zip"]
 # Documents go through Wagtail's view (permissions, nosniff, a CSP that blocks embedded content);

@@ -69,8 +69,16 @@ def test_site_is_indonesian_even_for_an_english_browser(client):
     assert "Masuk dengan alamat email" in response.content.decode()
 
 
-def test_the_language_switcher_is_honoured(client):
+def test_there_is_no_english_switch_and_an_old_cookie_changes_nothing(client):
+    # given a visitor who picked English when the site still offered it
     client.cookies["django_language"] = "en"
+
+    # when they open a page
     response = client.get("/akun/password/reset/")
-    assert response["Content-Language"] == "en"
-    assert "Password Reset" in response.content.decode()
+
+    # then it is Indonesian, and nothing offers another language
+    assert response["Content-Language"] == "id"
+    assert "Password Reset" not in response.content.decode()
+    assert "Bahasa Inggris" not in response.content.decode()
+    assert "English" not in response.content.decode()
+    assert client.post("/i18n/setlang/", {"language": "en"}).status_code == 404
