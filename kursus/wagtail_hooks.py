@@ -1,7 +1,11 @@
 from django.db.models import Count, Q
+from django.shortcuts import redirect
 from django.urls import include, path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin import messages
+from wagtail.admin.action_menu import ActionMenuItem, SubmitForModerationMenuItem
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.menus.pages import PageMenuItem
@@ -9,18 +13,23 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import admin_views, views
+from . import admin_views, review_views, views
 from .kuis import views as quiz_views
 from .models import (
     CourseIndexPage,
     CoursePage,
+    CourseReviewTask,
     Enrollment,
     LessonPage,
     MandatoryAssignment,
+    ModulePage,
     Question,
     QuestionCategory,
     QuizPage,
 )
+from .models.pages import InCourseMixin
+from .models.review import NO_LESSON_MESSAGE, PUBLISHED_ACTION, course_has_lesson
+from .services import CourseReviewError, course_review_submit
 
 
 # Innermost (the highest order): Wagtail's own on_serve_page hooks, the view restrictions
@@ -168,3 +177,175 @@ class QuizAnalysisMenuItem(PageMenuItem):
 def quiz_analysis_button(page, user, view_name=None, next_url=None):
     if page.specific_class is QuizPage:
         yield QuizAnalysisMenuItem(page=page, priority=55)
+
+
+# A course is written, reviewed and published as one piece (kursus/models/review.py)
+
+
+@hooks.register("register_log_actions")
+def register_course_log_actions(actions):
+    actions.register_action(
+        PUBLISHED_ACTION,
+        _("Kursus diterbitkan"),
+        _("Kursus diterbitkan bersama seluruh modul, materi, dan kuisnya"),
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_course_review_urls():
+    urls = [
+        path("", review_views.course_review_list_view, name="list"),
+        path("<int:page_id>/", review_views.course_review_view, name="detail"),
+        path("<int:page_id>/salin/", review_views.course_copy_view, name="copy"),
+    ]
+    return [path("tinjauan-kursus/", include((urls, "kursus_review")))]
+
+
+class CourseReviewMenuItem(MenuItem):
+    def is_shown(self, request):
+        user = request.user
+        return any(
+            user.is_superuser or task._user_in_groups(user)
+            for task in CourseReviewTask.objects.filter(active=True)
+        )
+
+
+@hooks.register("register_admin_menu_item")
+def register_course_review_menu_item():
+    return CourseReviewMenuItem(
+        _("Tinjauan kursus"), reverse("kursus_review:list"), icon_name="tasks", order=290
+    )
+
+
+class CourseSubmitMenuItem(SubmitForModerationMenuItem):
+    """The course's own submission (Wagtail's), named as what it does: the whole course."""
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        page = context.get("page")
+        state = page.current_workflow_state if page and page.pk else None
+        if state and state.status == state.STATUS_NEEDS_CHANGES:
+            context["label"] = gettext("Ajukan ulang seluruh kursus untuk ditinjau")
+        else:
+            context["label"] = gettext("Ajukan seluruh kursus untuk ditinjau")
+        return context
+
+
+class SubmitCourseFromPageMenuItem(ActionMenuItem):
+    """On a module, lesson or quiz: save it and submit its whole course (kursus_submit_course
+    below does the submitting after Wagtail saved the draft)."""
+
+    name = "action-submit-course"
+    label = _("Simpan dan ajukan seluruh kursus")
+    icon_name = "resubmit"
+    order = 15
+
+
+def _in_course(context) -> bool:
+    page = context.get("page")
+    if page is not None and page.pk:
+        return isinstance(page.specific, InCourseMixin)
+    parent = context.get("parent_page")
+    return parent is not None and isinstance(parent.specific, (CoursePage, ModulePage))
+
+
+@hooks.register("construct_page_action_menu")
+def course_submit_actions(menu_items, request, context):
+    """Pages inside a course are submitted with their course, never one by one."""
+    in_course = _in_course(context)
+    for i, item in enumerate(list(menu_items)):
+        if item.name != "action-submit":
+            continue
+        if in_course:
+            menu_items.remove(item)
+        else:
+            page = context.get("page")
+            parent = context.get("parent_page")
+            is_course = (
+                isinstance(page.specific, CoursePage)
+                if page is not None and page.pk
+                else parent is not None and isinstance(parent.specific, CourseIndexPage)
+            )
+            if is_course:
+                menu_items[i] = CourseSubmitMenuItem(order=item.order)
+    if in_course and context.get("view") in {"create", "edit"}:
+        page = context.get("page")
+        course_page = page if page is not None and page.pk else context["parent_page"]
+        course = CoursePage.objects.ancestor_of(course_page, inclusive=True).first()
+        if course is not None and course.permissions_for_user(request.user).can_edit():
+            menu_items.append(SubmitCourseFromPageMenuItem())
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def kursus_submit_course(request, page):
+    if "action-submit-course" not in request.POST:
+        return None
+    course = CoursePage.objects.ancestor_of(page).first()
+    if course is None:
+        return None
+    try:
+        course_review_submit(course=course, user=request.user)
+    except CourseReviewError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            gettext("Kursus %(code)s diajukan untuk ditinjau bersama seluruh isinya.")
+            % {"code": course.code},
+        )
+    return redirect("kursus_review:detail", page_id=course.pk)
+
+
+@hooks.register("before_publish_page")
+def course_publish_guard(request, page):
+    """A course without any lesson is not published: learners could enrol in an empty one."""
+    if isinstance(page.specific, CoursePage) and not course_has_lesson(page.specific):
+        messages.error(request, str(NO_LESSON_MESSAGE))
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    return None
+
+
+@hooks.register("after_publish_page")
+def course_publish_whole(request, page):
+    """Publishing a course directly (Admin LMS) publishes it as one piece, as its review does."""
+    from .models.review import course_pages_publish, course_publication_log
+
+    if isinstance(page.specific, CoursePage):
+        course_pages_publish(course=page.specific, user=request.user)
+        course_publication_log(course=page.specific, user=request.user)
+    return None
+
+
+@hooks.register("before_copy_page")
+def course_copy_redirect(request, page):
+    """A course is copied with its own form: it needs a new code."""
+    if isinstance(page.specific, CoursePage):
+        return redirect("kursus_review:copy", page_id=page.pk)
+    return None
+
+
+class CourseReviewPageMenuItem(PageMenuItem):
+    label = _("Tinjauan kursus")
+    icon_name = "tasks"
+    url_name = "kursus_review:detail"
+
+    def is_shown(self, user):
+        return self.page.permissions_for_user(user).can_edit()
+
+
+class CourseCopyPageMenuItem(PageMenuItem):
+    label = _("Salin kursus")
+    icon_name = "copy"
+    url_name = "kursus_review:copy"
+
+    def is_shown(self, user):
+        return self.page.get_parent().permissions_for_user(user).can_add_subpage()
+
+
+@hooks.register("register_page_header_buttons")
+@hooks.register("register_page_listing_more_buttons")
+def course_review_buttons(page, user, view_name=None, next_url=None):
+    if page.specific_class is CoursePage:
+        yield CourseReviewPageMenuItem(page=page, priority=5)
+        yield CourseCopyPageMenuItem(page=page, priority=6)

@@ -9,12 +9,14 @@ from .quiz import (
     QuizPage,
     QuizSlot,
 )
+from .review import CourseReviewTask
 
 __all__ = [
     "AttemptQuestion",
     "CourseCategory",
     "CourseIndexPage",
     "CoursePage",
+    "CourseReviewTask",
     "Enrollment",
     "JPCredit",
     "LessonPage",

@@ -23,8 +23,10 @@ from .progress import (
     course_progress_recompute,
     lesson_complete,
 )
+from .review import CourseReviewError, course_copy, course_review_decide, course_review_submit
 
 __all__ = [
+    "CourseReviewError",
     "EnrollmentError",
     "LessonCompletion",
     "LessonLocked",
@@ -33,7 +35,10 @@ __all__ = [
     "assignments_apply_for_employee",
     "course_certificate_request",
     "course_complete_if_done",
+    "course_copy",
     "course_progress_recompute",
+    "course_review_decide",
+    "course_review_submit",
     "employee_placed",
     "enrollment_blockers",
     "enrollment_create",
