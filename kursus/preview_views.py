@@ -3,8 +3,10 @@ view): each page as a learner would see it, the course as its drafts make it, wi
 progress and without any action taking effect (no enrolment, no attempt, nothing recorded).
 Registered per page class in KursusConfig.ready (see kursus/previews.py)."""
 
+from csp.decorators import csp_replace
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from .models import CourseIndexPage, CoursePage, LessonPage, ModulePage, QuizPage
 from .previews import preview_renderer_register
@@ -23,6 +25,14 @@ def _draft_of(page):
     return page.get_latest_revision_as_object() if page.pk else page
 
 
+# The editor's preview panel frames the preview, from the admin, on the site's own origin: a
+# preview goes through the site's middleware (as the page's own URL would), whose policy
+# forbids any framing.
+framed_by_the_admin = csp_replace({"frame-ancestors": ["'self'"]})
+
+
+@xframe_options_sameorigin
+@framed_by_the_admin
 def _render(request, page, context: dict) -> TemplateResponse:
     base = page.get_context(request)
     base.update(context)

@@ -5,7 +5,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages
-from wagtail.admin.action_menu import ActionMenuItem, SubmitForModerationMenuItem
+from wagtail.admin.action_menu import (
+    ActionMenuItem,
+    SubmitForModerationMenuItem,
+    WorkflowMenuItem,
+)
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.menus.pages import PageMenuItem
@@ -268,6 +272,15 @@ def course_submit_actions(menu_items, request, context):
             )
             if is_course:
                 menu_items[i] = CourseSubmitMenuItem(order=item.order)
+    edited = context.get("page")
+    reviewing_course = edited is not None and isinstance(edited.specific, CoursePage)
+    for item in menu_items if reviewing_course else ():
+        if isinstance(item, WorkflowMenuItem) and item.name == "approve":
+            item.label = (
+                gettext("Setujui dengan komentar dan terbitkan seluruh kursus")
+                if item.launch_modal
+                else gettext("Setujui dan terbitkan seluruh kursus")
+            )
     if in_course and context.get("view") in {"create", "edit"}:
         page = context.get("page")
         course_page = page if page is not None and page.pk else context["parent_page"]

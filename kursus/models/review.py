@@ -68,8 +68,8 @@ class CourseReviewTask(AbstractGroupApprovalTask):
         actions = [("reject", _("Minta perbaikan"), True)]
         if course is None or course_has_lesson(course):
             actions += [
-                ("approve", _("Setujui dan terbitkan"), False),
-                ("approve", _("Setujui dan terbitkan dengan komentar"), True),
+                ("approve", _("Setujui"), False),
+                ("approve", _("Setujui dengan komentar"), True),
             ]
         return actions
 

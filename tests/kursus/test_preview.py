@@ -135,3 +135,19 @@ def test_a_preview_of_a_live_course_shows_its_drafts_and_learners_still_see_the_
     assert "Judul materi yang diperbarui" in preview.content.decode()
     assert "Judul materi yang diperbarui" not in live.content.decode()
     assert "Materi 1.1" in live.content.decode()
+
+
+def test_the_editors_preview_panel_may_frame_the_preview(client, trainer, draft):
+    """The preview goes through the site's middleware, whose policy forbids framing; the
+    admin's preview panel frames it from the same origin."""
+    course = draft[0]
+    client.force_login(trainer)
+
+    response = client.get(reverse("wagtailadmin_pages:view_draft", args=[course.pk]))
+
+    policy = dict(
+        part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";")
+    )
+    assert policy["frame-ancestors"] == "'self'"
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert policy["script-src"] == "'self'"  # the site's own policy otherwise
