@@ -310,6 +310,46 @@ def kursus_submit_course(request, page):
     return redirect("kursus_review:detail", page_id=course.pk)
 
 
+def _course_in_review_for(user, page) -> CoursePage | None:
+    """The course of `page` (or `page` itself) while it waits for a reviewer's decision, for
+    someone who is not its reviewer (None otherwise)."""
+    course = CoursePage.objects.ancestor_of(page, inclusive=True).first()
+    if course is None:
+        return None
+    task = course.current_workflow_task
+    if task is None or task.specific.get_actions(course, user):
+        return None
+    return course
+
+
+def _refuse_while_in_review(request, page):
+    if request.method != "POST" or "action-cancel-workflow" in request.POST:
+        return None  # withdrawing the submission stays possible
+    course = _course_in_review_for(request.user, page)
+    if course is None:
+        return None
+    messages.error(
+        request,
+        gettext(
+            "Kursus %(code)s sedang ditinjau: perubahan dapat disimpan lagi setelah peninjau "
+            "memutuskan, agar yang diterbitkan sama dengan yang ditinjau."
+        )
+        % {"code": course.code},
+    )
+    return redirect(request.get_full_path())
+
+
+@hooks.register("before_edit_page")
+def course_edit_guard(request, page):
+    """While a course is in review, its pages keep what the reviewer is looking at."""
+    return _refuse_while_in_review(request, page)
+
+
+@hooks.register("before_create_page")
+def course_create_guard(request, parent_page, page_class):
+    return _refuse_while_in_review(request, parent_page)
+
+
 @hooks.register("before_publish_page")
 def course_publish_guard(request, page):
     """A course without any lesson is not published: learners could enrol in an empty one."""

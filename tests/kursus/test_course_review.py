@@ -261,3 +261,31 @@ def test_a_reviewer_approving_in_wagtails_editor_publishes_the_whole_course(trai
 
     assert course_lessons(course) == [LessonPage.objects.get(pk=p.pk) for p in lessons]
     assert Page.objects.descendant_of(course, inclusive=True).filter(live=False).count() == 0
+
+
+def test_while_a_course_is_in_review_its_trainer_cannot_change_its_pages(client, trainer):
+    # given a submitted course
+    course, module, lessons, _quiz = make_draft_course("REV-12", owner=trainer)
+    course_review_submit(course=course, user=trainer)
+    client.force_login(trainer)
+    edit_url = reverse("wagtailadmin_pages:edit", args=[lessons[0].pk])
+    data = querydict_from_html(client.get(edit_url).content.decode(), form_id="page-edit-form")
+    data.update(
+        nested_form_data({"body": streamfield([("paragraph", rich_text("<p>Diam-diam.</p>"))])})
+    )
+    data["title"] = "Diubah saat ditinjau"
+
+    # when the trainer saves a lesson, or adds one
+    response = client.post(edit_url, data, follow=True)
+    added = client.post(
+        reverse("wagtailadmin_pages:add", args=["kursus", "lessonpage", module.pk]),
+        {"title": "Materi selundupan"},
+        follow=True,
+    )
+
+    # then nothing changes, and the editor says why
+    assert "sedang ditinjau" in response.content.decode()
+    assert "sedang ditinjau" in added.content.decode()
+    lesson = LessonPage.objects.get(pk=lessons[0].pk)
+    assert lesson.get_latest_revision_as_object().title == "Materi konsep 1"
+    assert not LessonPage.objects.filter(title="Materi selundupan").exists()
