@@ -3,6 +3,7 @@ review whose approval publishes the whole course (kursus.models.review.CourseRev
 
 import django.db.models.deletion
 from django.db import migrations, models
+from django.utils import timezone
 
 TASK_NAME = "Tinjauan kursus oleh Admin LMS"
 
@@ -26,6 +27,16 @@ def forwards(apps, schema_editor):
     WorkflowTask.objects.filter(workflow=workflow).delete()
     WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     Task.objects.filter(pk__in=old_task_ids).update(active=False)
+    # Submissions of single pages waiting on the old step are withdrawn: their course is
+    # submitted whole from now on (the trainer submits it again).
+    TaskState = apps.get_model("wagtailcore", "TaskState")
+    WorkflowState = apps.get_model("wagtailcore", "WorkflowState")
+    WorkflowState.objects.filter(
+        status__in=["in_progress", "needs_changes"], current_task_state__task_id__in=old_task_ids
+    ).update(status="cancelled")
+    TaskState.objects.filter(task_id__in=old_task_ids, status="in_progress").update(
+        status="cancelled", finished_at=timezone.now()
+    )
 
 
 def backwards(apps, schema_editor):
