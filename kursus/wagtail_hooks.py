@@ -32,7 +32,13 @@ from .models import (
     QuizPage,
 )
 from .models.pages import InCourseMixin
-from .models.review import NO_LESSON_MESSAGE, PUBLISHED_ACTION, course_has_lesson
+from .models.review import (
+    NO_LESSON_MESSAGE,
+    PUBLISHED_ACTION,
+    course_has_lesson,
+    course_pages_publish,
+    course_publication_log,
+)
 from .services import CourseReviewError, course_review_submit
 
 
@@ -361,11 +367,11 @@ def course_publish_guard(request, page):
 @hooks.register("after_publish_page")
 def course_publish_whole(request, page):
     """Publishing a course directly (Admin LMS) publishes it as one piece, as its review does."""
-    from .models.review import course_pages_publish, course_publication_log
-
-    if isinstance(page.specific, CoursePage):
-        course_pages_publish(course=page.specific, user=request.user)
-        course_publication_log(course=page.specific, user=request.user)
+    course = page.specific
+    # A publication scheduled for later (go-live date) publishes the course page alone.
+    if isinstance(course, CoursePage) and course.live and not course.has_unpublished_changes:
+        course_pages_publish(course=course, user=request.user)
+        course_publication_log(course=course, user=request.user)
     return None
 
 
