@@ -151,3 +151,28 @@ def test_the_editors_preview_panel_may_frame_the_preview(client, trainer, draft)
     assert policy["frame-ancestors"] == "'self'"
     assert response["X-Frame-Options"] == "SAMEORIGIN"
     assert policy["script-src"] == "'self'"  # the site's own policy otherwise
+
+
+def test_a_lesson_being_written_previews_before_its_first_save(client, trainer, draft):
+    # given the form of a new lesson in a module of a draft course
+    _course, module, _lessons, _quiz = draft
+    client.force_login(trainer)
+    args = ["kursus", "lessonpage", module.pk]
+    add = client.get(reverse("wagtailadmin_pages:add", args=args))
+    data = querydict_from_html(add.content.decode(), form_id="page-edit-form")
+    data.update({"title": "Materi yang belum disimpan", "slug": "belum-disimpan"})
+    data["duration_minutes"] = "12"
+    data.update(
+        nested_form_data({"body": streamfield([("paragraph", rich_text("<p>Draf awal.</p>"))])})
+    )
+
+    # when the trainer previews it
+    url = reverse("wagtailadmin_pages:preview_on_add", args=args)
+    assert client.post(url, data).json()["is_valid"]
+    response = client.get(url)
+
+    # then it shows in its course, beside the lessons already written
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Draf awal." in content and "sekitar 12 menit" in content
+    assert "Materi konsep 1" in content
