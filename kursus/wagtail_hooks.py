@@ -205,8 +205,8 @@ def register_course_log_actions(actions):
 def register_course_review_urls():
     urls = [
         path("", review_views.course_review_list_view, name="list"),
-        path("<int:page_id>/", review_views.course_review_view, name="detail"),
-        path("<int:page_id>/salin/", review_views.course_copy_view, name="copy"),
+        path("<id:page_id>/", review_views.course_review_view, name="detail"),
+        path("<id:page_id>/salin/", review_views.course_copy_view, name="copy"),
     ]
     return [path("tinjauan-kursus/", include((urls, "kursus_review")))]
 
