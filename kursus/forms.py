@@ -108,3 +108,26 @@ class QuestionImportForm(forms.Form):
         if upload is not None and upload.size > 5 * 1024 * 1024:
             self.add_error("file", _("Berkas lebih dari 5 MB."))
         return cleaned
+
+
+class CourseCopyForm(forms.Form):
+    """A new edition of a course: its own title, code and address."""
+
+    title = forms.CharField(label=_("Judul kursus baru"), max_length=255)
+    code = forms.CharField(
+        label=_("Kode kursus baru"), max_length=20, help_text=_("Misalnya IKP-02.")
+    )
+    slug = forms.SlugField(
+        label=_("Alamat (slug)"),
+        max_length=255,
+        help_text=_("Bagian alamat halaman, huruf kecil tanpa spasi, misalnya ikp-02."),
+    )
+
+
+class CourseReviewDecisionForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Komentar untuk pengajar"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Wajib diisi bila Anda meminta perbaikan."),
+    )

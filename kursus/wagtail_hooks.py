@@ -1,7 +1,15 @@
 from django.db.models import Count, Q
+from django.shortcuts import redirect
 from django.urls import include, path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin import messages
+from wagtail.admin.action_menu import (
+    ActionMenuItem,
+    SubmitForModerationMenuItem,
+    WorkflowMenuItem,
+)
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.menus.pages import PageMenuItem
@@ -9,7 +17,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from . import admin_views, views
+from . import admin_views, review_views, views
 from .kuis import views as quiz_views
 from .kuis.bank_admin import (
     DeactivateBulkAction,
@@ -20,11 +28,22 @@ from .kuis.bank_admin import (
 from .models import (
     CourseIndexPage,
     CoursePage,
+    CourseReviewTask,
     Enrollment,
     LessonPage,
     MandatoryAssignment,
+    ModulePage,
     QuizPage,
 )
+from .models.pages import InCourseMixin
+from .models.review import (
+    NO_LESSON_MESSAGE,
+    PUBLISHED_ACTION,
+    course_has_lesson,
+    course_pages_publish,
+    course_publication_log,
+)
+from .services import CourseReviewError, course_review_submit
 
 
 # Innermost (the highest order): Wagtail's own on_serve_page hooks, the view restrictions
@@ -212,3 +231,223 @@ def register_attempt_requests_menu_item():
 
 hooks.register("register_bulk_action", MoveCategoryBulkAction)
 hooks.register("register_bulk_action", DeactivateBulkAction)
+
+
+# A course is written, reviewed and published as one piece (kursus/models/review.py)
+
+
+@hooks.register("register_log_actions")
+def register_course_log_actions(actions):
+    actions.register_action(
+        PUBLISHED_ACTION,
+        _("Kursus diterbitkan"),
+        _("Kursus diterbitkan bersama seluruh modul, materi, dan kuisnya"),
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_course_review_urls():
+    urls = [
+        path("", review_views.course_review_list_view, name="list"),
+        path("<id:page_id>/", review_views.course_review_view, name="detail"),
+        path("<id:page_id>/salin/", review_views.course_copy_view, name="copy"),
+    ]
+    return [path("tinjauan-kursus/", include((urls, "kursus_review")))]
+
+
+class CourseReviewMenuItem(MenuItem):
+    def is_shown(self, request):
+        user = request.user
+        return user.is_superuser or (
+            CourseReviewTask.objects.filter(active=True, groups__in=user.groups.all()).exists()
+        )
+
+
+@hooks.register("register_admin_menu_item")
+def register_course_review_menu_item():
+    return CourseReviewMenuItem(
+        _("Tinjauan kursus"), reverse("kursus_review:list"), icon_name="tasks", order=290
+    )
+
+
+class CourseSubmitMenuItem(SubmitForModerationMenuItem):
+    """The course's own submission (Wagtail's), named as what it does: the whole course."""
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        page = context.get("page")
+        state = page.current_workflow_state if page and page.pk else None
+        if state and state.status == state.STATUS_NEEDS_CHANGES:
+            context["label"] = gettext("Ajukan ulang seluruh kursus untuk ditinjau")
+        else:
+            context["label"] = gettext("Ajukan seluruh kursus untuk ditinjau")
+        return context
+
+
+class SubmitCourseFromPageMenuItem(ActionMenuItem):
+    """On a module, lesson or quiz: save it and submit its whole course (kursus_submit_course
+    below does the submitting after Wagtail saved the draft)."""
+
+    name = "action-submit-course"
+    label = _("Simpan dan ajukan seluruh kursus")
+    icon_name = "resubmit"
+    order = 15
+
+
+def _in_course(context) -> bool:
+    page = context.get("page")
+    if page is not None and page.pk:
+        return isinstance(page.specific, InCourseMixin)
+    parent = context.get("parent_page")
+    return parent is not None and isinstance(parent.specific, (CoursePage, ModulePage))
+
+
+@hooks.register("construct_page_action_menu")
+def course_submit_actions(menu_items, request, context):
+    """Pages inside a course are submitted with their course, never one by one."""
+    in_course = _in_course(context)
+    for i, item in enumerate(list(menu_items)):
+        if item.name != "action-submit":
+            continue
+        if in_course:
+            menu_items.remove(item)
+        else:
+            page = context.get("page")
+            parent = context.get("parent_page")
+            is_course = (
+                isinstance(page.specific, CoursePage)
+                if page is not None and page.pk
+                else parent is not None and isinstance(parent.specific, CourseIndexPage)
+            )
+            if is_course:
+                menu_items[i] = CourseSubmitMenuItem(order=item.order)
+    edited = context.get("page")
+    reviewing_course = edited is not None and isinstance(edited.specific, CoursePage)
+    for item in menu_items if reviewing_course else ():
+        if isinstance(item, WorkflowMenuItem) and item.name == "approve":
+            item.label = (
+                gettext("Setujui dengan komentar dan terbitkan seluruh kursus")
+                if item.launch_modal
+                else gettext("Setujui dan terbitkan seluruh kursus")
+            )
+    if in_course and context.get("view") in {"create", "edit"}:
+        page = context.get("page")
+        course_page = page if page is not None and page.pk else context["parent_page"]
+        course = CoursePage.objects.ancestor_of(course_page, inclusive=True).first()
+        if course is not None and course.permissions_for_user(request.user).can_edit():
+            menu_items.append(SubmitCourseFromPageMenuItem())
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def kursus_submit_course(request, page):
+    if "action-submit-course" not in request.POST:
+        return None
+    course = CoursePage.objects.ancestor_of(page).first()
+    if course is None:
+        return None
+    try:
+        course_review_submit(course=course, user=request.user)
+    except CourseReviewError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            gettext("Kursus %(code)s diajukan untuk ditinjau bersama seluruh isinya.")
+            % {"code": course.code},
+        )
+    return redirect("kursus_review:detail", page_id=course.pk)
+
+
+def _course_in_review_for(user, page) -> CoursePage | None:
+    """The course of `page` (or `page` itself) while it waits for a reviewer's decision, for
+    someone who is not its reviewer (None otherwise)."""
+    course = CoursePage.objects.ancestor_of(page, inclusive=True).first()
+    if course is None:
+        return None
+    task = course.current_workflow_task
+    if task is None or task.specific.get_actions(course, user):
+        return None
+    return course
+
+
+def _refuse_while_in_review(request, page):
+    if request.method != "POST" or "action-cancel-workflow" in request.POST:
+        return None  # withdrawing the submission stays possible
+    course = _course_in_review_for(request.user, page)
+    if course is None:
+        return None
+    messages.error(
+        request,
+        gettext(
+            "Kursus %(code)s sedang ditinjau: perubahan dapat disimpan lagi setelah peninjau "
+            "memutuskan, agar yang diterbitkan sama dengan yang ditinjau."
+        )
+        % {"code": course.code},
+    )
+    return redirect(request.get_full_path())
+
+
+@hooks.register("before_edit_page")
+def course_edit_guard(request, page):
+    """While a course is in review, its pages keep what the reviewer is looking at."""
+    return _refuse_while_in_review(request, page)
+
+
+@hooks.register("before_create_page")
+def course_create_guard(request, parent_page, page_class):
+    return _refuse_while_in_review(request, parent_page)
+
+
+@hooks.register("before_publish_page")
+def course_publish_guard(request, page):
+    """A course without any lesson is not published: learners could enrol in an empty one."""
+    if isinstance(page.specific, CoursePage) and not course_has_lesson(page.specific):
+        messages.error(request, str(NO_LESSON_MESSAGE))
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    return None
+
+
+@hooks.register("after_publish_page")
+def course_publish_whole(request, page):
+    """Publishing a course directly (Admin LMS) publishes it as one piece, as its review does."""
+    course = page.specific
+    # A publication scheduled for later (go-live date) publishes the course page alone.
+    if isinstance(course, CoursePage) and course.live and not course.has_unpublished_changes:
+        course_pages_publish(course=course, user=request.user)
+        course_publication_log(course=course, user=request.user)
+    return None
+
+
+@hooks.register("before_copy_page")
+def course_copy_redirect(request, page):
+    """A course is copied with its own form: it needs a new code."""
+    if isinstance(page.specific, CoursePage):
+        return redirect("kursus_review:copy", page_id=page.pk)
+    return None
+
+
+class CourseReviewPageMenuItem(PageMenuItem):
+    label = _("Tinjauan kursus")
+    icon_name = "tasks"
+    url_name = "kursus_review:detail"
+
+    def is_shown(self, user):
+        return self.page.permissions_for_user(user).can_edit()
+
+
+class CourseCopyPageMenuItem(PageMenuItem):
+    label = _("Salin kursus")
+    icon_name = "copy"
+    url_name = "kursus_review:copy"
+
+    def is_shown(self, user):
+        return self.page.get_parent().permissions_for_user(user).can_add_subpage()
+
+
+@hooks.register("register_page_header_buttons")
+@hooks.register("register_page_listing_more_buttons")
+def course_review_buttons(page, user, view_name=None, next_url=None):
+    if page.specific_class is CoursePage:
+        yield CourseReviewPageMenuItem(page=page, priority=5)
+        yield CourseCopyPageMenuItem(page=page, priority=6)

@@ -182,3 +182,62 @@ def make_quiz(parent, *, kind="posttest", questions=(), draws=(), title=None, **
         quiz.slots.add(QuizSlot(category=category, draw_count=count, sort_order=j))
     parent.add_child(instance=quiz)
     return quiz
+
+
+def make_draft_course(code: str = "DRF-01", *, owner=None, lessons: int = 1, quiz_questions=()):
+    """A course never published: the course, one module with `lessons` lessons and a post-test
+    over `quiz_questions`, each saved as a draft revision (as a trainer's editor leaves them).
+    Returns (course, module, [lessons], quiz)."""
+    from kursus.models import CourseCategory, CourseIndexPage, CoursePage, LessonPage, ModulePage
+
+    index = CourseIndexPage.objects.get()
+    course = CoursePage(
+        title=f"Kursus konsep {code}",
+        slug=code.lower(),
+        code=code,
+        summary="Ringkasan kursus konsep.",
+        objectives="<ul><li>Memahami konsep</li></ul>",
+        category=CourseCategory.objects.get(slug="ikp"),
+        jp=2,
+        duration_minutes=90,
+        live=False,
+        owner=owner,
+    )
+    index.add_child(instance=course)
+    course.save_revision(user=owner)
+    module = ModulePage(
+        title="Modul konsep",
+        slug="modul-konsep",
+        summary="Ringkasan modul konsep.",
+        live=False,
+        owner=owner,
+    )
+    course.add_child(instance=module)
+    module.save_revision(user=owner)
+    pages = []
+    for n in range(1, lessons + 1):
+        lesson = LessonPage(
+            title=f"Materi konsep {n}",
+            slug=f"materi-konsep-{n}",
+            duration_minutes=15,
+            body=[{"type": "paragraph", "value": f"<p>Isi materi konsep {n}.</p>"}],
+            live=False,
+            owner=owner,
+        )
+        module.add_child(instance=lesson)
+        lesson.save_revision(user=owner)
+        pages.append(lesson)
+    quiz = make_quiz(
+        course,
+        title=f"Post-test {code}",
+        questions=quiz_questions,
+        live=False,
+        pass_mark=70,
+        attempts_allowed=2,
+        time_limit_minutes=20,
+        intro="<p>Petunjuk post-test konsep.</p>",
+    )
+    quiz.owner = owner
+    quiz.save()
+    quiz.save_revision(user=owner)
+    return course, module, pages, quiz

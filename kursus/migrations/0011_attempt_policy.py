@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("kursus", "0009_attempt_option_tokens"),
+        ("kursus", "0010_course_review"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

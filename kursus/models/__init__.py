@@ -18,6 +18,7 @@ from .quiz import (
     QuizPage,
     QuizSlot,
 )
+from .review import CourseReviewTask
 
 __all__ = [
     "AttemptAllowance",
@@ -27,6 +28,7 @@ __all__ = [
     "CourseCategory",
     "CourseIndexPage",
     "CoursePage",
+    "CourseReviewTask",
     "Enrollment",
     "JPCredit",
     "LessonDoneRule",

@@ -1,9 +1,9 @@
 """The course tree: catalogue > course > module > lesson, as Wagtail pages.
 
 The catalogue, course, lesson and quiz pages are served to learners by kursus's views,
-through Wagtail's `on_serve_page` hook (kursus/wagtail_hooks.py): the models import no view,
-so nothing in kursus imports in a circle. What `Page.serve` renders without them is an
-editor's preview: the page's own fields, without a learner's progress."""
+through Wagtail's `on_serve_page` hook (kursus/wagtail_hooks.py), and previewed in the admin
+by kursus's preview views, through a small registry (kursus/previews.py): the models import
+no view, so nothing in kursus imports in a circle."""
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -18,6 +18,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from kursus.blocks import LessonStreamBlock
+from kursus.previews import preview_renderer_get
 from lms.core.restrictions import CachedViewRestrictionsMixin
 
 
@@ -38,7 +39,18 @@ class CourseCategory(models.Model):
         return self.name
 
 
-class CourseIndexPage(CachedViewRestrictionsMixin, Page):
+class PreviewAsLearnerMixin:
+    """An editor's or a reviewer's preview shows the page as a learner would see it, drafts of
+    the course included, from the renderer kursus's preview views registered."""
+
+    def serve_preview(self, request, mode_name):
+        renderer = preview_renderer_get(type(self))
+        if renderer is None:
+            return super().serve_preview(request, mode_name)
+        return renderer(request, self)
+
+
+class CourseIndexPage(PreviewAsLearnerMixin, CachedViewRestrictionsMixin, Page):
     """The catalogue at /kursus/."""
 
     intro = models.CharField(_("pengantar"), max_length=300, blank=True)
@@ -61,7 +73,7 @@ class LessonDoneRule(models.TextChoices):
     CHECK = "check", _("Setelah menjawab benar pertanyaan cek di akhir materi")
 
 
-class CoursePage(CachedViewRestrictionsMixin, Page):
+class CoursePage(PreviewAsLearnerMixin, CachedViewRestrictionsMixin, Page):
     code = models.CharField(
         _("kode kursus"), max_length=20, unique=True, help_text=_("Misalnya IKP-01.")
     )
@@ -206,6 +218,11 @@ class InCourseMixin:
     def prepare_for_cache(self) -> None:
         self.course  # noqa: B018 - load it now, so that it is cached with the page
 
+    def get_workflow(self):
+        """A page inside a course is reviewed with its course, never on its own: the course's
+        review publishes it (kursus/models/review.py), so it offers no submission of its own."""
+        return None
+
     def get_context(self, request, *args, **kwargs):
         """What every template of a page inside a course links to (an editor's preview uses
         this; learners get the page from its view, see kursus/wagtail_hooks.py)."""
@@ -214,7 +231,7 @@ class InCourseMixin:
         return context
 
 
-class ModulePage(InCourseMixin, CachedViewRestrictionsMixin, Page):
+class ModulePage(PreviewAsLearnerMixin, InCourseMixin, CachedViewRestrictionsMixin, Page):
     summary = models.TextField(_("ringkasan"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("summary")]
@@ -232,7 +249,7 @@ class ModulePage(InCourseMixin, CachedViewRestrictionsMixin, Page):
         return redirect(self.get_parent().url + f"#modul-{self.pk}")
 
 
-class LessonPage(InCourseMixin, CachedViewRestrictionsMixin, Page):
+class LessonPage(PreviewAsLearnerMixin, InCourseMixin, CachedViewRestrictionsMixin, Page):
     duration_minutes = models.PositiveSmallIntegerField(
         _("perkiraan durasi (menit)"), validators=[MinValueValidator(1)], default=30
     )

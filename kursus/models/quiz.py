@@ -27,7 +27,7 @@ from lms.core.restrictions import CachedViewRestrictionsMixin
 
 from ..kuis.admin_forms import QuizPageForm
 from ..kuis.formats.richtext import refused_links
-from .pages import InCourseMixin
+from .pages import InCourseMixin, PreviewAsLearnerMixin
 
 QUESTION_FEATURES = ["bold", "italic", "ol", "ul", "link", "image", "superscript", "subscript"]
 
@@ -219,7 +219,7 @@ class QuestionOption(Orderable):
         _refuse_links_into_uploads(self, "text", "feedback")
 
 
-class QuizPage(InCourseMixin, CachedViewRestrictionsMixin, Page):
+class QuizPage(PreviewAsLearnerMixin, InCourseMixin, CachedViewRestrictionsMixin, Page):
     """A quiz in the course tree: below a course (pre-test, post-test) or a module."""
 
     class Kind(models.TextChoices):

@@ -30,8 +30,10 @@ from .progress import (
     course_progress_recompute,
     lesson_complete,
 )
+from .review import CourseReviewError, course_copy, course_review_decide, course_review_submit
 
 __all__ = [
+    "CourseReviewError",
     "EnrollmentError",
     "LessonCompletion",
     "LessonDoneCheck",
@@ -41,7 +43,10 @@ __all__ = [
     "assignments_apply_for_employee",
     "course_certificate_request",
     "course_complete_if_done",
+    "course_copy",
     "course_progress_recompute",
+    "course_review_decide",
+    "course_review_submit",
     "duration_text",
     "employee_placed",
     "enrollment_blockers",

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from lms.core.cache import learners_changed
 
-from ..models import CoursePage, Enrollment
+from ..models import CoursePage, Enrollment, LessonPage
 from ..progress import CourseProgress
 from ..selectors import course_outline
 
@@ -20,6 +20,8 @@ def enrollment_blockers(*, user, course: CoursePage, now=None) -> list[str]:
     """The reasons `user` may not enrol in `course` now (empty when they may)."""
     now = now or timezone.now()
     reasons = []
+    if not LessonPage.objects.live().descendant_of(course).exists():
+        reasons.append(_("Kursus ini belum memiliki materi yang terbit, jadi belum dapat diikuti."))
     if course.enrollment_opens_at and now < course.enrollment_opens_at:
         reasons.append(
             _("Pendaftaran baru dibuka %(date)s.")

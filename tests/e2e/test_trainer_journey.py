@@ -1,5 +1,5 @@
-"""A trainer writes a course in the Wagtail admin and submits it; Admin LMS approves it and
-it appears in the catalogue."""
+"""A trainer writes a course in the Wagtail admin and submits it, whole, in one action; Admin
+LMS approves it in one action and it appears in the catalogue with all its pages."""
 
 import re
 from pathlib import Path
@@ -75,9 +75,10 @@ def open_more_actions(page) -> None:
 
 
 def submit_for_moderation(page) -> None:
+    """The course's own submission: the whole course, modules, lessons and quizzes."""
     open_more_actions(page)
     with page.expect_navigation():
-        page.get_by_role("button", name="Pengajuan ke Moderasi kursus").click()
+        page.get_by_role("button", name="Ajukan seluruh kursus untuk ditinjau").click()
     message = page.locator(".messages").inner_text()
     assert "telah dikirim untuk moderasi" in message, message
 
@@ -144,7 +145,7 @@ def test_trainer_journey(new_context, base_url, shoot):
         ).first.click()
     point.fill("Pengawas desa disebut PKD.")
     shoot(trainer, "lesson-editor")
-    lesson_id = save_draft(trainer)
+    save_draft(trainer)
 
     # The post-test: three questions drawn at random from the imported category.
     trainer.goto(f"/admin/pages/add/kursus/quizpage/{course_id}/")
@@ -155,28 +156,26 @@ def test_trainer_journey(new_context, base_url, shoot):
     trainer.locator(".modal").get_by_role("link", name=CATEGORY).click()
     trainer.locator(".modal").wait_for(state="hidden")
     trainer.locator("#id_slots-0-draw_count").fill("3")
-    quiz_id = save_draft(trainer)
+    save_draft(trainer)
     shoot(trainer, "quiz-editor")
 
-    # Submit every page for moderation.
-    for pk in (course_id, module_id, lesson_id, quiz_id):
-        trainer.goto(f"/admin/pages/{pk}/edit/")
-        submit_for_moderation(trainer)
+    # Submit the whole course for moderation, in one action.
+    trainer.goto(f"/admin/pages/{course_id}/edit/")
+    submit_for_moderation(trainer)
     shoot(trainer, "submitted")
     catalogue = new_context().new_page()
     catalogue.goto("/kursus/")
     assert COURSE["title"] not in catalogue.locator("main").inner_text()
 
-    # Admin LMS approves (and so publishes) each page.
+    # Admin LMS approves (and so publishes) the whole course, in one action.
     admin = new_context().new_page()
     log_in(admin, ADMIN, mfa=True)
-    for pk in (course_id, module_id, lesson_id, quiz_id):
-        admin.goto(f"/admin/pages/{pk}/edit/")
-        open_more_actions(admin)
-        with admin.expect_navigation():
-            admin.get_by_role("button", name="Menyetujui dan Publikasikan").click()
-        message = admin.locator(".messages").inner_text()
-        assert "telah diperbarui" in message, message
+    admin.goto(f"/admin/pages/{course_id}/edit/")
+    open_more_actions(admin)
+    with admin.expect_navigation():
+        admin.get_by_role("button", name="Setujui dan terbitkan seluruh kursus").click()
+    message = admin.locator(".messages").inner_text()
+    assert "telah diperbarui" in message, message
     shoot(admin, "approved")
 
     # The course is in the catalogue, with its module, lesson and post-test.
