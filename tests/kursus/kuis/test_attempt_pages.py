@@ -227,7 +227,7 @@ def test_the_trainer_grants_a_requested_attempt_in_the_admin(client, admin_lms, 
     )
 
     # then
-    assert refused.status_code == 200 and "harus diisi" in refused.content.decode()
+    assert refused.status_code == 200 and "wajib diisi" in refused.content.decode()
     html = granted.content.decode()
     assert "Gangguan jaringan" in html and "Tambahan percobaan" in html
     assert AttemptOverride.objects.get().granted_by == admin_lms
