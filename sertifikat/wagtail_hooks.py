@@ -17,6 +17,8 @@ from wagtail.snippets.views.snippets import EditView as SnippetEditView
 from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from lms.core.admin_columns import YesNoColumn
+
 from . import admin_views
 from .demo_parts import (
     demo_messages,
@@ -76,7 +78,13 @@ class CertificateTemplateViewSet(SnippetViewSet):
     model = CertificateTemplate
     icon = "doc-full"
     menu_label = _("Templat sertifikat")
-    list_display = ["name", "is_default", "layout", "version", "updated_at"]
+    list_display = [
+        "name",
+        YesNoColumn("is_default", label=_("Templat bawaan")),
+        "layout",
+        "version",
+        "updated_at",
+    ]
     copy_view_enabled = True
     index_view_class = CertificateTemplateIndexView
     edit_view_class = CertificateTemplateEditView

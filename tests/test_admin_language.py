@@ -14,9 +14,17 @@ from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
-from wagtail.models import Workflow
 
-from kursus.models import CourseIndexPage, LessonPage, ModulePage, QuestionCategory, QuizPage
+from kursus.models import (
+    CourseIndexPage,
+    CoursePage,
+    LessonPage,
+    ModulePage,
+    QuestionCategory,
+    QuizPage,
+)
+from kursus.services import course_review_decide, course_review_submit, enrollment_create
+from sertifikat.models import CertificateTemplate
 
 from .factories import make_course, make_question, make_quiz
 
@@ -389,6 +397,58 @@ SCREENS = [
         "reviewer",
         lambda w: reverse("wagtailadmin_reports:workflow_tasks"),
     ),
+    Screen("course review queue", "reviewer", lambda w: reverse("kursus_review:list")),
+    Screen(
+        "course review",
+        "reviewer",
+        lambda w: reverse("kursus_review:detail", args=[w["submitted"].pk]),
+    ),
+    Screen(
+        "course review as its trainer",
+        "trainer",
+        lambda w: reverse("kursus_review:detail", args=[w["submitted"].pk]),
+    ),
+    Screen(
+        "copy a course",
+        "trainer",
+        lambda w: reverse("kursus_review:copy", args=[w["course"].pk]),
+    ),
+    Screen(
+        "copy a course with errors",
+        "trainer",
+        lambda w: reverse("kursus_review:copy", args=[w["course"].pk]),
+        post=lambda w: {"title": "", "code": w["course"].code, "slug": ""},
+    ),
+    Screen("attempt requests", "trainer", lambda w: reverse("kursus_attempts:requests")),
+    Screen(
+        "a quiz's learners",
+        "trainer",
+        lambda w: reverse("kursus_attempts:quiz", args=[w["quiz"].pk]),
+    ),
+    Screen(
+        "a learner's attempts",
+        "trainer",
+        lambda w: reverse("kursus_attempts:learner", args=[w["quiz"].pk, w["learner"].pk]),
+    ),
+    Screen(
+        "an override without a reason",
+        "trainer",
+        lambda w: reverse("kursus_attempts:learner", args=[w["quiz"].pk, w["learner"].pk]),
+        post=lambda w: {"kind": "attempts", "amount": "1", "reason": ""},
+    ),
+    Screen("employees", "reviewer", lambda w: reverse("pegawai:index")),
+    Screen(
+        "certificate templates",
+        "reviewer",
+        lambda w: reverse("wagtailsnippets_sertifikat_certificatetemplate:list"),
+    ),
+    Screen(
+        "edit a certificate template",
+        "reviewer",
+        lambda w: reverse(
+            "wagtailsnippets_sertifikat_certificatetemplate:edit", args=[w["template"].pk]
+        ),
+    ),
     Screen(
         "locked pages report",
         "reviewer",
@@ -398,7 +458,7 @@ SCREENS = [
 
 
 @pytest.fixture
-def world(trainer, admin_lms):
+def world(trainer, admin_lms, make_employee):
     course = make_course("BHS-01", modules=(2,))
     course.owner = trainer
     course.save()
@@ -407,12 +467,19 @@ def world(trainer, admin_lms):
     category = QuestionCategory.objects.create(name="Bahasa admin", course=course)
     question = make_question(category, "single", title="BHS-01-Q01")
     quiz = make_quiz(course, questions=[question])
-    # a lesson edited by the trainer and submitted for moderation, waiting for the reviewer
-    submitted = LessonPage.objects.descendant_of(course).last()
-    submitted.title = "Materi yang ditinjau"
-    submitted.save_revision(user=trainer)
-    workflow = CourseIndexPage.objects.get().get_workflow() or Workflow.objects.get()
-    state = workflow.start(submitted, trainer)
+    # another course of the trainer's, a lesson of it edited, submitted whole for review
+    submitted = make_course("BHS-02", modules=(1,))
+    submitted.owner = trainer
+    submitted.save()
+    edited = LessonPage.objects.descendant_of(submitted).last()
+    edited.title = "Materi yang ditinjau"
+    edited.save_revision(user=trainer)
+    state = course_review_submit(course=submitted, user=trainer)
+    submitted = CoursePage.objects.get(pk=submitted.pk)
+    # a learner of the course who asked the trainer for another attempt
+    learner = make_employee("32.04").user
+    enrollment_create(user=learner, course=course)
+    template = CertificateTemplate.objects.order_by("pk").first()
     return {
         "trainer": trainer,
         "reviewer": admin_lms,
@@ -425,6 +492,8 @@ def world(trainer, admin_lms):
         "category": category,
         "submitted": submitted,
         "task_state": state.current_task_state,
+        "learner": learner,
+        "template": template,
     }
 
 
@@ -465,26 +534,27 @@ def test_a_bad_save_says_what_is_wrong_in_indonesian(client, world):
     assert LessonPage.objects.get(pk=world["lesson"].pk).title == world["lesson"].title
 
 
-def test_the_workflow_emails_read_in_indonesian(world, mailoutbox):
-    # given a lesson the trainer submits for moderation
-    lesson = world["lesson"]
+def test_the_workflow_emails_read_in_indonesian(trainer, admin_lms, mailoutbox):
+    # given a course its trainer submits, whole, for review
+    course = make_course("EML-01", modules=(1,))
+    course.owner = trainer
+    course.save()
+    lesson = LessonPage.objects.descendant_of(course).first()
     lesson.title = "Materi diajukan"
-    lesson.save_revision(user=world["trainer"])
-    state = CourseIndexPage.objects.get().get_workflow().start(lesson, world["trainer"])
+    lesson.save_revision(user=trainer)
+    mailoutbox.clear()
+    course_review_submit(course=course, user=trainer)
     submitted = list(mailoutbox)
 
     # when the reviewer sends it back with a comment
     mailoutbox.clear()
-    task_state = state.current_task_state
-    task_state.task.specific.on_action(
-        task_state, world["reviewer"], "reject", comment="Tambahkan contoh."
-    )
+    course_review_decide(course=course, user=admin_lms, approve=False, comment="Tambahkan contoh.")
     rejected = list(mailoutbox)
 
     # then the reviewer was told of the submission and the trainer of the rejection, in
     # Indonesian
-    assert {tuple(m.to) for m in submitted} == {(world["reviewer"].email,)}
-    assert {tuple(m.to) for m in rejected} == {(world["trainer"].email,)}
+    assert {tuple(m.to) for m in submitted} == {(admin_lms.email,)}
+    assert {tuple(m.to) for m in rejected} == {(trainer.email,)}
     for message in submitted + rejected:
         text = re.sub(r"https?://\S+", "", f"{message.subject}\n{message.body}")
         assert english_in(text) == [], text

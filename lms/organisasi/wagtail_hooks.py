@@ -5,6 +5,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from lms.core.admin_columns import YesNoColumn
+
 from . import admin_views
 from .forms import EmployeeAdminForm
 from .models import Employee, OrgUnit
@@ -15,7 +17,14 @@ class EmployeeViewSet(ModelViewSet):
     copy_view_enabled = False
     icon = "user"
     menu_label = _("Pegawai")
-    list_display = ["full_name", "nip_display", "unit", "employment_type", "position", "is_active"]
+    list_display = [
+        "full_name",
+        "nip_display",
+        "unit",
+        "employment_type",
+        "position",
+        YesNoColumn("is_active", label=_("Aktif")),
+    ]
     list_filter = ["employment_type", "is_active"]
     search_fields = ["full_name", "nip", "user__email", "position"]
     list_per_page = 50
