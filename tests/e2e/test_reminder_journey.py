@@ -107,7 +107,8 @@ def test_reminder_journey(live_stack, new_context, shoot, axe, screenshots_dir):
     page.locator("table").get_by_role("link", name=COURSE_CODE).click()
     page.wait_for_url(re.compile(rf"/laporan/unit/{PROVINCE}/kursus/\d+/"))
     report_url = page.url
-    certificate = page.locator("td.cert a")
+    # (Other journeys may have completed the course too: Nur Aini's row is the one to read.)
+    certificate = page.locator("tr", has_text=DONE[1]).locator("td.cert a")
     deadline = time.monotonic() + 90
     while not certificate.count() and time.monotonic() < deadline:  # the worker renders it
         page.wait_for_timeout(1000)
