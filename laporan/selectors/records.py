@@ -257,9 +257,11 @@ def learning_record(*, employee: Employee, year: int) -> LearningRecord:
 
 
 def reminder_last_sent(user_ids) -> dict[int, object]:
-    """When each of `user_ids` was last reminded (any kind), for a report page. One query."""
+    """When each of `user_ids` was last reminded (any kind; a reminder that failed reached no
+    one and is left out), for a report page. One query."""
     return dict(
         Reminder.objects.filter(user_id__in=list(user_ids))
+        .exclude(status=Reminder.Status.FAILED)
         .values("user_id")
         .annotate(last=Max("created_at"))
         .values_list("user_id", "last")

@@ -123,10 +123,13 @@ def _course_candidates(
 
 
 def reminder_recently_sent(user_ids, *, now) -> set[int]:
+    """Who of `user_ids` was reminded in the last week: a reminder that failed (the mail
+    server refused it every time, or the person has no address) reached no one and does not
+    count, so the supervisor can send it again."""
     return set(
-        Reminder.objects.filter(
-            user_id__in=list(user_ids), created_at__gt=now - REMINDER_WEEK
-        ).values_list("user_id", flat=True)
+        Reminder.objects.filter(user_id__in=list(user_ids), created_at__gt=now - REMINDER_WEEK)
+        .exclude(status=Reminder.Status.FAILED)
+        .values_list("user_id", flat=True)
     )
 
 

@@ -118,6 +118,30 @@ def test_a_person_is_reminded_at_most_once_a_week(
     assert len(mail.outbox) == 3
 
 
+def test_a_reminder_that_failed_does_not_count_as_sent(
+    client, supervisor_jabar, report_data, django_capture_on_commit_callbacks
+):
+    # given a reminder to Citra that never reached her (the mail server refused every try)
+    p = report_data.people
+    client.force_login(supervisor_jabar)
+    with django_capture_on_commit_callbacks(execute=True):
+        _send(client, "32", people=[p.citra])
+    Reminder.objects.update(status=Reminder.Status.FAILED)
+    mail.outbox.clear()
+
+    # when the supervisor sends it again the same week
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _send(client, "32", people=[p.citra])
+
+    # then it goes out, and the report's last reminder is the one that was sent
+    assert "Pengingat sedang dikirim ke 1 pegawai." in _messages(response)
+    assert [m.to[0] for m in mail.outbox] == [p.citra.user.email]
+    sent = Reminder.objects.exclude(status=Reminder.Status.FAILED).get()
+    from laporan.selectors.records import reminder_last_sent
+
+    assert reminder_last_sent([p.citra.user_id]) == {p.citra.user_id: sent.created_at}
+
+
 def test_people_who_meet_the_target_are_skipped_with_the_reason(
     client, supervisor_jabar, report_data, django_capture_on_commit_callbacks
 ):
