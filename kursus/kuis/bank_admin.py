@@ -30,7 +30,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from ..models import Question, QuestionCategory
 from .analysis import questions_with_usage
 from .bank import question_bulk_deactivate, question_bulk_move
-from .selectors import question_search
+from .selectors import question_quiz_uses, question_search
 
 TEXT_LENGTH = 90
 
@@ -270,6 +270,18 @@ class DeactivateBulkAction(QuestionBulkAction):
     aria_label = _("Nonaktifkan soal terpilih")
     template_name = "kursus/admin/question_bulk_deactivate.html"
     action_priority = 20
+
+    def get_context_data(self, **kwargs):
+        """Each question with the live quizzes that name it: deactivating takes it out of
+        their new attempts at once, so the confirmation says which."""
+        context = super().get_context_data(**kwargs)
+        uses = question_quiz_uses(question_ids=[entry["item"].pk for entry in context["items"]])
+        live_quizzes = set()
+        for entry in context["items"]:
+            entry["live_uses"] = [use for use in uses.get(entry["item"].pk, []) if use.live]
+            live_quizzes.update(use.quiz_id for use in entry["live_uses"])
+        context["live_quiz_count"] = len(live_quizzes)
+        return context
 
     @classmethod
     def execute_action(cls, objects, **kwargs):
