@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from django_filters import ChoiceFilter, ModelChoiceFilter
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms.choosers import BaseFilterForm
+from wagtail.admin.panels import Panel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import Button
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
@@ -194,8 +195,27 @@ class QuestionChooserViewSet(SnippetChooserViewSet):
     edit_item_text = _("Ubah soal ini")
 
 
+class QuestionUsePanel(Panel):
+    """The quizzes that name the question, on top of its editor: an edit reaches every one
+    of them at once (their next attempt shows it), with no review, so the editor says where
+    it goes before the trainer saves."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "kursus/admin/question_use_panel.html"
+
+        def is_shown(self):
+            return bool(self.instance and self.instance.pk) and super().is_shown()
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            uses = question_quiz_uses(question_ids=[self.instance.pk]).get(self.instance.pk, [])
+            context["uses"] = uses
+            return context
+
+
 class QuestionViewSet(SnippetViewSet):
     model = Question
+    panels = [QuestionUsePanel(heading=_("Dipakai di kuis")), *Question.panels]
     icon = "help"
     menu_label = _("Soal")
     index_view_class = QuestionIndexView

@@ -30,7 +30,6 @@ from lms.core.restrictions import CachedViewRestrictionsMixin
 
 from ..kuis.admin_forms import QuizPageForm
 from ..kuis.formats.richtext import refused_links
-from ..kuis.panels import QuestionUsePanel
 from .pages import InCourseMixin, PreviewAsLearnerMixin
 
 QUESTION_FEATURES = ["bold", "italic", "ol", "ul", "link", "image", "superscript", "subscript"]
@@ -151,7 +150,6 @@ class Question(PreviewableMixin, RevisionMixin, index.Indexed, ClusterableModel)
     updated_at = models.DateTimeField(auto_now=True)
 
     panels = [
-        QuestionUsePanel(heading=_("Dipakai di kuis")),
         FieldRowPanel([FieldPanel("category"), FieldPanel("kind"), FieldPanel("difficulty")]),
         FieldPanel("title"),
         FieldPanel("text"),
