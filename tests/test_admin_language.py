@@ -14,6 +14,8 @@ from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from wagtail.test.utils.form_data import querydict_from_html
 
 from kursus.models import (
     CourseIndexPage,
@@ -562,3 +564,109 @@ def test_the_workflow_emails_read_in_indonesian(trainer, admin_lms, mailoutbox):
     assert "dikembalikan untuk diperbaiki" in rejected[0].body
     assert "Tambahkan contoh." in rejected[0].body
     assert "Yth. " in rejected[0].body
+
+
+# Wagtail's messages on page save, copy, move, lock, review and its bulk actions, which its own
+# Indonesian catalogue leaves in English: ours (locale/id) says them.
+WAGTAIL_MESSAGES = [
+    ("The page could not be saved as it is locked.", None, "sedang dikunci"),
+    ("The %(model_name)s could not be saved as it is locked", None, "sedang dikunci"),
+    (
+        "The slug '%(page_slug)s' is already in use at the selected parent page. Make sure the "
+        "slug is unique and try again.",
+        None,
+        "sudah dipakai di halaman induk",
+    ),
+    ("The slug '%(page_slug)s' is already in use within the parent page.", None, "sudah dipakai"),
+    ("%(parent_pages)s and %(child_pages)s have been published", None, "telah diterbitkan"),
+    ("%(parent_pages)s and %(child_pages)s have been unpublished", None, "ditarik dari tayangan"),
+    ("%(parent_pages)s and %(child_pages)s have been deleted", None, "telah dihapus"),
+    (
+        "%(num_parent_objects)d page has been published",
+        "%(num_parent_objects)d pages have been published",
+        "halaman telah diterbitkan",
+    ),
+    (
+        "%(num_parent_objects)d page has been unpublished",
+        "%(num_parent_objects)d pages have been unpublished",
+        "halaman telah ditarik dari tayangan",
+    ),
+    (
+        "%(num_parent_objects)d page has been deleted",
+        "%(num_parent_objects)d pages have been deleted",
+        "halaman telah dihapus",
+    ),
+    ("%(num_pages)d page has been moved", "%(num_pages)d pages have been moved", "dipindahkan"),
+    ("%(model_name)s '%(title)s' is now unlocked.", None, "tidak terkunci"),
+    ("Workflow on page '%(page_title)s' has been cancelled.", None, "dibatalkan"),
+    (
+        "Page '%(page_title)s' is live and this version has been scheduled for publishing.",
+        None,
+        "dijadwalkan terbit",
+    ),
+    (
+        "The page '%(page_title)s' is not currently awaiting moderation in task '%(task_name)s'.",
+        None,
+        "tidak menunggu tinjauan",
+    ),
+    ("Saving will overwrite a newer version.", None, "menimpa versi"),
+    ("Locked by another user", None, "Dikunci oleh pengguna lain"),
+    ("This %(model_name)s is currently awaiting moderation.", None, "menunggu tinjauan"),
+]
+
+
+@pytest.mark.parametrize(
+    ("msgid", "plural", "indonesian"), WAGTAIL_MESSAGES, ids=[m[0][:40] for m in WAGTAIL_MESSAGES]
+)
+def test_wagtail_messages_on_page_actions_translate(msgid, plural, indonesian):
+    # when the message is said in Indonesian (once, and for several pages)
+    with translation.override("id"):
+        said = (
+            [translation.ngettext(msgid, plural, n) for n in (1, 3)]
+            if plural
+            else [translation.gettext(msgid)]
+        )
+
+    # then it is said in our words, with its placeholders kept, and no English left
+    for text in said:
+        assert indonesian in text
+        assert set(re.findall(r"%\(\w+\)[sd]", text)) == set(re.findall(r"%\(\w+\)[sd]", msgid))
+        assert english_in(text) == [], text
+
+
+def test_saving_a_locked_lesson_says_so_in_indonesian(client, world):
+    # given a lesson the reviewer locked
+    lesson = world["lesson"]
+    LessonPage.objects.filter(pk=lesson.pk).update(locked=True, locked_by=world["reviewer"])
+    client.force_login(world["trainer"])
+
+    # when the trainer saves it
+    url = reverse("wagtailadmin_pages:edit", args=[lesson.pk])
+    data = querydict_from_html(client.get(url).content.decode(), form_id="page-edit-form")
+    data["title"] = "Judul baru"
+    data.setdefault("body-count", "0")  # the body's editor is built by a script
+    response = client.post(url, data, follow=True)
+
+    # then they are told, in Indonesian, that it was not saved
+    text = visible_text(_html(response))
+    assert "Halaman tidak dapat disimpan karena sedang dikunci." in text
+    assert english_in(text) == [], english_in(text)
+    assert LessonPage.objects.get(pk=lesson.pk).title == lesson.title
+
+
+def test_moving_a_lesson_next_to_one_with_its_slug_says_so_in_indonesian(client, world):
+    # given a lesson, and a module of another course of the trainer's with a lesson of its slug
+    lesson = world["lesson"]
+    module = ModulePage.objects.child_of(world["submitted"]).get()
+    assert LessonPage.objects.child_of(module).filter(slug=lesson.slug).exists()
+    client.force_login(world["trainer"])
+
+    # when the trainer moves the lesson into that module
+    response = client.get(
+        reverse("wagtailadmin_pages:move_confirm", args=[lesson.pk, module.pk]), follow=True
+    )
+
+    # then they are told, in Indonesian, to pick another slug, and nothing moved
+    text = visible_text(_html(response))
+    assert f"Slug '{lesson.slug}' sudah dipakai di halaman induk yang dipilih." in text
+    assert LessonPage.objects.get(pk=lesson.pk).get_parent().pk == world["module"].pk

@@ -29,10 +29,11 @@ from .submit import quiz_attempt_submit
 
 
 def _draw_questions(quiz: QuizPage, rng: random.Random) -> list[Question]:
-    """The attempt's questions: the chosen ones and a fresh random draw per category slot."""
+    """The attempt's questions: the chosen ones that are still active (a deactivated question
+    goes into no new attempt) and a fresh random draw per category slot."""
     slots = list(quiz.slots.all().order_by("sort_order"))
     fixed_ids = [slot.question_id for slot in slots if slot.question_id]
-    fixed = {q.id: q for q in Question.objects.filter(id__in=fixed_ids)}
+    fixed = {q.id: q for q in Question.objects.filter(id__in=fixed_ids, is_active=True)}
     taken = set(fixed_ids)
     categories = {slot.category_id for slot in slots if slot.category_id}
     pools: dict[int, list[int]] = {category: [] for category in categories}
@@ -45,13 +46,16 @@ def _draw_questions(quiz: QuizPage, rng: random.Random) -> list[Question]:
     drawn_ids: list[int | tuple[str, int]] = []
     for slot in slots:
         if slot.question_id:
-            drawn_ids.append(slot.question_id)
+            if slot.question_id in fixed:
+                drawn_ids.append(slot.question_id)
             continue
         pool = [pk for pk in pools[slot.category_id] if pk not in taken]
         chosen = rng.sample(pool, min(slot.draw_count, len(pool)))
         taken.update(chosen)
         drawn_ids.extend(chosen)
-    drawn = {q.id: q for q in Question.objects.filter(id__in=set(drawn_ids) - set(fixed))}
+    drawn = {
+        q.id: q for q in Question.objects.filter(id__in=set(drawn_ids) - set(fixed), is_active=True)
+    }
     drawn.update(fixed)
     picked = [drawn[pk] for pk in drawn_ids if pk in drawn]
     if quiz.shuffle_questions:

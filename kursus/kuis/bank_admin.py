@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from django_filters import ChoiceFilter, ModelChoiceFilter
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms.choosers import BaseFilterForm
+from wagtail.admin.panels import Panel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import Button
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
@@ -30,7 +31,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from ..models import Question, QuestionCategory
 from .analysis import questions_with_usage
 from .bank import question_bulk_deactivate, question_bulk_move
-from .selectors import question_search
+from .selectors import question_quiz_uses, question_search
 
 TEXT_LENGTH = 90
 
@@ -194,8 +195,27 @@ class QuestionChooserViewSet(SnippetChooserViewSet):
     edit_item_text = _("Ubah soal ini")
 
 
+class QuestionUsePanel(Panel):
+    """The quizzes that name the question, on top of its editor: an edit reaches every one
+    of them at once (their next attempt shows it), with no review, so the editor says where
+    it goes before the trainer saves."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "kursus/admin/question_use_panel.html"
+
+        def is_shown(self):
+            return bool(self.instance and self.instance.pk) and super().is_shown()
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            uses = question_quiz_uses(question_ids=[self.instance.pk]).get(self.instance.pk, [])
+            context["uses"] = uses
+            return context
+
+
 class QuestionViewSet(SnippetViewSet):
     model = Question
+    panels = [QuestionUsePanel(heading=_("Dipakai di kuis")), *Question.panels]
     icon = "help"
     menu_label = _("Soal")
     index_view_class = QuestionIndexView
@@ -270,6 +290,18 @@ class DeactivateBulkAction(QuestionBulkAction):
     aria_label = _("Nonaktifkan soal terpilih")
     template_name = "kursus/admin/question_bulk_deactivate.html"
     action_priority = 20
+
+    def get_context_data(self, **kwargs):
+        """Each question with the live quizzes that name it: deactivating takes it out of
+        their new attempts at once, so the confirmation says which."""
+        context = super().get_context_data(**kwargs)
+        uses = question_quiz_uses(question_ids=[entry["item"].pk for entry in context["items"]])
+        live_quizzes = set()
+        for entry in context["items"]:
+            entry["live_uses"] = [use for use in uses.get(entry["item"].pk, []) if use.live]
+            live_quizzes.update(use.quiz_id for use in entry["live_uses"])
+        context["live_quiz_count"] = len(live_quizzes)
+        return context
 
     @classmethod
     def execute_action(cls, objects, **kwargs):

@@ -13,6 +13,7 @@ from django.utils.html import strip_tags
 from ..models import (
     AttemptAllowance,
     AttemptQuestion,
+    CoursePage,
     Question,
     QuestionOption,
     QuizAttempt,
@@ -364,19 +365,64 @@ def quiz_review_modules(*, user, quiz: QuizPage, outline) -> list[ReviewModule]:
 
 
 def question_search(queryset: QuerySet, query: str) -> QuerySet:
-    """Bank questions whose title (the trainer's code for it), text, category, course code or
-    any option (text or matching answer) contains `query`, case-insensitively. One subquery,
-    so a question matched by several options appears once."""
+    """Bank questions whose title (the trainer's code for it), text, options (texts and
+    matching answers), category, course code or label contains `query`, case-insensitively.
+    The title, text and options are searched as the plain text a reader sees
+    (`Question.search_text`), never their markup: "<p>" finds only a question that shows
+    "<p>", and "K&R" finds the text the editor stored as "K&amp;R". One subquery, so a
+    question matched by several labels appears once."""
     query = query.strip()
     if not query:
         return queryset
     matching = Question.objects.filter(
-        Q(title__icontains=query)
-        | Q(text__icontains=query)
+        Q(search_text__icontains=query)
         | Q(category__name__icontains=query)
         | Q(category__course__code__icontains=query)
-        | Q(options__text__icontains=query)
-        | Q(options__match__icontains=query)
         | Q(tags__name__icontains=query)
     ).values("pk")
     return queryset.filter(pk__in=matching)
+
+
+@dataclass(frozen=True)
+class QuizUse:
+    """A quiz that names a bank question in one of its slots, with its course."""
+
+    quiz_id: int
+    title: str
+    live: bool
+    course_title: str
+    course_code: str
+
+
+def question_quiz_uses(*, question_ids) -> dict[int, list[QuizUse]]:
+    """{question id: the quizzes (live or draft) that name it in a slot, by course and title}.
+    A random draw from its category does not count. Two queries, whatever the numbers."""
+    rows = list(
+        QuizSlot.objects.filter(question_id__in=list(question_ids))
+        .values_list("question_id", "quiz_id", "quiz__title", "quiz__live", "quiz__path")
+        .distinct()
+    )
+    steplen = QuizPage.steplen
+    prefixes = {path[:end] for *_, path in rows for end in range(steplen, len(path), steplen)}
+    courses = {
+        path: (title, code)
+        for path, title, code in CoursePage.objects.filter(path__in=prefixes).values_list(
+            "path", "title", "code"
+        )
+    }
+    uses: dict[int, list[QuizUse]] = {}
+    for question_id, quiz_id, title, live, path in rows:
+        ancestors = (path[:end] for end in range(steplen, len(path), steplen))
+        course = next((courses[p] for p in ancestors if p in courses), ("", ""))
+        uses.setdefault(question_id, []).append(
+            QuizUse(
+                quiz_id=quiz_id,
+                title=title,
+                live=live,
+                course_title=course[0],
+                course_code=course[1],
+            )
+        )
+    for quiz_uses in uses.values():
+        quiz_uses.sort(key=lambda use: (use.course_title.casefold(), use.title.casefold()))
+    return uses

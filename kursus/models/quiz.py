@@ -5,6 +5,8 @@ the order of their options), one row per question, so that an autosave writes on
 a later edit of the bank or a new random draw never changes an attempt under way.
 """
 
+import html
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -46,6 +49,16 @@ def _refuse_links_into_uploads(instance, *fields: str) -> None:
             ) % {"links": ", ".join(f"'{href}'" for href in refused)}
     if errors:
         raise ValidationError(errors)
+
+
+_BLOCK_TAG = re.compile(r"</?(?:p|div|li|ul|ol|br|h[1-6]|blockquote|tr|td|th)\b[^>]*>", re.I)
+
+
+def plain_text(fragment: str) -> str:
+    """Rich text as a reader sees it: no markup, entities decoded ("&amp;" is "&"), a space
+    where a paragraph or list item ends, whitespace collapsed."""
+    text = html.unescape(strip_tags(_BLOCK_TAG.sub(" ", fragment or "")))
+    return " ".join(text.split())
 
 
 class QuestionCategory(models.Model):
@@ -130,6 +143,9 @@ class Question(PreviewableMixin, RevisionMixin, index.Indexed, ClusterableModel)
         help_text=_("Label bebas untuk mencari dan mengelompokkan soal, dipisah koma."),
     )
     fingerprint = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    # What the bank's search reads: the title, the text and the options as plain text, without
+    # markup or entities (see `plain_text`); written by `save()`.
+    search_text = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -164,6 +180,21 @@ class Question(PreviewableMixin, RevisionMixin, index.Indexed, ClusterableModel)
         super().clean()
         _refuse_links_into_uploads(self, "text", "general_feedback")
 
+    def search_text_build(self) -> str:
+        """The title, the text and every option (text and matching answer) as a reader sees
+        them, one per line. Reads the options in memory (an editor's unsaved form) when there."""
+        parts = [self.title, plain_text(self.text)]
+        for option in self.options.all():
+            parts += [plain_text(option.text), option.match]
+        return "\n".join(part.strip() for part in parts if part and part.strip())
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.search_text_build()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
     # The editor's preview panel shows the question as a learner meets it, without the key.
     preview_modes = [("", _("Seperti dilihat peserta"))]
 
@@ -176,12 +207,18 @@ class Question(PreviewableMixin, RevisionMixin, index.Indexed, ClusterableModel)
         prompts (alphabetical). No value, no feedback. Works on the editor's unsaved form."""
         context = super().get_preview_context(request, mode_name)
         options = list(self.options.all())
+        answers = []
+        if self.kind == self.Kind.MATCHING:
+            # As an attempt shows it (`kuis.attempts._freeze`): a prompt for each option with a
+            # text (one without is an extra, wrong answer), each answer once.
+            seen = {}
+            for option in options:
+                if option.match.strip():
+                    seen.setdefault(option.match.strip().casefold(), option.match.strip())
+            answers = sorted(seen.values(), key=str.casefold)
+            options = [o for o in options if plain_text(o.text)]
         context["options"] = [] if self.kind == self.Kind.SHORT else options
-        context["answers"] = (
-            sorted({o.match for o in options if o.match}, key=str.casefold)
-            if self.kind == self.Kind.MATCHING
-            else []
-        )
+        context["answers"] = answers
         return context
 
 

@@ -2,6 +2,7 @@
 a learner sees it, and a question picked by its text in the chooser of a quiz's slot."""
 
 import re
+from urllib.parse import quote
 
 from .conftest import log_in
 from .helpers import demo_course, quiz_key
@@ -78,3 +79,23 @@ def test_question_bank_journey(new_context, shoot):
     trainer.wait_for_url(re.compile(r"/admin/pages/\d+/edit/"))
     assert title in trainer.locator("#id_slots-FORMS").inner_text()
     shoot(trainer, "quiz-with-chosen-question")
+
+    # The question's editor says which quizzes an edit reaches at once: the demo course's live
+    # post-test and the draft quiz just saved, each with its course.
+    trainer.goto(f"/admin/snippets/kursus/question/?q={quote(fragment)}")
+    trainer.locator("table.listing tbody tr", has_text=fragment[:30]).first.get_by_role(
+        "link", name=title
+    ).first.click()
+    trainer.wait_for_url(re.compile(r"/admin/snippets/kursus/question/edit/\d+/"))
+    uses = re.sub(r"\s+", " ", trainer.locator(".question-uses").inner_text())
+    assert "Soal ini dipakai di 2 kuis" in uses and "langsung berlaku" in uses, uses
+    assert QUIZ in uses and course in uses and "draf" in uses and "tayang" in uses, uses
+    shoot(trainer, "question-editor-uses")
+
+    # Deactivating it warns that the live quiz's new attempts leave it out.
+    question_id = re.search(r"/edit/(\d+)/", trainer.url).group(1)
+    trainer.goto(f"/admin/bulk/kursus/question/deactivate/?id={question_id}")
+    confirm = re.sub(r"\s+", " ", trainer.locator("main").inner_text())
+    assert "dipakai langsung oleh 1 kuis yang sudah tayang" in confirm, confirm
+    assert course in confirm and QUIZ not in confirm, confirm
+    shoot(trainer, "deactivate-warning")

@@ -5,11 +5,14 @@ import random
 
 import pytest
 
+from kursus.kuis.bank import question_bulk_deactivate
 from kursus.kuis.services import (
     QuizError,
     quiz_attempt_start,
     quiz_attempt_submit,
 )
+from kursus.models import QuizAttempt
+from kursus.services import enrollment_create
 
 from ...factories import make_course, make_question, make_quiz
 
@@ -84,3 +87,38 @@ def test_starting_an_attempt_reads_the_same_whatever_the_bank(
     # 12, and the learner's allowance row read under lock in its own transaction (3)
     with django_assert_num_queries(15):
         quiz_attempt_start(user=learner, quiz=quiz)
+
+
+def test_a_deactivated_question_goes_into_no_new_attempt_but_stays_in_one_under_way(
+    learner, course, category, make_employee
+):
+    # given a quiz that names two questions, one of which a learner's open attempt holds
+    kept = make_question(category, title="Soal tetap")
+    retired = make_question(category, title="Soal usang")
+    quiz = make_quiz(course, kind="pretest", questions=[kept, retired])
+    under_way = quiz_attempt_start(user=learner, quiz=quiz)
+    other = make_employee("32.04").user
+    enrollment_create(user=other, course=course)
+
+    # when the trainer deactivates the second one
+    question_bulk_deactivate(questions=[retired])
+    fresh = quiz_attempt_start(user=other, quiz=quiz)
+
+    # then a new attempt leaves it out, the one under way keeps what it froze
+    assert [aq.question_id for aq in fresh.questions.all()] == [kept.pk]
+    assert fresh.max_score == kept.points
+    assert [aq.question_id for aq in under_way.questions.all()] == [kept.pk, retired.pk]
+
+
+def test_a_quiz_whose_only_chosen_question_is_deactivated_starts_no_attempt(
+    learner, course, category
+):
+    # given a quiz over one chosen question, deactivated
+    retired = make_question(category, title="Soal usang")
+    quiz = make_quiz(course, kind="pretest", questions=[retired])
+    question_bulk_deactivate(questions=[retired])
+
+    # when / then the learner is told the quiz has no questions, and no attempt is left
+    with pytest.raises(QuizError, match="belum berisi soal"):
+        quiz_attempt_start(user=learner, quiz=quiz)
+    assert not QuizAttempt.objects.filter(quiz=quiz).exists()

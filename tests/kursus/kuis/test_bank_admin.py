@@ -8,10 +8,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from wagtail.test.utils.form_data import querydict_from_html, rich_text
 
-from kursus.models import AttemptQuestion, Question, QuestionCategory, QuizAttempt
+from kursus.models import AttemptQuestion, Question, QuestionCategory, QuizAttempt, QuizSlot
 
-from ...factories import UserFactory, make_course, make_question, make_quiz
+from ...factories import UserFactory, make_course, make_draft_course, make_question, make_quiz
 
 pytestmark = pytest.mark.django_db
 
@@ -309,3 +310,97 @@ def test_tags_can_be_set_in_the_editor(client, trainer, bank):
     edit = client.get(reverse("wagtailsnippets_kursus_question:edit", args=[bank["used"].pk]))
 
     assert 'name="tags"' in edit.content.decode() and "Label" in visible(edit.content.decode())
+
+
+def test_the_search_reads_the_text_not_its_markup(client, trainer, bank):
+    # given questions whose text is stored as HTML, one of them with "K&R" (stored "K&amp;R")
+    client.force_login(trainer)
+    bank["unused"].text = "<p>Pengawasan <strong>K&amp;R</strong> di TPS</p>"
+    bank["unused"].save()
+
+    # when the trainer searches for markup, and for the text with its ampersand
+    markup = visible(client.get(reverse(LIST_RESULTS), {"q": "<p>"}).content.decode())
+    strong = visible(client.get(reverse(CHOOSE_RESULTS), {"q": "strong"}).content.decode())
+    ampersand = visible(client.get(reverse(LIST_RESULTS), {"q": "K&R di"}).content.decode())
+
+    # then markup finds nothing, the ampersand finds the question that shows it
+    assert "PNW-07-Q01" not in markup and "ETIK-03" not in markup
+    assert "PNW-07-Q01" not in strong and "ETIK-03" not in strong
+    assert "ETIK-03" in ampersand and "PNW-07-Q01" not in ampersand
+
+
+def test_the_search_finds_what_the_editor_just_saved(client, trainer, bank):
+    # given a question changed in the editor: a new text and a new option
+    client.force_login(trainer)
+    url = reverse("wagtailsnippets_kursus_question:edit", args=[bank["unused"].pk])
+    data = querydict_from_html(client.get(url).content.decode(), form_id="w-editor-form")
+    data["text"] = rich_text("<p>Netralitas ASN &amp; kepala desa</p>")
+    data["options-0-text"] = rich_text("<p>Larangan kampanye</p>")
+
+    response = client.post(url, data)
+
+    # then the search finds it by the new words, and no more by the old option
+    assert response.status_code == 302
+    found = visible(client.get(reverse(LIST_RESULTS), {"q": "asn & kepala"}).content.decode())
+    by_option = visible(
+        client.get(reverse(LIST_RESULTS), {"q": "larangan kampanye"}).content.decode()
+    )
+    assert "ETIK-03" in found and "ETIK-03" in by_option
+
+
+def test_the_matching_preview_asks_for_each_prompt_and_offers_the_extra_answer(
+    client, trainer, bank
+):
+    # given a matching question with two pairs and an extra, wrong answer (no prompt)
+    client.force_login(trainer)
+    question = make_question(
+        bank["tps"],
+        "matching",
+        title="Singkatan",
+        options=[
+            ("TPS", 0, "Tempat Pemungutan Suara"),
+            ("PKD", 0, "Panwaslu Kelurahan/Desa"),
+            ("", 0, "Pengawas Pemilu Luar Negeri"),
+        ],
+    )
+
+    html = client.get(reverse("kursus_bank:question_preview", args=[question.pk])).content.decode()
+
+    # then, as in an attempt, two prompts, each offering the three answers
+    assert html.count("<select") == 2
+    assert html.count("Pengawas Pemilu Luar Negeri") == 2
+    assert html.count('<label for="q1-p') == 2
+
+
+def test_deactivating_a_question_used_by_live_quizzes_names_them(client, trainer, bank):
+    # given the bank's used question in a live quiz (PNW-07) and in a draft course's quiz
+    client.force_login(trainer)
+    _course, _module, _lessons, draft_quiz = make_draft_course("DRF-09", owner=trainer)
+    QuizSlot.objects.create(quiz=draft_quiz, question=bank["used"], sort_order=9)
+
+    used = visible(client.get(_bulk("deactivate", bank["used"])).content.decode())
+    unused = visible(client.get(_bulk("deactivate", bank["unused"])).content.decode())
+
+    # then the confirmation warns of the one live quiz and names it with its course
+    assert "dipakai langsung oleh 1 kuis yang sudah tayang" in used
+    assert bank["quiz"].title in used and "kursus Kursus PNW-07" in used.replace("  ", " ")
+    assert draft_quiz.title not in used
+    assert "yang sudah tayang" not in unused and "Ya, nonaktifkan" in unused
+
+
+def test_the_editor_lists_the_quizzes_that_use_the_question_and_warns(client, trainer, bank):
+    # given the used question named by a live quiz and by a draft course's quiz
+    client.force_login(trainer)
+    course, _module, _lessons, draft_quiz = make_draft_course("DRF-09", owner=trainer)
+    QuizSlot.objects.create(quiz=draft_quiz, question=bank["used"], sort_order=9)
+
+    used = client.get(reverse("wagtailsnippets_kursus_question:edit", args=[bank["used"].pk]))
+    unused = client.get(reverse("wagtailsnippets_kursus_question:edit", args=[bank["unused"].pk]))
+
+    # then its editor lists both quizzes with their course and state, and says edits apply now
+    text = visible(used.content.decode())
+    assert "Soal ini dipakai di 2 kuis" in text and "langsung berlaku" in text
+    assert re.search(rf"{bank['quiz'].title} · kursus [^·]*\(PNW-07\) · tayang", text)
+    assert re.search(rf"{draft_quiz.title} · kursus {course.title} \(DRF-09\) · draf", text)
+    assert reverse("wagtailadmin_pages:edit", args=[draft_quiz.pk]) in used.content.decode()
+    assert "belum dipilih langsung oleh kuis mana pun" in visible(unused.content.decode())
