@@ -1,11 +1,14 @@
 """The quiz page's editing form: it refuses, until the trainer confirms it, a review that
 shows right and wrong answers between attempts on a quiz with fixed questions."""
 
+from collections import Counter
+
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
 REVEAL_WARNING = _(
-    "Kuis ini berisi soal tertentu (bukan acak dari kategori) dan peserta dapat mengulang "
+    "Kuis ini berisi soal tertentu (bukan acak dari kategori, atau acak dari seluruh soal "
+    "satu kategori sehingga soalnya selalu sama) dan peserta dapat mengulang "
     "(percobaan berikutnya, kesempatan baru, atau tambahan dari pelatih). Bila hasil "
     "menampilkan benar/salah atau kunci jawaban, peserta dapat menyalin jawaban yang benar "
     "pada percobaan berikutnya. Pilih \u201cHanya nilai\u201d, atau centang \u201csaya sengaja "
@@ -23,6 +26,31 @@ def review_reveals_fixed_set(*, review: str, has_fixed_questions: bool) -> bool:
     return review in REVEALING_REVIEWS and has_fixed_questions
 
 
+def slots_make_fixed_set(slots: list[dict]) -> bool:
+    """Whether the quiz's slots (each a chosen `question`, or a `category` with its
+    `draw_count`) give every attempt the same questions: a chosen question, or random draws
+    that take a whole category (as many as, or more than, its active questions), which are
+    the same set in another order."""
+    from ..models import Question
+
+    chosen = {slot["question"].pk for slot in slots if slot.get("question")}
+    if chosen:
+        return True
+    draws: dict[int, int] = {}
+    for slot in slots:
+        if slot.get("category"):
+            category_id = slot["category"].pk
+            draws[category_id] = draws.get(category_id, 0) + (slot.get("draw_count") or 0)
+    if not draws:
+        return False
+    pools = Counter(
+        Question.objects.filter(category_id__in=draws, is_active=True).values_list(
+            "category_id", flat=True
+        )
+    )
+    return any(count >= pools[category_id] for category_id, count in draws.items())
+
+
 class QuizPageForm(WagtailAdminPageForm):
     def clean(self):
         cleaned = super().clean()
@@ -30,11 +58,14 @@ class QuizPageForm(WagtailAdminPageForm):
         fixed = False
         # The slots are validated after this form (ClusterForm.is_valid): validate them now.
         if slots is not None and slots.is_valid():
-            for form in slots.forms:
-                data = getattr(form, "cleaned_data", None) or {}
-                if data.get("question") and not data.get("DELETE"):
-                    fixed = True
-                    break
+            fixed = slots_make_fixed_set(
+                [
+                    data
+                    for form in slots.forms
+                    if (data := getattr(form, "cleaned_data", None) or {})
+                    and not data.get("DELETE")
+                ]
+            )
         if review_reveals_fixed_set(
             review=cleaned.get("review"),
             has_fixed_questions=fixed,
