@@ -28,6 +28,18 @@ def attempt_request_create(*, user, quiz: QuizPage) -> AttemptRequest:
     used = QuizAttempt.objects.filter(user=user, quiz=quiz).count()
     try:
         with transaction.atomic():
+            # A request left pending at an earlier dead end (sent before the quiz switched to
+            # waiting for a new round) is sent again for this one: one pending at a time.
+            stale = (
+                AttemptRequest.objects.select_for_update()
+                .filter(user=user, quiz=quiz, status=AttemptRequest.Status.PENDING)
+                .first()
+            )
+            if stale is not None:
+                stale.attempts_used = used
+                stale.created_at = timezone.now()
+                stale.save(update_fields=["attempts_used", "created_at"])
+                return stale
             return AttemptRequest.objects.create(user=user, quiz=quiz, attempts_used=used)
     except IntegrityError:
         existing = AttemptRequest.objects.filter(user=user, quiz=quiz, attempts_used=used).first()

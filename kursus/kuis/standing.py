@@ -143,7 +143,7 @@ def standing_message(standing: QuizStanding) -> str:
     if standing.next_step == STEP_PASSED:
         return f"{used_up} {_('Anda sudah lulus kuis ini.')}"
     if standing.next_step == STEP_TAKEN:
-        return _("Pre-test sudah Anda kerjakan. Lanjutkan ke materi kursus.")
+        return f"{used_up} {_('Pre-test sudah Anda kerjakan: lanjutkan ke materi kursus.')}"
     if standing.next_step == STEP_WAIT:
         when = timezone.localtime(standing.reopens_at).strftime("%d-%m-%Y %H:%M")
         return f"{used_up} " + _("Kesempatan baru dibuka pada %(time)s.") % {"time": when}
