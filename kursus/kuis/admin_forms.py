@@ -1,8 +1,6 @@
 """The quiz page's editing form: it refuses, until the trainer confirms it, a review that
 shows right and wrong answers between attempts on a quiz with fixed questions."""
 
-from collections import Counter
-
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
@@ -31,24 +29,18 @@ def slots_make_fixed_set(slots: list[dict]) -> bool:
     `draw_count`) give every attempt the same questions: a chosen question, or random draws
     that take a whole category (as many as, or more than, its active questions), which are
     the same set in another order."""
-    from ..models import Question
-
-    chosen = {slot["question"].pk for slot in slots if slot.get("question")}
-    if chosen:
+    if any(slot.get("question") for slot in slots):
         return True
-    draws: dict[int, int] = {}
+    draws: dict[int, list] = {}  # category id: [category, questions drawn from it]
     for slot in slots:
         if slot.get("category"):
-            category_id = slot["category"].pk
-            draws[category_id] = draws.get(category_id, 0) + (slot.get("draw_count") or 0)
-    if not draws:
-        return False
-    pools = Counter(
-        Question.objects.filter(category_id__in=draws, is_active=True).values_list(
-            "category_id", flat=True
-        )
+            entry = draws.setdefault(slot["category"].pk, [slot["category"], 0])
+            entry[1] += slot.get("draw_count") or 0
+    # The category's own questions (read through it: this module is imported by the models).
+    return any(
+        drawn >= category.questions.filter(is_active=True).count()
+        for category, drawn in draws.values()
     )
-    return any(count >= pools[category_id] for category_id, count in draws.items())
 
 
 class QuizPageForm(WagtailAdminPageForm):
