@@ -371,11 +371,14 @@ def test_a_failed_pre_test_sends_the_learner_on_to_the_lessons(client, learner, 
         attempts_allowed=1,
         slug="pre-test",
     )
-    _fail(learner, pretest)
+    attempt = _fail(learner, pretest)
     client.force_login(learner)
 
     # when
     html = client.get(pretest.url).content.decode()
+    result = client.get(reverse("kursus:attempt_result", args=[attempt.pk])).content.decode()
+    course_page = client.get(course.url).content.decode()
+    dashboard = client.get(reverse("kursus:dashboard")).content.decode()
 
     # then: no pass or fail, no dead end, the lessons next
     assert "Nilai Anda: <strong>0</strong>" in html
@@ -385,6 +388,9 @@ def test_a_failed_pre_test_sends_the_learner_on_to_the_lessons(client, learner, 
     assert "Pre-test sudah Anda kerjakan" in html
     first_lesson = course_lessons(course)[0]
     assert f'<a class="btn" href="{first_lesson.url}">Lanjutkan ke materi</a>' in html
+    assert "Belum lulus" not in result and "Nilai lulus" not in result
+    assert '<span class="badge">nilai 0</span>' in course_page
+    assert f'<span class="badge">{pretest.title}: 0</span>' in dashboard
 
     # when: a forged request for another chance
     client.post(reverse("kursus:quiz_request_attempt", args=[pretest.pk]))
