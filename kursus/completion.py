@@ -28,7 +28,8 @@ def course_requirements(
 ) -> list[Requirement]:
     """Every requirement of `course` for `user`, in order, each with whether it is met:
     1. every live lesson done (a course without a live lesson cannot be completed);
-    2. every required quiz passed (its grade, by the quiz's grading rule, at its pass mark).
+    2. every required quiz passed (its grade, by the quiz's grading rule, at its pass mark; a
+       required pre-test, taken).
     `outline`: the course's outline with the learner's progress, when the caller holds it
     (read under the lock of their enrolment); else it is read. With `stop_at_unmet`, the list
     ends at the first requirement not met, so that what comes after is not read."""
@@ -48,7 +49,13 @@ def course_requirements(
     for quiz in required:
         grade = grades.get(quiz.id)
         requirements.append(
-            Requirement(kind="quiz", ref=quiz.id, met=grade is not None and grade >= quiz.pass_mark)
+            Requirement(
+                kind="quiz",
+                ref=quiz.id,
+                # A pre-test has no pass or fail: taking it is what it asks.
+                met=grade is not None
+                and (quiz.kind == QuizPage.Kind.PRETEST or grade >= quiz.pass_mark),
+            )
         )
         if stop_at_unmet and not requirements[-1].met:
             return requirements

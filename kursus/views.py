@@ -23,6 +23,7 @@ from lms.core.restrictions import page_restriction_refuses
 from lms.core.site_cache import STAMP_KEY as SITE_STAMP_KEY
 from sertifikat.selectors import certificate_list_for_user
 
+from .completion import course_requirements
 from .kuis.selectors import course_pre_post_gain, quiz_results_for_enrollments
 from .kuis.standing import quiz_standing, standing_message
 from .models import (
@@ -163,8 +164,8 @@ def course_context(request, *, course: CoursePage) -> dict:
     enrolled = enrollment is not None and enrollment.status != Enrollment.Status.WITHDRAWN
     return {
         "outline": outline,
-        "final_quiz_blocked": _final_quiz_blocked(
-            user=request.user, outline=outline, enrollment=enrollment
+        "quiz_blocked": _required_quiz_blocked(
+            user=request.user, course=course, outline=outline, enrollment=enrollment
         ),
         "pretest_pending": pretest_pending(user=request.user, outline=outline)
         if enrolled
@@ -179,22 +180,34 @@ def course_context(request, *, course: CoursePage) -> dict:
     }
 
 
-def _final_quiz_blocked(*, user, outline, enrollment) -> str:
-    """Why the course's final test cannot be taken now, when it is the learner's next step
-    (every lesson done, the course not complete) and they may not start it: what happens
-    next, so that the course page does not offer it. Empty otherwise."""
+def _required_quiz_blocked(*, user, course, outline, enrollment) -> dict | None:
+    """The first required quiz the learner has not passed and may not take now, when every
+    lesson is done and the course is not complete: the quiz (its outline item), whether it is
+    a test of the whole course, and what happens next (its standing's message), so that the
+    course page names the dead end the learner is at. None otherwise."""
     if (
         enrollment is None
         or enrollment.status != Enrollment.Status.ACTIVE
         or outline.next_lesson is not None
-        or not outline.final_quizzes
     ):
-        return ""
-    quiz = QuizPage.objects.filter(pk=outline.final_quizzes[0].id).first()
-    if quiz is None:
-        return ""
-    standing = quiz_standing(user=user, quiz=quiz)
-    return "" if standing.can_start else standing_message(standing)
+        return None
+    requirements = course_requirements(user=user, course=course, outline=outline)
+    if not requirements or not requirements[0].met:  # the lessons come first
+        return None
+    unmet = [r.ref for r in requirements if r.kind == "quiz" and not r.met]
+    quizzes = QuizPage.objects.in_bulk(unmet)
+    for quiz_id in unmet:
+        quiz, item = quizzes.get(quiz_id), outline.quiz(quiz_id)
+        if quiz is None or item is None:
+            continue
+        standing = quiz_standing(user=user, quiz=quiz)
+        if not standing.can_start:
+            return {
+                "quiz": item,
+                "final": item.module_id is None,
+                "message": standing_message(standing),
+            }
+    return None
 
 
 def lesson_serve(request, *, lesson: LessonPage):

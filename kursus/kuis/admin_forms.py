@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
 REVEAL_WARNING = _(
-    "Kuis ini berisi soal tertentu (bukan acak dari kategori) dan peserta dapat mengulang "
+    "Kuis ini berisi soal tertentu (bukan acak dari kategori, atau acak dari seluruh soal "
+    "satu kategori sehingga soalnya selalu sama) dan peserta dapat mengulang "
     "(percobaan berikutnya, kesempatan baru, atau tambahan dari pelatih). Bila hasil "
     "menampilkan benar/salah atau kunci jawaban, peserta dapat menyalin jawaban yang benar "
     "pada percobaan berikutnya. Pilih \u201cHanya nilai\u201d, atau centang \u201csaya sengaja "
@@ -23,6 +24,25 @@ def review_reveals_fixed_set(*, review: str, has_fixed_questions: bool) -> bool:
     return review in REVEALING_REVIEWS and has_fixed_questions
 
 
+def slots_make_fixed_set(slots: list[dict]) -> bool:
+    """Whether the quiz's slots (each a chosen `question`, or a `category` with its
+    `draw_count`) give every attempt the same questions: a chosen question, or random draws
+    that take a whole category (as many as, or more than, its active questions), which are
+    the same set in another order."""
+    if any(slot.get("question") for slot in slots):
+        return True
+    draws: dict[int, list] = {}  # category id: [category, questions drawn from it]
+    for slot in slots:
+        if slot.get("category"):
+            entry = draws.setdefault(slot["category"].pk, [slot["category"], 0])
+            entry[1] += slot.get("draw_count") or 0
+    # The category's own questions (read through it: this module is imported by the models).
+    return any(
+        drawn >= category.questions.filter(is_active=True).count()
+        for category, drawn in draws.values()
+    )
+
+
 class QuizPageForm(WagtailAdminPageForm):
     def clean(self):
         cleaned = super().clean()
@@ -30,11 +50,14 @@ class QuizPageForm(WagtailAdminPageForm):
         fixed = False
         # The slots are validated after this form (ClusterForm.is_valid): validate them now.
         if slots is not None and slots.is_valid():
-            for form in slots.forms:
-                data = getattr(form, "cleaned_data", None) or {}
-                if data.get("question") and not data.get("DELETE"):
-                    fixed = True
-                    break
+            fixed = slots_make_fixed_set(
+                [
+                    data
+                    for form in slots.forms
+                    if (data := getattr(form, "cleaned_data", None) or {})
+                    and not data.get("DELETE")
+                ]
+            )
         if review_reveals_fixed_set(
             review=cleaned.get("review"),
             has_fixed_questions=fixed,

@@ -2,19 +2,22 @@
 quiz, their requests for another chance, and the overrides (extra attempts, more time, a later
 deadline) with their history."""
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from ..models import AttemptAllowance, AttemptOverride, AttemptRequest, QuizAttempt, QuizPage
+from .grading import grade_fold
 from .services import QuizError, attempt_override_grant
-from .standing import quiz_standing
+from .standing import quiz_standing, request_is_open
 
 
 class AttemptOverrideForm(forms.Form):
@@ -45,6 +48,17 @@ def _learner_name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def _open_requests(pending) -> list[AttemptRequest]:
+    """The pending requests whose learner still waits at the dead end they asked from; not
+    one sent before the quiz changed to waiting for a new round, or before an attempt was
+    given them in another way. A few queries per request: the pending ones are few."""
+    return [
+        request
+        for request in pending
+        if request_is_open(request, standing=quiz_standing(user=request.user, quiz=request.quiz))
+    ]
+
+
 def quiz_learners_view(request, page_id: int):
     """One quiz: the pending requests, every learner who has attempted it with their standing,
     and the history of overrides."""
@@ -52,26 +66,37 @@ def quiz_learners_view(request, page_id: int):
     learners = list(
         get_user_model()
         .objects.filter(quiz_attempts__quiz=quiz)
-        .annotate(
-            attempt_count=Count("quiz_attempts", filter=Q(quiz_attempts__quiz=quiz)),
-            best=Max("quiz_attempts__percent", filter=Q(quiz_attempts__quiz=quiz)),
-        )
+        .annotate(attempt_count=Count("quiz_attempts", filter=Q(quiz_attempts__quiz=quiz)))
         .order_by("first_name", "last_name", "email")
     )
+    # Each learner's grade by the quiz's own rule (the highest, or the last attempt's), as
+    # their standing and the course's completion read it.
+    grades: dict[int, Decimal] = {}
+    finished = (
+        QuizAttempt.objects.filter(quiz=quiz, percent__isnull=False)
+        .exclude(status=QuizAttempt.Status.IN_PROGRESS)
+        .order_by("number")
+        .values_list("user_id", "percent")
+    )
+    for user_id, percent in finished:
+        grades[user_id] = grade_fold(grades.get(user_id), percent, quiz.grading)
     allowances = {a.user_id: a for a in AttemptAllowance.objects.filter(quiz=quiz)}
     for user in learners:
         user.allowance = allowances.get(user.pk)
         user.display_name = _learner_name(user)
-        user.passed = user.best is not None and user.best >= quiz.pass_mark
+        user.grade = grades.get(user.pk)
+        user.passed = user.grade is not None and user.grade >= quiz.pass_mark
     return TemplateResponse(
         request,
         "kursus/admin/quiz_learners.html",
         {
             "quiz": quiz,
             "learners": learners,
-            "requests": AttemptRequest.objects.filter(
-                quiz=quiz, status=AttemptRequest.Status.PENDING
-            ).select_related("user"),
+            "requests": _open_requests(
+                AttemptRequest.objects.filter(
+                    quiz=quiz, status=AttemptRequest.Status.PENDING
+                ).select_related("user", "quiz")
+            ),
             "history": AttemptOverride.objects.filter(quiz=quiz).select_related(
                 "user", "granted_by"
             )[:100],
@@ -142,4 +167,6 @@ def attempt_requests_view(request):
         .select_related("user", "quiz")
         .order_by("created_at")
     )
-    return TemplateResponse(request, "kursus/admin/attempt_requests.html", {"requests": pending})
+    return TemplateResponse(
+        request, "kursus/admin/attempt_requests.html", {"requests": _open_requests(pending)}
+    )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from ..models import AttemptAllowance, AttemptOverride, AttemptRequest, QuizAttempt, QuizPage
 from .rules import QuizError
-from .standing import STEP_ASK, STEP_REQUESTED, quiz_standing
+from .standing import STEP_ASK, STEP_REQUESTED, allowance_round_roll, quiz_standing
 
 MAX_EXTRA_ATTEMPTS = 10
 MAX_EXTRA_MINUTES = 600
@@ -28,6 +28,18 @@ def attempt_request_create(*, user, quiz: QuizPage) -> AttemptRequest:
     used = QuizAttempt.objects.filter(user=user, quiz=quiz).count()
     try:
         with transaction.atomic():
+            # A request left pending at an earlier dead end (sent before the quiz switched to
+            # waiting for a new round) is sent again for this one: one pending at a time.
+            stale = (
+                AttemptRequest.objects.select_for_update()
+                .filter(user=user, quiz=quiz, status=AttemptRequest.Status.PENDING)
+                .first()
+            )
+            if stale is not None:
+                stale.attempts_used = used
+                stale.created_at = timezone.now()
+                stale.save(update_fields=["attempts_used", "created_at"])
+                return stale
             return AttemptRequest.objects.create(user=user, quiz=quiz, attempts_used=used)
     except IntegrityError:
         existing = AttemptRequest.objects.filter(user=user, quiz=quiz, attempts_used=used).first()
@@ -50,7 +62,9 @@ def attempt_override_grant(
     """A trainer's override for one learner on `quiz`, recorded in its history. Extra attempts
     add to the learner's current round and close their pending request; extra minutes add to
     the time limit of their next attempts; a deadline replaces the quiz's closing time for
-    them. Bad input raises QuizError and changes nothing."""
+    them. A new round that is due (its wait over) opens first, the grant on top of it. A
+    pending request is closed by any grant that takes the learner off their dead end. Bad
+    input raises QuizError and changes nothing."""
     reason = (reason or "").strip()
     if not reason:
         raise QuizError(_("Tuliskan alasannya."))
@@ -75,6 +89,13 @@ def attempt_override_grant(
     allowance, _created = AttemptAllowance.objects.select_for_update().get_or_create(
         user=user, quiz=quiz
     )
+    attempts = list(QuizAttempt.objects.filter(user=user, quiz=quiz).order_by("number"))
+    # A new round that is due opens first: what is granted comes on top of it, not instead.
+    allowance_round_roll(
+        allowance=allowance,
+        standing=quiz_standing(user=user, quiz=quiz, attempts=attempts, allowance=allowance),
+        attempts_used=len(attempts),
+    )
     if kind == Kind.EXTRA_ATTEMPTS:
         allowance.extra_attempts += amount
     elif kind == Kind.EXTRA_TIME:
@@ -91,7 +112,9 @@ def attempt_override_grant(
         reason=reason,
         granted_by=granted_by,
     )
-    if kind == Kind.EXTRA_ATTEMPTS:
+    after = quiz_standing(user=user, quiz=quiz, attempts=attempts, allowance=allowance)
+    if after.next_step not in (STEP_ASK, STEP_REQUESTED):
+        # No longer at the dead end they asked from: their request is answered.
         AttemptRequest.objects.filter(
             user=user, quiz=quiz, status=AttemptRequest.Status.PENDING
         ).update(

@@ -24,7 +24,7 @@ from ..models import (
 from ..progress import quiz_is_locked
 from ..selectors import course_outline
 from .rules import QuizError, attempt_is_overdue
-from .standing import quiz_standing, standing_message
+from .standing import allowance_round_roll, quiz_standing, standing_message
 from .submit import quiz_attempt_submit
 
 
@@ -261,11 +261,9 @@ def quiz_attempt_start(*, user, quiz: QuizPage, rng: random.Random | None = None
                 raise QuizError(reason)
             if not standing.can_start:
                 raise QuizError(standing_message(standing))
-            if standing.new_round:
-                allowance.round = standing.round
-                allowance.attempts_before = len(attempts)
-                allowance.extra_attempts = 0
-                allowance.save(update_fields=["round", "attempts_before", "extra_attempts"])
+            allowance_round_roll(
+                allowance=allowance, standing=standing, attempts_used=len(attempts)
+            )
             now = timezone.now()
             deadline = None
             if standing.time_limit_minutes:

@@ -17,6 +17,7 @@ STEP_WAIT = "wait"  # a new round opens on `reopens_at`
 STEP_ASK = "ask"  # they may ask their trainer for another chance
 STEP_REQUESTED = "requested"  # they asked; the trainer has not answered yet
 STEP_CLOSED = "closed"  # the quiz (or their own deadline) is closed
+STEP_TAKEN = "taken"  # a pre-test's attempts are used: the lessons come next, nothing to pass
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,13 @@ class QuizStanding:
     @property
     def can_start(self) -> bool:
         return self.next_step == STEP_START
+
+
+def quiz_is_pretest(quiz) -> bool:
+    """Whether `quiz` is a course's pre-test: it measures what a learner knows before the
+    lessons, so it has no pass or fail, no new round and no request for another chance (a
+    retake after studying would bias the pre-test score)."""
+    return quiz.kind == QuizPage.Kind.PRETEST
 
 
 def _passed(quiz: QuizPage, attempts: list[QuizAttempt]) -> bool:
@@ -95,6 +103,8 @@ def quiz_standing(
         return QuizStanding(next_step=STEP_CLOSED, **common)
     if allowed is None or used < allowed:
         return QuizStanding(next_step=STEP_START, **common)
+    if quiz_is_pretest(quiz):
+        return QuizStanding(next_step=STEP_TAKEN, **common)
     if passed:
         return QuizStanding(next_step=STEP_PASSED, **common)
     if quiz.after_last_attempt == QuizPage.AfterLast.WAIT:
@@ -113,8 +123,10 @@ def quiz_standing(
                 },
             )
         return QuizStanding(next_step=STEP_WAIT, reopens_at=reopens_at, **common)
+    # Only the request of this dead end: one sent at an earlier one (before a policy change or
+    # a new round) is not answered by waiting on it.
     request = AttemptRequest.objects.filter(
-        user=user, quiz=quiz, status=AttemptRequest.Status.PENDING
+        user=user, quiz=quiz, status=AttemptRequest.Status.PENDING, attempts_used=len(attempts)
     ).first()
     if request is not None:
         return QuizStanding(next_step=STEP_REQUESTED, request=request, **common)
@@ -130,6 +142,8 @@ def standing_message(standing: QuizStanding) -> str:
         return _("Kuis ini sudah ditutup.")
     if standing.next_step == STEP_PASSED:
         return f"{used_up} {_('Anda sudah lulus kuis ini.')}"
+    if standing.next_step == STEP_TAKEN:
+        return f"{used_up} {_('Pre-test sudah Anda kerjakan: lanjutkan ke materi kursus.')}"
     if standing.next_step == STEP_WAIT:
         when = timezone.localtime(standing.reopens_at).strftime("%d-%m-%Y %H:%M")
         return f"{used_up} " + _("Kesempatan baru dibuka pada %(time)s.") % {"time": when}
@@ -138,3 +152,24 @@ def standing_message(standing: QuizStanding) -> str:
     if standing.next_step == STEP_ASK:
         return f"{used_up} {_('Anda dapat meminta kesempatan tambahan kepada pelatih.')}"
     return ""
+
+
+def allowance_round_roll(
+    *, allowance: AttemptAllowance, standing: QuizStanding, attempts_used: int
+):
+    """Open the new round `standing` found due (`standing.new_round`) on the learner's locked
+    allowance row: the attempts so far belong to the rounds before, and the round's extras
+    are spent. Saved; a no-op when no new round is due."""
+    if not standing.new_round:
+        return
+    allowance.round = standing.round
+    allowance.attempts_before = attempts_used
+    allowance.extra_attempts = 0
+    allowance.save(update_fields=["round", "attempts_before", "extra_attempts"])
+
+
+def request_is_open(request: AttemptRequest, *, standing: QuizStanding) -> bool:
+    """Whether a pending request still waits on its trainer: its learner is still at the dead
+    end it was sent from. One sent before a policy change to waiting, or before an override
+    that gave them an attempt, is not."""
+    return standing.next_step == STEP_REQUESTED and standing.request.pk == request.pk

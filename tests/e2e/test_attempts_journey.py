@@ -89,6 +89,12 @@ def test_attempts_journey(new_context, shoot, axe):
     assert "100% selesai" not in card.inner_text()
     axe.check(learner, "dashboard")
     shoot(learner, "dashboard-not-passed")
+    # The catalogue's card says the same, not a full green bar.
+    learner.goto("/kursus/")
+    catalogue_card = learner.locator(".course-card", has_text=course["title"])
+    assert "Belum lulus tes akhir" in catalogue_card.inner_text()
+    assert "100% selesai" not in catalogue_card.inner_text()
+    shoot(learner, "catalogue-not-passed")
 
     # The trainer sees the request in the admin and grants an extra attempt, with a reason.
     trainer = new_context().new_page()

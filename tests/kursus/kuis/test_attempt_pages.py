@@ -12,7 +12,14 @@ from kursus.kuis.services import (
     quiz_attempt_start,
     quiz_attempt_submit,
 )
-from kursus.models import AttemptOverride, AttemptRequest, QuizPage
+from kursus.models import (
+    AttemptOverride,
+    AttemptRequest,
+    CourseIndexPage,
+    Enrollment,
+    ModulePage,
+    QuizPage,
+)
 from kursus.services import lesson_complete
 
 from ...factories import course_lessons, make_question, make_quiz
@@ -347,3 +354,194 @@ def test_the_overrides_page_is_only_for_a_learner_of_the_course(
     response = client.get(reverse("kursus_attempts:learner", args=[posttest.pk, stranger.pk]))
 
     assert response.status_code == 404
+
+
+ALL_RIGHT = {"T1", "T2", "Acak 0", "Acak 1", "Acak 2"}
+
+
+# Review B: the pre-test, the course page's dead end, the catalogue, the trainer's lists
+
+
+def test_a_failed_pre_test_sends_the_learner_on_to_the_lessons(client, learner, course, category):
+    # given: a pre-test scored 0 on its one attempt
+    pretest = make_quiz(
+        course,
+        kind="pretest",
+        questions=[make_question(category, title="Awal")],
+        attempts_allowed=1,
+        slug="pre-test",
+    )
+    attempt = _fail(learner, pretest)
+    client.force_login(learner)
+
+    # when
+    html = client.get(pretest.url).content.decode()
+    result = client.get(reverse("kursus:attempt_result", args=[attempt.pk])).content.decode()
+    course_page = client.get(course.url).content.decode()
+    dashboard = client.get(reverse("kursus:dashboard")).content.decode()
+
+    # then: no pass or fail, no dead end, the lessons next
+    assert "Nilai Anda: <strong>0</strong>" in html
+    assert "Belum lulus" not in html and "Anda belum lulus" not in html
+    assert "Minta kesempatan tambahan" not in html
+    assert "Bila belum lulus setelah percobaan terakhir" not in html
+    assert "Pre-test sudah Anda kerjakan" in html
+    first_lesson = course_lessons(course)[0]
+    assert f'<a class="btn" href="{first_lesson.url}">Lanjutkan ke materi</a>' in html
+    assert "Belum lulus" not in result and "Nilai lulus" not in result
+    assert '<span class="badge">nilai 0</span>' in course_page
+    assert f'<span class="badge">{pretest.title}: 0</span>' in dashboard
+
+    # when: a forged request for another chance
+    client.post(reverse("kursus:quiz_request_attempt", args=[pretest.pk]))
+
+    # then: nothing goes to the trainer
+    assert not AttemptRequest.objects.exists()
+
+
+def _module_quiz_dead_end(learner, course, category):
+    """A required module test failed on its one attempt, the post-test passed."""
+    module = ModulePage.objects.child_of(course).first()
+    module_quiz = make_quiz(
+        module,
+        kind="module",
+        questions=[make_question(category, title="M1")],
+        attempts_allowed=1,
+        required_for_completion=True,
+        slug="kuis-modul",
+        title="Tes Modul Satu",
+    )
+    posttest = make_quiz(
+        course,
+        kind="posttest",
+        questions=[make_question(category, title="P1")],
+        attempts_allowed=1,
+        required_for_completion=True,
+    )
+    for lesson in course_lessons(course):
+        lesson_complete(user=learner, lesson=lesson)
+    _fail(learner, module_quiz)
+    _answer(learner, quiz_attempt_start(user=learner, quiz=posttest), {"P1"})
+    return module_quiz
+
+
+def test_the_course_page_names_the_required_module_test_that_is_the_dead_end(
+    client, learner, course, category
+):
+    # given
+    module_quiz = _module_quiz_dead_end(learner, course, category)
+    assert Enrollment.objects.get(user=learner, course=course).status == "active"
+    client.force_login(learner)
+
+    # when
+    html = client.get(course.url).content.decode()
+
+    # then: the module test, its own standing, a link to it
+    start = html.index('class="callout callout--warning quiz-blocked"')
+    block = html[start : start + 800]
+    assert "Belum lulus kuis wajib" in block and "Belum lulus tes akhir" not in block
+    assert "Tes Modul Satu" in block
+    assert "meminta kesempatan tambahan kepada pelatih" in block
+    assert "Anda sudah lulus kuis ini" not in block
+    assert f'href="{module_quiz.url}">Lihat langkah berikutnya' in block
+
+
+def test_the_catalogue_card_of_a_learner_stuck_on_the_post_test(client, learner, course, posttest):
+    # given: every lesson done, both attempts failed
+    _fail(learner, posttest)
+    _fail(learner, posttest)
+    client.force_login(learner)
+
+    # when
+    html = client.get(CourseIndexPage.objects.get().url).content.decode()
+
+    # then: not a green 100 %, but what the dashboard says
+    card = html[html.index(course.title) : html.index(course.title) + 1500]
+    assert "Belum lulus tes akhir" in card and "Semua materi selesai." in card
+    assert "100% selesai" not in card and 'aria-valuenow="100"' not in card
+
+
+def test_the_catalogue_card_shows_progress_while_lessons_remain(client, learner, course):
+    client.force_login(learner)
+
+    html = client.get(CourseIndexPage.objects.get().url).content.decode()
+
+    card = html[html.index(course.title) : html.index(course.title) + 1500]
+    assert "0% selesai" in card and "Belum lulus tes akhir" not in card
+
+
+def test_the_trainers_list_grades_by_the_last_attempt_when_the_quiz_does(
+    client, admin_lms, learner, posttest
+):
+    # given: passed, then failed the last attempt, on a quiz graded by the last attempt
+    posttest.grading = "last"
+    posttest.save()
+    _answer(learner, quiz_attempt_start(user=learner, quiz=posttest), ALL_RIGHT)
+    _fail(learner, posttest)
+    client.force_login(admin_lms)
+
+    # when
+    html = client.get(reverse("kursus_attempts:quiz", args=[posttest.pk])).content.decode()
+
+    # then
+    table = html[html.index("Peserta yang sudah mengerjakan") :]
+    assert "Nilai percobaan terakhir" in table and "Nilai tertinggi" not in table
+    assert "0 (belum lulus)" in table and "100 (lulus)" not in table
+
+
+def test_the_trainers_list_grades_by_the_highest_attempt_by_default(
+    client, admin_lms, learner, posttest
+):
+    _answer(learner, quiz_attempt_start(user=learner, quiz=posttest), ALL_RIGHT)
+    _fail(learner, posttest)
+    client.force_login(admin_lms)
+
+    html = client.get(reverse("kursus_attempts:quiz", args=[posttest.pk])).content.decode()
+
+    table = html[html.index("Peserta yang sudah mengerjakan") :]
+    assert "Nilai tertinggi" in table and "100 (lulus)" in table
+
+
+def test_a_request_left_by_a_switch_to_waiting_is_not_listed_as_pending(
+    client, admin_lms, learner, posttest
+):
+    # given: a request, then the quiz switched to a new round after a wait
+    _fail(learner, posttest)
+    _fail(learner, posttest)
+    attempt_request_create(user=learner, quiz=posttest)
+    posttest.after_last_attempt = "wait"
+    posttest.save()
+    client.force_login(admin_lms)
+
+    # when
+    requests_page = client.get(reverse("kursus_attempts:requests")).content.decode()
+    quiz_page = client.get(reverse("kursus_attempts:quiz", args=[posttest.pk])).content.decode()
+
+    # then: the learner waits for their new round; no trainer is asked to answer
+    assert learner.get_full_name() not in requests_page
+    pending = quiz_page[quiz_page.index("Permintaan yang menunggu") :]
+    pending = pending[: pending.index("Peserta yang sudah mengerjakan")]
+    assert "Tidak ada permintaan yang menunggu." in pending
+
+
+def test_a_random_draw_of_a_whole_category_counts_as_fixed_questions(
+    client, admin_lms, course, category
+):
+    # given: a draw of 3 from a category of 3 active questions (and one retired)
+    for i in range(3):
+        make_question(category, title=f"D{i}")
+    retired = make_question(category, title="Lama")
+    retired.is_active = False
+    retired.save()
+    quiz = make_quiz(course, kind="posttest", draws=[(category, 3)], attempts_allowed=3)
+    client.force_login(admin_lms)
+    url = reverse("wagtailadmin_pages:edit", args=[quiz.pk])
+
+    # when
+    refused = client.post(url, _quiz_form(quiz, review="full"))
+    confirmed = client.post(url, _quiz_form(quiz, review="full", review_reveal_confirmed="on"))
+
+    # then
+    assert refused.status_code == 200
+    assert "peserta dapat menyalin jawaban yang benar" in refused.content.decode()
+    assert confirmed.status_code == 302

@@ -14,10 +14,18 @@ from kursus.kuis.services import (
     quiz_attempt_start,
     quiz_attempt_submit,
 )
-from kursus.kuis.standing import STEP_ASK, STEP_REQUESTED, STEP_START, STEP_WAIT, quiz_standing
+from kursus.kuis.standing import (
+    STEP_ASK,
+    STEP_REQUESTED,
+    STEP_START,
+    STEP_TAKEN,
+    STEP_WAIT,
+    quiz_standing,
+)
 from kursus.models import AttemptAllowance, AttemptOverride, AttemptRequest, QuizAttempt
+from kursus.services import enrollment_create
 
-from ...factories import make_question, make_quiz
+from ...factories import make_course, make_question, make_quiz
 from .answering import answer_key
 
 pytestmark = pytest.mark.django_db
@@ -41,10 +49,18 @@ def _pass(learner, quiz):
 
 
 @pytest.fixture
+def course(learner):
+    """A course the learner may take the tests of at once (not in order)."""
+    course = make_course("KUI-01", modules=(2,), sequential=False)
+    enrollment_create(user=learner, course=course)
+    return course
+
+
+@pytest.fixture
 def quiz(course, category):
     return make_quiz(
         course,
-        kind="pretest",
+        kind="posttest",
         questions=[make_question(category, title="P1"), make_question(category, title="P2")],
         attempts_allowed=2,
     )
@@ -296,3 +312,152 @@ def test_two_clicks_at_once_open_one_new_round_and_one_attempt(learner, quiz):
     assert started["first"].pk == started["second"].pk
     assert QuizAttempt.objects.filter(user=learner, quiz=quiz).count() == 3
     assert AttemptAllowance.objects.get(user=learner, quiz=quiz).round == 2
+
+
+def test_an_extra_attempt_granted_after_the_wait_comes_on_top_of_the_new_round(
+    learner, trainer, quiz
+):
+    # given: a waiting quiz, both attempts failed, the wait over
+    quiz.after_last_attempt = "wait"
+    quiz.retry_wait_days = 3
+    quiz.save()
+    _fail(learner, quiz)
+    _fail(learner, quiz)
+    QuizAttempt.objects.filter(user=learner, quiz=quiz).update(
+        finished_at=timezone.now() - timedelta(days=4)
+    )
+
+    # when: the trainer, answering an old message, grants one extra attempt
+    attempt_override_grant(
+        quiz=quiz, user=learner, granted_by=trainer, kind="attempts", amount=1, reason="Sakit"
+    )
+
+    # then: the new round of two, plus the one granted
+    standing = quiz_standing(user=learner, quiz=quiz)
+    assert standing.next_step == STEP_START
+    assert standing.round == 2 and standing.used == 0 and standing.remaining == 3
+    allowance = AttemptAllowance.objects.get(user=learner, quiz=quiz)
+    assert (allowance.round, allowance.attempts_before, allowance.extra_attempts) == (2, 2, 1)
+    for _ in range(3):
+        _fail(learner, quiz)
+    assert quiz_standing(user=learner, quiz=quiz).next_step == STEP_WAIT
+
+
+def test_more_time_granted_after_the_wait_keeps_the_new_round(learner, trainer, quiz):
+    # given
+    quiz.after_last_attempt = "wait"
+    quiz.retry_wait_days = 3
+    quiz.time_limit_minutes = 20
+    quiz.save()
+    _fail(learner, quiz)
+    _fail(learner, quiz)
+    QuizAttempt.objects.filter(user=learner, quiz=quiz).update(
+        finished_at=timezone.now() - timedelta(days=4)
+    )
+
+    # when
+    attempt_override_grant(
+        quiz=quiz, user=learner, granted_by=trainer, kind="time", amount=10, reason="Disabilitas"
+    )
+
+    # then
+    standing = quiz_standing(user=learner, quiz=quiz)
+    assert standing.round == 2 and standing.remaining == 2
+    assert standing.time_limit_minutes == 30
+
+
+def test_a_pre_test_has_no_dead_end_no_new_round_and_no_request(learner, course, category):
+    # given: a pre-test whose policy would wait for a new round, failed on its one attempt
+    pretest = make_quiz(
+        course,
+        kind="pretest",
+        questions=[make_question(category, title="Awal")],
+        attempts_allowed=1,
+        after_last_attempt="wait",
+        retry_wait_days=1,
+        slug="pre-test",
+    )
+    _fail(learner, pretest)
+    QuizAttempt.objects.filter(user=learner, quiz=pretest).update(
+        finished_at=timezone.now() - timedelta(days=30)
+    )
+
+    # when
+    standing = quiz_standing(user=learner, quiz=pretest)
+
+    # then: taken, the lessons come next; no round, no request
+    assert standing.next_step == STEP_TAKEN and not standing.new_round
+    with pytest.raises(QuizError, match="lanjutkan ke materi"):
+        quiz_attempt_start(user=learner, quiz=pretest)
+    with pytest.raises(QuizError):
+        attempt_request_create(user=learner, quiz=pretest)
+    assert not AttemptRequest.objects.exists()
+    assert QuizAttempt.objects.filter(user=learner, quiz=pretest).count() == 1
+
+
+def test_a_request_is_closed_by_a_deadline_that_reopens_a_closed_quiz(learner, trainer, quiz):
+    # given: the learner asked; then the quiz closed
+    _fail(learner, quiz)
+    _fail(learner, quiz)
+    request = attempt_request_create(user=learner, quiz=quiz)
+    quiz.attempts_allowed = 3  # the trainer gives everyone one more attempt...
+    quiz.closes_at = timezone.now() - timedelta(hours=1)  # ...but the quiz has closed
+    quiz.save()
+
+    # when: the trainer gives this learner a later deadline
+    override = attempt_override_grant(
+        quiz=quiz,
+        user=learner,
+        granted_by=trainer,
+        kind="deadline",
+        closes_at=timezone.now() + timedelta(days=2),
+        reason="Terlambat karena tugas",
+    )
+
+    # then: no longer at their dead end, their request is answered by the grant
+    request.refresh_from_db()
+    assert request.status == "granted" and request.override == override
+    assert quiz_standing(user=learner, quiz=quiz).next_step == STEP_START
+
+
+def test_more_time_alone_leaves_the_request_waiting(learner, trainer, quiz):
+    # given
+    quiz.time_limit_minutes = 20
+    quiz.save()
+    _fail(learner, quiz)
+    _fail(learner, quiz)
+    request = attempt_request_create(user=learner, quiz=quiz)
+
+    # when: more time, but no attempt
+    attempt_override_grant(
+        quiz=quiz, user=learner, granted_by=trainer, kind="time", amount=10, reason="Disabilitas"
+    )
+
+    # then: still at the dead end, still waiting on the trainer
+    request.refresh_from_db()
+    assert request.status == "pending"
+    assert quiz_standing(user=learner, quiz=quiz).next_step == STEP_REQUESTED
+
+
+def test_a_request_from_an_earlier_dead_end_does_not_answer_a_later_one(learner, trainer, quiz):
+    # given: a request sent under the "ask" policy, then the quiz switched to "wait"
+    _fail(learner, quiz)
+    _fail(learner, quiz)
+    attempt_request_create(user=learner, quiz=quiz)
+    quiz.after_last_attempt = "wait"
+    quiz.retry_wait_days = 1
+    quiz.save()
+    QuizAttempt.objects.filter(user=learner, quiz=quiz).update(
+        finished_at=timezone.now() - timedelta(days=2)
+    )
+    _fail(learner, quiz)
+    _fail(learner, quiz)
+
+    # when: back to "ask", at the dead end of round 2
+    quiz.after_last_attempt = "ask"
+    quiz.save()
+    standing = quiz_standing(user=learner, quiz=quiz)
+
+    # then: they may ask again; the old request does not stand for this one
+    assert standing.next_step == STEP_ASK
+    assert attempt_request_create(user=learner, quiz=quiz).attempts_used == 4
