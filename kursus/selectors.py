@@ -140,7 +140,9 @@ def courses_open_to_learners():
     catalogue lists, what enrolment and mandatory assignments accept and what the dashboard
     suggests, so that nobody is enrolled into an empty course."""
     live_lessons = LessonPage.objects.live().filter(path__startswith=OuterRef("path"))
-    return CoursePage.objects.live().filter(Exists(live_lessons))
+    with_lesson = CoursePage.objects.filter(Exists(live_lessons)).values("id")
+    # By `id` (a search filter field), so that the catalogue's search keeps the filter.
+    return CoursePage.objects.live().filter(id__in=with_lesson)
 
 
 def _relative_url(url_path: str, root_url_path: str) -> str:

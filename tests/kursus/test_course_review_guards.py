@@ -12,7 +12,13 @@ from wagtail.models import Page
 from wagtail.test.utils.form_data import querydict_from_html
 
 from kursus.forms import MandatoryAssignmentForm
-from kursus.models import CoursePage, Enrollment, LessonPage, MandatoryAssignment
+from kursus.models import (
+    CourseIndexPage,
+    CoursePage,
+    Enrollment,
+    LessonPage,
+    MandatoryAssignment,
+)
 from kursus.selectors import course_suggestion_list, courses_open_to_learners
 from kursus.services import assignment_apply, course_review_decide, course_review_submit
 
@@ -159,13 +165,21 @@ def test_a_lesson_of_a_course_in_review_is_not_deleted(client, trainer):
     assert LessonPage.objects.filter(pk=lessons[0].pk).exists()
 
 
-def test_a_live_course_without_a_live_lesson_is_offered_to_nobody(admin_lms, make_employee):
-    # given a live course whose lessons were all taken down outside the admin
-    course = make_course("ASG-01", modules=(1,))
+def test_a_live_course_without_a_live_lesson_is_offered_to_nobody(client, admin_lms, make_employee):
+    # given a live course whose lessons were all taken down outside the admin, and another
+    course = make_course("ASG-01", modules=(1,), title="Kursus Pengawasan Kosong")
     LessonPage.objects.descendant_of(course).get().unpublish()
+    make_course("ASG-02", modules=(1,), title="Kursus Pengawasan Lengkap")
     employee = make_employee("32.04")
 
-    # then it is neither in the assignment form nor in a learner's suggestions
+    # then the catalogue (listed or searched) does not show it
+    client.force_login(employee.user)
+    catalogue = CourseIndexPage.objects.get().url
+    for response in (client.get(catalogue), client.get(catalogue, {"q": "Pengawasan"})):
+        page = response.content.decode()
+        assert "Kursus Pengawasan Lengkap" in page
+        assert "Kursus Pengawasan Kosong" not in page
+    # nor the assignment form, nor a learner's suggestions
     form = MandatoryAssignmentForm(for_user=admin_lms)
     assert course not in form.fields["course"].queryset
     suggested = course_suggestion_list(user=employee.user, root_url_path="/")
