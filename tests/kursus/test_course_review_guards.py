@@ -190,3 +190,24 @@ def test_a_live_course_without_a_live_lesson_is_offered_to_nobody(client, admin_
     )
     assert assignment_apply(assignment=assignment) == 0
     assert not Enrollment.objects.filter(course=course).exists()
+
+
+def test_the_review_shows_which_lessons_taken_down_the_approval_puts_back(
+    client, trainer, admin_lms
+):
+    # given a course of two lessons, reviewed and published, then one lesson taken down by
+    # Admin LMS, and the course submitted again
+    course, _module, lessons, _quiz = make_draft_course("RPB-01", owner=trainer, lessons=2)
+    course_review_submit(course=course, user=trainer)
+    course_review_decide(course=course, user=admin_lms, approve=True)
+    client.force_login(admin_lms)
+    client.post(reverse("wagtailadmin_pages:unpublish", args=[lessons[0].pk]), {})
+    assert not LessonPage.objects.get(pk=lessons[0].pk).live
+    course_review_submit(course=CoursePage.objects.get(pk=course.pk), user=trainer)
+
+    # when the reviewer opens the course's review
+    page = client.get(reverse("kursus_review:detail", args=[course.pk])).content.decode()
+
+    # then that lesson is marked as one the approval publishes again
+    assert page.count('data-change="republished"') == 1
+    assert "pernah ditarik, terbit lagi bila disetujui" in page
