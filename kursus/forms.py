@@ -4,7 +4,8 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from lms.organisasi.models import OrgUnit
 
-from .models import CoursePage, MandatoryAssignment
+from .models import MandatoryAssignment
+from .selectors import courses_open_to_learners
 
 
 class MandatoryAssignmentForm(WagtailAdminModelForm):
@@ -23,7 +24,7 @@ class MandatoryAssignmentForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = CoursePage.objects.live().order_by("code")
+        self.fields["course"].queryset = courses_open_to_learners().order_by("code")
         self.fields["unit"].queryset = OrgUnit.objects.order_by("path")
         if self.instance.pk:
             self.initial["positions"] = "\n".join(self.instance.positions)
@@ -48,7 +49,7 @@ class UnitAssignmentForm(forms.Form):
     """A supervisor's assignment for one unit of their subtree."""
 
     course = forms.ModelChoiceField(
-        label=_("Kursus"), queryset=CoursePage.objects.live().order_by("code")
+        label=_("Kursus"), queryset=courses_open_to_learners().order_by("code")
     )
     positions = forms.CharField(
         label=_("Hanya untuk jabatan (opsional)"),

@@ -88,12 +88,14 @@ def course_draft_outline(
 
 class Change:
     NEW = "new"
+    REPUBLISHED = "republished"  # was live, taken down since: approval puts it back
     CHANGED = "changed"
     UNCHANGED = "unchanged"
     REMOVED = "removed"
 
     LABELS = {
         NEW: _("baru"),
+        REPUBLISHED: _("pernah ditarik, terbit lagi bila disetujui"),
         CHANGED: _("diubah"),
         UNCHANGED: _("tidak berubah"),
         REMOVED: _("dihapus"),
@@ -149,7 +151,7 @@ def _content(revision_content: dict) -> dict:
 
 def _change_of(page: Page, revisions: dict[int, Revision]) -> str:
     if not page.live:
-        return Change.NEW
+        return Change.REPUBLISHED if page.first_published_at else Change.NEW
     latest = revisions.get(page.latest_revision_id)
     live = revisions.get(page.live_revision_id)
     if latest is None or latest.pk == page.live_revision_id:
@@ -163,7 +165,8 @@ def _change_of(page: Page, revisions: dict[int, Revision]) -> str:
 
 def course_changes(*, course: CoursePage) -> list[PageChange]:
     """The course and every page below it, in tree order, each marked new (not published
-    yet), changed (its draft differs from what learners see), unchanged, or removed (part of
+    yet), republished (live once, taken down since, put back by the approval), changed (its
+    draft differs from what learners see), unchanged, or removed (part of
     the course at its last publication, no longer in it)."""
     course = course.specific
     pages = [course, *Page.objects.descendant_of(course).order_by("path").specific()]

@@ -5,7 +5,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from lms.core.cache import learner_stamp_key, stamped_get, stamps_replace
@@ -133,6 +133,16 @@ class CourseOutline:
         before = self.lessons[i - 1] if i > 0 else None
         after = self.lessons[i + 1] if i + 1 < len(self.lessons) else None
         return before, after
+
+
+def courses_open_to_learners():
+    """The courses learners can take: live, with at least one live lesson. What the
+    catalogue lists, what enrolment and mandatory assignments accept and what the dashboard
+    suggests, so that nobody is enrolled into an empty course."""
+    live_lessons = LessonPage.objects.live().filter(path__startswith=OuterRef("path"))
+    with_lesson = CoursePage.objects.filter(Exists(live_lessons)).values("id")
+    # By `id` (a search filter field), so that the catalogue's search keeps the filter.
+    return CoursePage.objects.live().filter(id__in=with_lesson)
 
 
 def _relative_url(url_path: str, root_url_path: str) -> str:
@@ -453,7 +463,7 @@ def course_suggestion_list(
         user_id=user.pk, status=Enrollment.Status.COMPLETED
     ).values("course_id")
     rows = (
-        CoursePage.objects.live()
+        courses_open_to_learners()
         .exclude(pk__in=taken)
         .exclude(enrollment_opens_at__gt=now)
         .exclude(enrollment_closes_at__lte=now)

@@ -37,6 +37,7 @@ from .models import (
 from .selectors import (
     course_outline,
     course_suggestion_list,
+    courses_open_to_learners,
     dashboard_courses,
     enrollment_get,
     jp_year_summary,
@@ -80,7 +81,7 @@ def _covers_prefetch():
 def catalogue_context(request, *, index_page) -> dict:
     """The catalogue: search, filters, cards, and the learner's own progress on each."""
     courses = (
-        CoursePage.objects.live()
+        courses_open_to_learners()
         .child_of(index_page)
         .select_related("category")
         .prefetch_related(_covers_prefetch())

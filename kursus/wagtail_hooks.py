@@ -14,6 +14,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
@@ -40,6 +41,8 @@ from .models.review import (
     NO_LESSON_MESSAGE,
     PUBLISHED_ACTION,
     course_has_lesson,
+    course_in_review,
+    course_left_without_lesson,
     course_pages_publish,
     course_publication_log,
 )
@@ -419,11 +422,134 @@ def course_publish_whole(request, page):
     return None
 
 
+def _back(request, page):
+    return redirect(
+        request.GET.get("next") or reverse("wagtailadmin_explore", args=[page.get_parent().pk])
+    )
+
+
+def _in_review_message(course: CoursePage) -> str:
+    return gettext(
+        "Kursus %(code)s sedang ditinjau: isinya tidak dapat ditambah, dipindah atau dihapus "
+        "sampai peninjau memutuskan, agar yang diterbitkan sama dengan yang ditinjau."
+    ) % {"code": course.code}
+
+
+def _last_lesson_message(course: CoursePage) -> str:
+    return gettext(
+        "Kursus %(code)s sudah terbit dan ini materi terakhirnya yang terbit: peserta tidak "
+        "boleh mendapati kursus tanpa materi. Terbitkan materi lain di kursus ini dulu, atau "
+        "tarik kursusnya."
+    ) % {"code": course.code}
+
+
+def _moves_out_of_course(page, destination) -> bool:
+    source = CoursePage.objects.ancestor_of(page).first()
+    if source is None:
+        return False
+    return not (source.pk == destination.pk or source.is_ancestor_of(destination))
+
+
+def _refuse_removal(request, pages, *, back):
+    """Unpublishing, deleting or moving away pages of a course: refused while it is in
+    review, and when it would leave a live course without any live lesson."""
+    for page in pages:
+        course = course_in_review(page)
+        if course is not None and course.pk != page.pk:
+            messages.error(request, _in_review_message(course))
+            return back
+    live = [page for page in pages if page.live]
+    course = course_left_without_lesson(live) if live else None
+    if course is not None:
+        messages.error(request, _last_lesson_message(course))
+        return back
+    return None
+
+
+@hooks.register("before_unpublish_page")
+def course_unpublish_guard(request, page):
+    return _refuse_removal(request, [page], back=_back(request, page))
+
+
+@hooks.register("before_delete_page")
+def course_delete_guard(request, page):
+    return _refuse_removal(request, [page], back=_back(request, page))
+
+
+@hooks.register("before_move_page")
+def course_move_guard(request, page, destination):
+    """Nothing moves into or out of a course in review; a move out of a live course may not
+    take its last live lesson."""
+    target = course_in_review(destination)
+    if target is not None:
+        messages.error(request, _in_review_message(target))
+        return _back(request, page)
+    if not _moves_out_of_course(page, destination):
+        return None
+    return _refuse_removal(request, [page], back=_back(request, page))
+
+
 @hooks.register("before_copy_page")
 def course_copy_redirect(request, page):
-    """A course is copied with its own form: it needs a new code."""
+    """A course is copied with its own form: it needs a new code. Nothing is copied into a
+    course in review: its approval would publish what the reviewer never saw."""
     if isinstance(page.specific, CoursePage):
         return redirect("kursus_review:copy", page_id=page.pk)
+    parent_id = request.POST.get("new_parent_page") if request.method == "POST" else None
+    destination = Page.objects.filter(pk=parent_id).first() if parent_id else None
+    target = course_in_review(destination) if destination is not None else None
+    if target is not None:
+        messages.error(request, _in_review_message(target))
+        return redirect(request.get_full_path())
+    return None
+
+
+@hooks.register("before_bulk_action")
+def course_bulk_guard(request, action_type, objects, action_class_instance):
+    """The page listing's bulk actions keep the same rules as the editor: a course goes live
+    only with a lesson (and then as one piece, course_bulk_publish_whole); nothing is added
+    to, moved out of or removed from a course in review; no live course loses its last live
+    lesson."""
+    pages = [obj for obj in objects if isinstance(obj, Page)]
+    if not pages:
+        return None
+    back = redirect(action_class_instance.next_url)
+    if action_type == "publish":
+        for page in pages:
+            course = course_in_review(page)
+            if course is not None and course.pk != page.pk:
+                messages.error(request, _in_review_message(course))
+                return back
+            specific = page.specific
+            if isinstance(specific, CoursePage) and not course_has_lesson(specific):
+                messages.error(request, f"{specific.code}: {NO_LESSON_MESSAGE}")
+                return back
+        return None
+    if action_type in {"unpublish", "delete"}:
+        return _refuse_removal(request, pages, back=back)
+    if action_type == "move":
+        destination = action_class_instance.cleaned_form.cleaned_data["chooser"]
+        target = course_in_review(destination)
+        if target is not None:
+            messages.error(request, _in_review_message(target))
+            return back
+        leaving = [page for page in pages if _moves_out_of_course(page, destination)]
+        return _refuse_removal(request, leaving, back=back) if leaving else None
+    return None
+
+
+@hooks.register("after_bulk_action")
+def course_bulk_publish_whole(request, action_type, objects, action_class_instance):
+    """A course published from the page listing goes live as one piece, as from its editor."""
+    if action_type != "publish":
+        return None
+    for obj in objects:
+        course = obj.specific if isinstance(obj, Page) else None
+        if isinstance(course, CoursePage):
+            course.refresh_from_db()
+            if course.live:
+                course_pages_publish(course=course, user=request.user)
+                course_publication_log(course=course, user=request.user)
     return None
 
 

@@ -8,6 +8,7 @@ no view, so nothing in kursus imports in a circle."""
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
@@ -199,11 +200,35 @@ class CoursePage(PreviewAsLearnerMixin, CachedViewRestrictionsMixin, Page):
 
     def clean(self):
         super().clean()
+        refuse_schedule(self, expiry=False)
         opens, closes = self.enrollment_opens_at, self.enrollment_closes_at
         if opens and closes and closes <= opens:
             raise ValidationError(
                 {"enrollment_closes_at": _("Tanggal tutup harus setelah tanggal buka.")}
             )
+
+
+SCHEDULE_REFUSED_MESSAGE = _(
+    "Kursus diterbitkan sekaligus dengan seluruh isinya setelah ditinjau, jadi tidak dapat "
+    "dijadwalkan. Kosongkan tanggal ini."
+)
+
+
+def refuse_schedule(page: Page, *, expiry: bool) -> None:
+    """A course is published as one piece (its review or Admin LMS publishes every page of
+    it at once): a go-live date would publish one page of it later on its own, and an expiry
+    date on a page inside it would take a lesson away from a live course unchecked."""
+    now = timezone.now()
+    errors = {}
+    if page.go_live_at and page.go_live_at > now:
+        errors["go_live_at"] = SCHEDULE_REFUSED_MESSAGE
+    if expiry and page.expire_at:
+        errors["expire_at"] = _(
+            "Halaman di dalam kursus tidak diberi tanggal kedaluwarsa; ubah kursusnya bila "
+            "perlu. Kosongkan tanggal ini."
+        )
+    if errors:
+        raise ValidationError(errors)
 
 
 class InCourseMixin:
@@ -217,6 +242,10 @@ class InCourseMixin:
 
     def prepare_for_cache(self) -> None:
         self.course  # noqa: B018 - load it now, so that it is cached with the page
+
+    def clean(self):
+        super().clean()
+        refuse_schedule(self, expiry=True)
 
     def get_workflow(self):
         """A page inside a course is reviewed with its course, never on its own: the course's

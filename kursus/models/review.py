@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
-from wagtail.models import AbstractGroupApprovalTask, Page, WorkflowState
+from wagtail.models import AbstractGroupApprovalTask, Page, TaskState, WorkflowState
 
 from .pages import CoursePage, LessonPage
 
@@ -17,11 +17,46 @@ NO_LESSON_MESSAGE = _(
     "Kursus ini belum memiliki materi. Tambahkan setidaknya satu materi sebelum kursus diterbitkan."
 )
 
+ALREADY_DECIDED_MESSAGE = _("Peninjauan kursus ini sudah diputuskan oleh peninjau lain.")
+
 
 def course_has_lesson(course: CoursePage) -> bool:
     """Whether publishing the course as one piece would give learners at least one lesson:
     the course's review publishes every page below it, drafts included."""
     return LessonPage.objects.descendant_of(course).exists()
+
+
+def course_in_review(page: Page) -> CoursePage | None:
+    """The course of `page` (or `page` itself) while it waits for a reviewer's decision."""
+    course = CoursePage.objects.ancestor_of(page, inclusive=True).first()
+    if course is None:
+        return None
+    state = course.current_workflow_state
+    in_review = state is not None and state.status == WorkflowState.STATUS_IN_PROGRESS
+    return course if in_review else None
+
+
+def course_left_without_lesson(pages) -> CoursePage | None:
+    """The live course that would have no live lesson left if `pages` and every page below
+    them were unpublished or deleted (None if there is none). A course taken away itself, with
+    what is inside it, is not counted."""
+    paths = [page.path for page in pages]
+    courses = CoursePage.objects.live().filter(
+        pk__in=[
+            course.pk
+            for page in pages
+            for course in CoursePage.objects.ancestor_of(page, inclusive=False)
+        ]
+    )
+    for course in courses:
+        if any(course.path.startswith(path) for path in paths):
+            continue
+        lessons = LessonPage.objects.live().descendant_of(course)
+        for path in paths:
+            lessons = lessons.exclude(path__startswith=path)
+        if not lessons.exists():
+            return course
+    return None
 
 
 @transaction.atomic
@@ -75,7 +110,20 @@ class CourseReviewTask(AbstractGroupApprovalTask):
 
     @transaction.atomic
     def on_action(self, task_state, user, action_name, **kwargs):
-        course = self._course(task_state.workflow_state.content_object)
+        # Two decisions at the same moment (two reviewers, two tabs): the review's rows are
+        # locked and read again, and only the first decision finds it still waiting.
+        workflow_state = WorkflowState.objects.select_for_update().get(
+            pk=task_state.workflow_state_id
+        )
+        current = TaskState.objects.select_for_update().get(pk=task_state.pk)
+        if (
+            workflow_state.status != WorkflowState.STATUS_IN_PROGRESS
+            or workflow_state.current_task_state_id != task_state.pk
+            or current.status != TaskState.STATUS_IN_PROGRESS
+        ):
+            raise PermissionDenied(ALREADY_DECIDED_MESSAGE)
+        task_state.workflow_state = workflow_state
+        course = self._course(workflow_state.content_object)
         if action_name == "approve" and course is not None and not course_has_lesson(course):
             raise PermissionDenied(NO_LESSON_MESSAGE)
         super().on_action(task_state, user, action_name, **kwargs)

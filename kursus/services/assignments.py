@@ -9,6 +9,7 @@ from lms.core.cache import learners_changed
 from lms.organisasi.models import Employee, OrgUnit
 
 from ..models import CoursePage, Enrollment, MandatoryAssignment
+from ..selectors import courses_open_to_learners
 
 
 def _employees_for(assignment: MandatoryAssignment):
@@ -42,7 +43,11 @@ def assignment_create(
 
 def assignment_apply(*, assignment: MandatoryAssignment) -> int:
     """Enrol every employee the assignment covers who is not enrolled yet; mark existing
-    enrolments mandatory with the due date. Returns how many enrolments were created."""
+    enrolments mandatory with the due date. Returns how many enrolments were created. Nobody
+    is enrolled while the course is not open to learners (not live, or without a live
+    lesson); the assignment form offers only courses that are."""
+    if not courses_open_to_learners().filter(pk=assignment.course_id).exists():
+        return 0
     units = dict(_employees_for(assignment).values_list("user_id", "unit_id"))
     user_ids = set(units)
     existing = dict(
@@ -124,7 +129,7 @@ def assignments_apply_for_employee(*, employee: Employee) -> int:
     ]
     created = 0
     for assignment in MandatoryAssignment.objects.filter(
-        unit__path__in=ancestor_paths
+        unit__path__in=ancestor_paths, course__in=courses_open_to_learners()
     ).select_related("course", "unit"):
         if assignment.positions and employee.position not in assignment.positions:
             continue

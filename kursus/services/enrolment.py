@@ -7,9 +7,9 @@ from django.utils.translation import gettext as _
 
 from lms.core.cache import learners_changed
 
-from ..models import CoursePage, Enrollment, LessonPage
+from ..models import CoursePage, Enrollment
 from ..progress import CourseProgress
-from ..selectors import course_outline
+from ..selectors import course_outline, courses_open_to_learners
 
 
 class EnrollmentError(Exception):
@@ -20,7 +20,7 @@ def enrollment_blockers(*, user, course: CoursePage, now=None) -> list[str]:
     """The reasons `user` may not enrol in `course` now (empty when they may)."""
     now = now or timezone.now()
     reasons = []
-    if not LessonPage.objects.live().descendant_of(course).exists():
+    if not courses_open_to_learners().filter(pk=course.pk).exists():
         reasons.append(_("Kursus ini belum memiliki materi yang terbit, jadi belum dapat diikuti."))
     if course.enrollment_opens_at and now < course.enrollment_opens_at:
         reasons.append(

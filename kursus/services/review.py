@@ -4,7 +4,7 @@ changes with a comment; and a course is copied for its next edition."""
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from wagtail.models import Page, TaskState, WorkflowState
+from wagtail.models import Page, Revision, TaskState, WorkflowState
 
 from ..models import CoursePage
 from ..models.review import course_has_lesson
@@ -45,7 +45,9 @@ def _review_task_state(course: CoursePage) -> TaskState | None:
 def course_review_decide(*, course: CoursePage, user, approve: bool, comment: str = "") -> None:
     """The reviewer's decision on the whole course: approval publishes the latest drafts of all
     its pages together; a request for changes (with a comment the trainer reads) keeps them
-    all as drafts."""
+    all as drafts. The course row is locked first, so that of two decisions taken at the same
+    moment the second finds the review already decided."""
+    course = CoursePage.objects.select_for_update().get(pk=course.pk)
     task_state = _review_task_state(course)
     if task_state is None:
         raise CourseReviewError(_("Kursus ini tidak sedang menunggu peninjauan."))
@@ -76,12 +78,33 @@ def course_copy(*, course: CoursePage, user, title: str, code: str, slug: str) -
         raise CourseReviewError(_("Kode kursus %(code)s sudah dipakai.") % {"code": code})
     if not Page._slug_is_available(slug, parent):
         raise CourseReviewError(_("Alamat %(slug)s sudah dipakai di katalog.") % {"slug": slug})
-    return course.copy(
+    copy = course.copy(
         recursive=True,
         to=parent,
-        update_attrs={"title": title, "draft_title": title, "slug": slug, "code": code},
+        update_attrs={
+            "title": title,
+            "draft_title": title,
+            "slug": slug,
+            "code": code,
+            # The old edition's dates are not the new one's: it opens when its own are set.
+            "enrollment_opens_at": None,
+            "enrollment_closes_at": None,
+        },
+        copy_revisions=False,
         keep_live=False,
         user=user,
         reset_translation_key=True,
         log_action="wagtail.copy",
     ).specific
+    # A new edition starts clean: nobody's lock on it, no publication scheduled, and (above)
+    # none of the original's history, only the revision the copy made.
+    pages = Page.objects.descendant_of(copy, inclusive=True)
+    pages.update(locked=False, locked_by=None, locked_at=None, go_live_at=None, expire_at=None)
+    for revision in Revision.objects.filter(pk__in=pages.values("latest_revision_id")):
+        content = revision.content
+        for field in ("locked", "locked_by", "locked_at", "go_live_at", "expire_at"):
+            content[field] = False if field == "locked" else None
+        revision.content = content
+        revision.approved_go_live_at = None
+        revision.save(update_fields=["content", "approved_go_live_at"])
+    return CoursePage.objects.get(pk=copy.pk)

@@ -1,8 +1,12 @@
 """A trainer copies a course for its next edition: structure and quizzes, as drafts, with a
 new title, code and address, and nothing of its learners."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import Page
 
 from kursus.models import (
     CoursePage,
@@ -103,3 +107,42 @@ def test_a_learner_may_not_copy_a_course(client, learner):
 
     assert response.status_code in (302, 403)
     assert not CoursePage.objects.filter(code="CPY-03").exists()
+
+
+def test_a_copy_starts_without_the_originals_history_lock_and_dates(admin_lms, trainer):
+    # given a live course with a later draft, locked by Admin LMS, whose enrolment closed
+    closed = timezone.now() - datetime.timedelta(days=1)
+    course = make_course(
+        "CPY-09",
+        modules=(1,),
+        enrollment_opens_at=closed - datetime.timedelta(days=30),
+        enrollment_closes_at=closed,
+    )
+    draft = course.get_latest_revision_as_object()
+    draft.summary = "Draf lama yang belum ditinjau."
+    draft.save_revision(user=admin_lms)
+    Page.objects.descendant_of(course, inclusive=True).update(locked=True, locked_by=admin_lms)
+
+    # when a trainer copies it for the next edition
+    copy = course_copy(
+        course=CoursePage.objects.get(pk=course.pk),
+        user=trainer,
+        title="Salinan",
+        code="CPY-10",
+        slug="cpy-10",
+    )
+
+    # then each copied page has one revision of its own, no lock, and the copy's enrolment
+    # window is open for the new edition to set
+    pages = Page.objects.descendant_of(copy, inclusive=True).specific()
+    assert len(pages) == 3
+    for page in pages:
+        assert not page.locked and page.locked_by is None
+        assert [r.content.get("code") for r in page.revisions.all()] in (["CPY-10"], [None])
+        assert page.revisions.count() == 1
+        assert not page.get_latest_revision_as_object().locked
+    copy = CoursePage.objects.get(pk=copy.pk)
+    assert copy.enrollment_opens_at is None and copy.enrollment_closes_at is None
+    latest = copy.get_latest_revision_as_object()
+    assert latest.enrollment_closes_at is None and latest.code == "CPY-10"
+    assert "Draf lama" not in latest.summary
