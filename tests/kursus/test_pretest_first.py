@@ -263,7 +263,7 @@ def test_a_pretest_that_still_can_be_taken_holds_the_enrolment_at_it(
 def test_the_posttest_cannot_be_started_before_the_pretest(client, learner, category, sequential):
     # given: a course with a pre-test and a post-test; nothing done yet
     course = make_course("PRE-Z", modules=(2,), sequential=sequential)
-    pretest = make_quiz(
+    make_quiz(
         course,
         kind="pretest",
         title="Pre-test PRE-Z",
