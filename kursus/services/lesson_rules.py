@@ -33,6 +33,7 @@ class LessonDoneCheck:
     seconds_left: int = 0
     waiting: str = ""  # what `seconds_left` counts down: WAIT_TIME or WAIT_RETRY
     wrong_answer: bool = False  # a wrong check answer: the caller notes it (the wait)
+    end_reached: bool = False  # the scroll rule: the end of the lesson came on screen
 
 
 WAIT_TIME = "time"  # the time on the page (the time rule, or the floor of the others)
@@ -178,6 +179,7 @@ def lesson_done_check(
             % {"needed": duration_text(floor), "left": duration_text(left)},
             seconds_left=left,
             waiting=WAIT_TIME,
+            end_reached=visit.reached_end_at is not None,
         )
     if rule == LessonDoneRule.SCROLL:
         if visit.reached_end_at is None:
@@ -186,7 +188,7 @@ def lesson_done_check(
                 rule=rule,
                 reason=_("Gulir dan baca materi ini sampai akhir, lalu tandai selesai."),
             )
-        return LessonDoneCheck(allowed=True, rule=rule)
+        return LessonDoneCheck(allowed=True, rule=rule, end_reached=True)
     # The check question, once the wait after a wrong answer is over.
     left = _retry_seconds_left(user=user, lesson=lesson, now=now)
     if left > 0:

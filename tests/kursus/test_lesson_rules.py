@@ -197,6 +197,9 @@ def test_the_scroll_rule_needs_a_floor_of_time_on_the_page(client, learner):
     assert "Pelajari materi ini sekurang-kurangnya 3 menit 45 detik" in text
     assert "Sisa waktu:" in text
     assert not LessonProgress.objects.filter(user=learner).exists()
+    # the end already came on screen: only the time is left to wait
+    again = client.get(lessons[0].url).content.decode()
+    assert "Sisa waktu:" in again and "Gulir dan baca" not in again
 
     # when the floor has passed
     lesson_opened_ago(learner, lessons[0], minutes=4)
