@@ -100,6 +100,7 @@ def test_scroll_and_check_question_rules(new_context, shoot, axe, live_stack):
     # long is left.
     page.mouse.wheel(0, 20000)
     page.get_by_text("Anda sudah sampai di akhir materi").wait_for()
+    assert "setelah sisa waktu habis" in page.locator("[data-rule-hint]").inner_text()
     button = page.get_by_role("button", name=re.compile("Tandai selesai dan lanjutkan"))
     assert re.search(r"\(sisa \d+ menit( \d+ detik)?\)", button.inner_text()), button.inner_text()
     shoot(page, "scroll-end-reached")
