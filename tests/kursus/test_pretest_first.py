@@ -190,6 +190,26 @@ def test_a_pretest_without_questions_left_does_not_lock_the_lessons(client, lear
     assert "kerjakan pre-test" not in course_page
 
 
+def test_a_pretest_whose_chosen_question_was_deactivated_does_not_lock_the_lessons(
+    client, learner, course_with_pretest
+):
+    # given: the pre-test's only (chosen) question deactivated in the bank
+    from kursus.models import Question
+
+    course, pretest = course_with_pretest
+    enrollment_create(user=learner, course=course)
+    chosen = pretest.slots.values_list("question_id", flat=True)
+    Question.objects.filter(id__in=list(chosen)).update(is_active=False)
+    client.force_login(learner)
+
+    # when
+    response = client.get(course_lessons(course)[0].url)
+
+    # then
+    assert response.status_code == 200
+    assert "Tandai selesai dan lanjutkan" in response.content.decode()
+
+
 def test_a_pretest_past_the_learners_own_deadline_does_not_lock_the_lessons(
     client, learner, course_with_pretest
 ):
