@@ -11,6 +11,8 @@ from django.utils import timezone
 from lms.core.cache import learner_stamp_key, stamped_get, stamps_replace
 
 from .kuis.results import quiz_grades
+from .kuis.selectors import quiz_question_count
+from .kuis.standing import quiz_standing
 from .models import (
     CoursePage,
     Enrollment,
@@ -281,27 +283,39 @@ def course_outline(
 def pretest_pending(*, user, outline: CourseOutline) -> QuizItem | None:
     """The course's pre-test that `user` must take before its lessons open: the first
     course-level pre-test they have not finished an attempt of (submitted, or closed when its
-    time ran out), unless it can no longer be taken (closed). None when there is none: no
-    query for a course without a pre-test."""
+    time ran out) and can start now (or have open). One they cannot start holds nothing back,
+    so that no learner is shut out of the lessons for good: not open yet, closed (or past
+    their own deadline, `AttemptAllowance.closes_at`), no attempt left by `quiz_standing`, or
+    without a question to draw. None when there is none: no query for a course without a
+    pre-test, one when the learner has finished it."""
     pretests = outline.pretests
     if not pretests or not user.is_authenticated:
         return None
-    finished = set(
-        QuizAttempt.objects.filter(
-            user_id=user.pk,
-            quiz_id__in=[q.id for q in pretests],
-            status__in=[QuizAttempt.Status.SUBMITTED, QuizAttempt.Status.EXPIRED],
-        ).values_list("quiz_id", flat=True)
+    attempts = list(
+        QuizAttempt.objects.filter(user_id=user.pk, quiz_id__in=[q.id for q in pretests]).order_by(
+            "number"
+        )
     )
-    waiting = [q.id for q in pretests if q.id not in finished]
+    finished = {
+        a.quiz_id
+        for a in attempts
+        if a.status in (QuizAttempt.Status.SUBMITTED, QuizAttempt.Status.EXPIRED)
+    }
+    waiting = [q for q in pretests if q.id not in finished]
     if not waiting:
         return None
-    open_ids = set(
-        QuizPage.objects.filter(pk__in=waiting)
-        .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=timezone.now()))
-        .values_list("pk", flat=True)
-    )
-    return next((q for q in pretests if q.id in open_ids), None)
+    quizzes = QuizPage.objects.in_bulk([q.id for q in waiting])
+    now = timezone.now()
+    for item in waiting:
+        quiz = quizzes.get(item.id)
+        if quiz is None or (quiz.opens_at and now < quiz.opens_at):
+            continue
+        standing = quiz_standing(
+            user=user, quiz=quiz, attempts=[a for a in attempts if a.quiz_id == quiz.pk], now=now
+        )
+        if standing.has_open or (standing.can_start and quiz_question_count(quiz=quiz)):
+            return item
+    return None
 
 
 def enrollment_get(*, user, course: CoursePage) -> Enrollment | None:

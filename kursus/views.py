@@ -52,6 +52,7 @@ from .services import (
     enrollment_blockers,
     enrollment_create,
     enrollment_withdraw,
+    lesson_check_wrong_note,
     lesson_complete,
     lesson_done_check,
     lesson_end_reach,
@@ -356,6 +357,8 @@ def complete_lesson(request, lesson_id: int):
         answer=request.POST.get("jawaban"),
     )
     if not check.allowed:
+        if check.wrong_answer:
+            lesson_check_wrong_note(user=request.user, lesson=lesson)
         messages.warning(request, check.reason)
         return redirect(lesson.url)
     try:

@@ -22,7 +22,7 @@ from ..models import (
     QuizPage,
 )
 from ..progress import quiz_is_locked
-from ..selectors import course_outline
+from ..selectors import course_outline, pretest_pending
 from .rules import QuizError, attempt_is_overdue
 from .standing import allowance_round_roll, quiz_standing, standing_message
 from .submit import quiz_attempt_submit
@@ -192,9 +192,10 @@ def quiz_locked_reason(
     closes_at=_UNREAD,
 ) -> str | None:
     """Why `user` may not start `quiz` now, or None. Enrolment, the window (with the
-    learner's own deadline, `closes_at`, when a trainer set one), and in an in-order course
-    the lessons before it; the attempts left are `quiz_standing`'s. Callers that have read
-    the enrolment (None when there is none), the outline or the learner's deadline pass them."""
+    learner's own deadline, `closes_at`, when a trainer set one), the course's pre-test first
+    (`pretest_pending`) for its other quizzes, and in an in-order course the lessons before
+    it; the attempts left are `quiz_standing`'s. Callers that have read the enrolment (None
+    when there is none), the outline or the learner's deadline pass them."""
     if closes_at is _UNREAD:
         closes_at = (
             AttemptAllowance.objects.filter(user=user, quiz=quiz)
@@ -212,6 +213,15 @@ def quiz_locked_reason(
         }
     if closes_at and now >= closes_at:
         return _("Kuis ini sudah ditutup.")
+    if quiz.kind != QuizPage.Kind.PRETEST and enrollment.status == Enrollment.Status.ACTIVE:
+        # The pre-test comes first, in any course: no other quiz before it (by URL too).
+        pretest = pretest_pending(
+            user=user, outline=outline or course_outline(course=course, done_ids=())
+        )
+        if pretest is not None:
+            return _(
+                "Kerjakan dulu %(title)s. Kuis ini terbuka setelah pre-test Anda kumpulkan."
+            ) % {"title": pretest.title}
     if course.sequential and quiz.kind != QuizPage.Kind.PRETEST:
         outline = outline or course_outline(course=course, user=user)
         item = outline.quiz(quiz.id)

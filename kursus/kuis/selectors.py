@@ -282,19 +282,22 @@ def quiz_results_for_enrollments(*, user, enrollments) -> None:
 
 
 def quiz_question_count(*, quiz: QuizPage) -> int:
-    """How many questions an attempt of `quiz` shows: one per chosen question, the draw count
-    per random slot (fewer when a category has fewer active questions). Two queries."""
-    slots = list(quiz.slots.values_list("question_id", "category_id", "draw_count"))
-    fixed = {question for question, _category, _count in slots if question}
+    """How many questions an attempt of `quiz` shows: one per chosen question still active (a
+    deactivated one goes into no new attempt), the draw count per random slot (fewer when a
+    category has fewer active questions). Two queries."""
+    slots = list(
+        quiz.slots.values_list("question_id", "question__is_active", "category_id", "draw_count")
+    )
+    chosen = {question for question, _active, _category, _count in slots if question}
     wanted: dict[int, int] = {}
-    for _question, category, count in slots:
+    for _question, _active, category, count in slots:
         if category:
             wanted[category] = wanted.get(category, 0) + count
-    total = len(fixed)
+    total = len({question for question, active, _c, _n in slots if question and active})
     if wanted:
         pools = dict(
             Question.objects.filter(category_id__in=wanted, is_active=True)
-            .exclude(id__in=fixed)
+            .exclude(id__in=chosen)
             .values("category_id")
             .annotate(n=Count("id"))
             .values_list("category_id", "n")

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -72,6 +73,15 @@ class LessonDoneRule(models.TextChoices):
     MIN_TIME = "time", _("Setelah waktu minimum di halaman materi")
     SCROLL = "scroll", _("Setelah menggulir sampai akhir materi")
     CHECK = "check", _("Setelah menjawab benar pertanyaan cek di akhir materi")
+
+
+# Under the scroll and check-question rules a lesson also needs a floor of time on the page
+# (from when the server first served it): this share of what the time rule would ask of the
+# lesson, and never less than LESSON_FLOOR_MIN_SECONDS; a wrong check answer waits
+# CHECK_RETRY_SECONDS before the next. See kursus/services/lesson_rules.py.
+LESSON_FLOOR_PERCENT = 25
+LESSON_FLOOR_MIN_SECONDS = 30
+CHECK_RETRY_SECONDS = 30
 
 
 class CoursePage(PreviewAsLearnerMixin, CachedViewRestrictionsMixin, Page):
@@ -173,7 +183,26 @@ class CoursePage(PreviewAsLearnerMixin, CachedViewRestrictionsMixin, Page):
     ]
     settings_panels = [
         MultiFieldPanel(
-            [FieldPanel("lesson_done_rule"), FieldPanel("lesson_min_time_percent")],
+            [
+                FieldPanel(
+                    "lesson_done_rule",
+                    help_text=format_lazy(
+                        _(
+                            "Waktu minimum dihitung oleh server sejak peserta pertama kali membuka "
+                            "materi. Untuk pertanyaan cek, tulis pertanyaannya di setiap materi; "
+                            "materi tanpa pertanyaan cek memakai waktu minimum. Pada aturan gulir "
+                            "dan pertanyaan cek, materi juga baru dapat ditandai selesai setelah "
+                            "dibuka sekurang-kurangnya {percent}% dari waktu minimum (paling "
+                            "sedikit {floor} detik), dan setelah jawaban cek yang salah peserta "
+                            "menunggu {retry} detik sebelum menjawab lagi."
+                        ),
+                        percent=LESSON_FLOOR_PERCENT,
+                        floor=LESSON_FLOOR_MIN_SECONDS,
+                        retry=CHECK_RETRY_SECONDS,
+                    ),
+                ),
+                FieldPanel("lesson_min_time_percent"),
+            ],
             heading=_("Syarat materi selesai"),
         ),
         *Page.settings_panels,

@@ -18,6 +18,7 @@ from .enrolment import (
 from .lesson_rules import (
     LessonDoneCheck,
     duration_text,
+    lesson_check_wrong_note,
     lesson_done_check,
     lesson_end_reach,
     lesson_visit_open,
@@ -55,6 +56,7 @@ __all__ = [
     "enrollment_units_reconcile",
     "enrollment_units_sync",
     "enrollment_withdraw",
+    "lesson_check_wrong_note",
     "lesson_complete",
     "lesson_done_check",
     "lesson_end_reach",

@@ -1,6 +1,7 @@
 // The lesson-done rule on the lesson page. The server decides whether a lesson may be marked
-// done; this only keeps the page honest about it: it counts down the minimum time shown on the
-// button, and under the scroll rule it tells the server when the end of the lesson came on
+// done; this only keeps the page honest about it: it counts down the time left shown on the
+// button (the minimum time, the floor of the other rules, or the wait after a wrong check
+// answer), and under the scroll rule it tells the server when the end of the lesson came on
 // screen (the server records the time by its own clock).
 (function () {
   "use strict";
@@ -20,7 +21,7 @@
       left -= 1;
       if (left <= 0) {
         window.clearInterval(timer);
-        form.querySelectorAll("[data-rule-hint], [data-button-left]").forEach(function (el) {
+        form.querySelectorAll("[data-time-hint], [data-button-left]").forEach(function (el) {
           el.remove();
         });
         return;

@@ -4,7 +4,7 @@ trainer, who grants an extra attempt in the admin, and the learner takes it."""
 import re
 
 from .conftest import log_in
-from .helpers import answer, demo_course, lesson_titles, quiz_key
+from .helpers import answer, demo_course, lesson_titles, lessons_opened_ago, quiz_key
 
 COURSE_FILE = "ori-01.json"
 LEARNER = "joko.susilo@lms-bawaslu.test"
@@ -31,7 +31,7 @@ def fail_attempt(page, key: list[dict]) -> None:
     page.get_by_role("link", name="Halaman kuis").click()
 
 
-def test_attempts_journey(new_context, shoot, axe):
+def test_attempts_journey(new_context, shoot, axe, live_stack):
     course = demo_course(COURSE_FILE)
     titles = lesson_titles(COURSE_FILE)
     key = [readable(q) for q in quiz_key(COURSE_FILE, "posttest")]
@@ -45,6 +45,9 @@ def test_attempts_journey(new_context, shoot, axe):
     ).click()
     course_url = learner.url
     learner.get_by_role("button", name="Daftar dan mulai belajar").click()
+    # Time on each lesson's page passes (its floor is tests/e2e/test_lesson_rules_journey.py's).
+    learner.get_by_role("heading", level=1, name=titles[0]).wait_for()
+    lessons_opened_ago(live_stack, LEARNER, course["code"])
     for title in titles:
         # ORI-01's lessons are done once read to their end (the server hears of it).
         learner.get_by_role("heading", level=1, name=title).wait_for()

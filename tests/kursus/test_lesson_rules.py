@@ -4,6 +4,7 @@ end of the page, or a right answer to the lesson's check question)."""
 
 import datetime
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -149,10 +150,12 @@ def test_a_trainer_sets_the_share_within_bounds():
 
 
 def test_the_scroll_rule_refuses_before_the_end_is_reached(client, learner):
-    # given
+    # given: past the floor of time on the page
     course = make_course(modules=(2,), lesson_done_rule=LessonDoneRule.SCROLL)
     lessons = enrolled_in(client, learner, course)
     end_url = reverse("kursus:lesson_end", args=[lessons[0].pk])
+    client.get(lessons[0].url)
+    lesson_opened_ago(learner, lessons[0], minutes=4)
 
     # when: the page is opened and marked before its end came on screen
     page = client.get(lessons[0].url).content.decode()
@@ -174,6 +177,65 @@ def test_the_scroll_rule_refuses_before_the_end_is_reached(client, learner):
     assert LessonVisit.objects.get(user=learner, lesson=lessons[0]).reached_end_at == first
     assert done.redirect_chain[-1][0] == lessons[1].url
     assert LessonProgress.objects.filter(user=learner, lesson=lessons[0]).exists()
+
+
+def test_the_scroll_rule_needs_a_floor_of_time_on_the_page(client, learner):
+    # given: a 30-minute lesson at 50 %: the time rule would ask 15 minutes, the floor is a
+    # quarter of it
+    course = make_course(modules=(2,), lesson_done_rule=LessonDoneRule.SCROLL)
+    lessons = enrolled_in(client, learner, course)
+
+    # when: served, its end reported at once, and marked
+    page = client.get(lessons[0].url).content.decode()
+    assert client.post(reverse("kursus:lesson_end", args=[lessons[0].pk])).status_code == 204
+    refused = mark(client, lessons[0])
+
+    # then: refused, saying how long is left, on the page and in the message
+    assert "Sisa waktu:" in page and "(sisa 3 menit 45 detik)" in page
+    assert "Gulir dan baca materi ini sampai akhir" in page
+    text = shown_messages(refused)
+    assert "Pelajari materi ini sekurang-kurangnya 3 menit 45 detik" in text
+    assert "Sisa waktu:" in text
+    assert not LessonProgress.objects.filter(user=learner).exists()
+    # the end already came on screen: only the time is left to wait
+    again = client.get(lessons[0].url).content.decode()
+    assert "Sisa waktu:" in again and "Gulir dan baca" not in again
+
+    # when the floor has passed
+    lesson_opened_ago(learner, lessons[0], minutes=4)
+    done = mark(client, lessons[0])
+
+    # then
+    assert done.redirect_chain[-1][0] == lessons[1].url
+
+
+def test_a_script_cannot_run_through_a_scroll_rule_course(client, learner):
+    # given: three lessons under the scroll rule
+    course = make_course("SCR-01", modules=(3,), lesson_done_rule=LessonDoneRule.SCROLL)
+    lessons = enrolled_in(client, learner, course)
+
+    # when: each is served, its end reported and marked at once
+    for lesson in lessons:
+        client.get(lesson.url)
+        client.post(reverse("kursus:lesson_end", args=[lesson.pk]))
+        client.post(reverse("kursus:complete_lesson", args=[lesson.pk]))
+
+    # then: nothing is recorded, no JP
+    assert not LessonProgress.objects.filter(user=learner).exists()
+    assert not JPCredit.objects.filter(user=learner).exists()
+
+
+def test_the_floor_is_never_under_its_minimum_seconds(learner):
+    # given: a one-minute lesson at 10 %: a quarter of 6 seconds would be 2 seconds
+    from kursus.services.lesson_rules import LESSON_FLOOR_MIN_SECONDS, lesson_floor_seconds
+
+    course = make_course(modules=(1,), lesson_done_rule=LessonDoneRule.SCROLL)
+    course.lesson_min_time_percent = 10
+    lesson = course_lessons(course)[0]
+    lesson.duration_minutes = 1
+
+    # then
+    assert lesson_floor_seconds(lesson=lesson, course=course) == LESSON_FLOOR_MIN_SECONDS == 30
 
 
 def test_the_end_of_a_lesson_never_served_is_not_recorded(client, learner):
@@ -219,29 +281,81 @@ def test_the_check_question_shows_its_options_but_never_the_key(client, learner)
     assert second == third
 
 
-def test_a_wrong_answer_records_nothing_and_the_learner_can_retry(client, learner):
-    # given
+def test_a_wrong_answer_records_nothing_and_the_learner_can_retry_after_a_wait(
+    client, learner, monkeypatch
+):
+    # given: past the floor of time on the page
+    from kursus.services import lesson_rules
+
     course = make_course(modules=(2,), lesson_done_rule=LessonDoneRule.CHECK)
     lessons = enrolled_in(client, learner, course)
     with_check_question(lessons[0], answer=2)
     client.get(lessons[0].url)
+    lesson_opened_ago(learner, lessons[0], minutes=4)
 
-    # when: no answer, then a wrong one
+    # when: no answer, then a wrong one, then the right one at once
     empty = mark(client, lessons[0])
     wrong = mark(client, lessons[0], jawaban="1")
+    too_soon = mark(client, lessons[0], jawaban="2")
+    page = client.get(lessons[0].url).content.decode()
 
-    # then
+    # then: the right answer waits too, and the page says how long
     assert "Pilih satu jawaban" in shown_messages(empty)
     assert "Jawaban Anda belum tepat" in shown_messages(wrong)
+    assert "coba lagi setelah 30 detik" in shown_messages(wrong)
     assert wrong.redirect_chain[-1][0] == lessons[0].url
+    assert "Anda dapat menjawab lagi dalam" in shown_messages(too_soon)
+    assert "Anda dapat menjawab lagi dalam" in page and "(sisa " in page
     assert not LessonProgress.objects.filter(user=learner).exists()
 
-    # when: the right one, at once (no minimum time under this rule)
+    # when: the right one, 31 seconds later (the server's clock)
+    later = lesson_rules.timezone.now() + datetime.timedelta(seconds=31)
+    monkeypatch.setattr(lesson_rules, "timezone", SimpleNamespace(now=lambda: later))
     right = mark(client, lessons[0], jawaban="2")
 
     # then
     assert right.redirect_chain[-1][0] == lessons[1].url
     assert LessonProgress.objects.filter(user=learner, lesson=lessons[0]).exists()
+
+
+def test_the_check_question_needs_a_floor_of_time_on_the_page(client, learner):
+    # given
+    course = make_course(modules=(2,), lesson_done_rule=LessonDoneRule.CHECK)
+    lessons = enrolled_in(client, learner, course)
+    with_check_question(lessons[0], answer=2)
+
+    # when: served and answered right at once
+    page = client.get(lessons[0].url).content.decode()
+    refused = mark(client, lessons[0], jawaban="2")
+
+    # then: refused, with the time left; the right answer did not start a wait
+    assert "Pertanyaan cek dapat dijawab setelah" in page and "(sisa 3 menit 45 detik)" in page
+    assert "Pelajari materi ini sekurang-kurangnya 3 menit 45 detik" in shown_messages(refused)
+    assert not LessonProgress.objects.filter(user=learner).exists()
+    lesson_opened_ago(learner, lessons[0], minutes=4)
+    assert mark(client, lessons[0], jawaban="2").redirect_chain[-1][0] == lessons[1].url
+
+
+def test_a_script_cannot_guess_its_way_through_a_check_question_course(client, learner):
+    # given: three lessons with a check question, each past its floor of time
+    course = make_course("CHK-01", modules=(3,), lesson_done_rule=LessonDoneRule.CHECK)
+    lessons = enrolled_in(client, learner, course)
+    for lesson in lessons:
+        with_check_question(lesson, answer=3)
+    lessons = course_lessons(course)
+    for lesson in lessons:
+        client.get(lesson.url)
+        lesson_opened_ago(learner, lesson, minutes=60)
+
+    # when: every option is tried in turn, as fast as a script can
+    for lesson in lessons:
+        for guess in ("1", "2", "3"):
+            client.post(reverse("kursus:complete_lesson", args=[lesson.pk]), {"jawaban": guess})
+
+    # then: the first wrong guess starts the wait, and the right one is not taken during it
+    assert not LessonProgress.objects.filter(user=learner).exists()
+    assert Enrollment.objects.get(user=learner, course=course).status == "active"
+    assert not JPCredit.objects.filter(user=learner).exists()
 
 
 def test_a_lesson_without_a_check_question_falls_back_to_the_minimum_time(client, learner):
