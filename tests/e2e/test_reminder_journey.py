@@ -10,7 +10,8 @@ from .conftest import DESKTOP, log_in
 SUPERVISOR = "supervisor.jabar@lms-bawaslu.test"
 PROVINCE = "32"
 COURSE_CODE = "IKP-01"
-DONE = ("nur.aini@lms-bawaslu.test", "Nur Aini")  # completed, with a certificate
+# completed, with a certificate (a demo person no other journey signs in as)
+DONE = ("yusuf.maulana@lms-bawaslu.test", "Yusuf Maulana")
 UNDER = ("Rudi Hartono", "Dewi Lestari")  # reminded from the JP list
 
 # Learning history the demo seed does not have, written as the LMS writes it (services for
@@ -29,18 +30,18 @@ now = timezone.now()
 def person(email):
     return Employee.objects.select_related("user").get(user__email=email).user
 with transaction.atomic():
-    nur = person("nur.aini@lms-bawaslu.test")
-    enrollment = enrollment_create(user=nur, course=course)
+    done = person("yusuf.maulana@lms-bawaslu.test")
+    enrollment = enrollment_create(user=done, course=course)
     Enrollment.objects.filter(pk=enrollment.pk).update(
         status="completed", progress_percent=100, completed_at=now
     )
     JPCredit.objects.get_or_create(
-        user=nur, course=course, defaults={"year": now.year, "jp": course.jp, "completed_at": now}
+        user=done, course=course, defaults={"year": now.year, "jp": course.jp, "completed_at": now}
     )
     for kind, percent in (("pretest", 40), ("posttest", 90)):
         quiz = QuizPage.objects.descendant_of(course).get(kind=kind)
         QuizAttempt.objects.get_or_create(
-            user=nur, quiz=quiz, number=1,
+            user=done, quiz=quiz, number=1,
             defaults={"status": "submitted", "finished_at": now, "score": percent,
                       "max_score": 100, "percent": Decimal(percent), "passed": percent >= 70},
         )
@@ -107,7 +108,7 @@ def test_reminder_journey(live_stack, new_context, shoot, axe, screenshots_dir):
     page.locator("table").get_by_role("link", name=COURSE_CODE).click()
     page.wait_for_url(re.compile(rf"/laporan/unit/{PROVINCE}/kursus/\d+/"))
     report_url = page.url
-    # (Other journeys may have completed the course too: Nur Aini's row is the one to read.)
+    # (Other journeys may have completed the course too: Yusuf Maulana's row is the one to read.)
     certificate = page.locator("tr", has_text=DONE[1]).locator("td.cert a")
     deadline = time.monotonic() + 90
     while not certificate.count() and time.monotonic() < deadline:  # the worker renders it
