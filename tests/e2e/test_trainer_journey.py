@@ -38,7 +38,15 @@ def fill_title(page, title: str) -> None:
 
 
 def save_draft(page) -> int:
+    """Save and wait for the editor of the saved page; a refused save fails with the
+    editor's own messages, not a timeout."""
     page.get_by_role("button", name="Simpan konsep").click()
+    saved = page.locator(".messages .success")
+    refused = page.locator(".messages .error")
+    saved.or_(refused).first.wait_for(timeout=60_000)
+    if not saved.count():
+        messages = " | ".join(refused.all_inner_texts())
+        raise AssertionError(f"the page was not saved: {messages}")
     return page_id(page)
 
 
@@ -139,7 +147,9 @@ def test_trainer_journey(new_context, base_url, shoot):
     rich_text(trainer, f"{callout}-text", "Alat peraga kampanye dilarang di tempat ibadah.")
     points = add_block(trainer, "Poin penting")
     point = trainer.locator(f"input[name='{points}-points-0-value']")
-    if not point.count():
+    points_count = trainer.locator(f"input[name='{points}-points-count']")
+    points_count.wait_for(state="attached")
+    if points_count.input_value() == "0":
         trainer.locator(
             f"[data-contentpath=points]:has(input[name='{points}-points-count']) .c-sf-add-button"
         ).first.click()
