@@ -59,7 +59,7 @@ class CourseIndexPage(PreviewAsLearnerMixin, CachedViewRestrictionsMixin, Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["beranda.HomePage"]
-    subpage_types = ["kursus.CoursePage"]
+    subpage_types = ["kursus.CoursePage", "program.ProgrammePage"]
     max_count = 1
     template = "kursus/course_index_page.html"
 

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "lms.organisasi",
     "lms.beranda",
     "laporan",
+    "program",
     "kursus",
     "sertifikat",
     "wagtail.contrib.forms",

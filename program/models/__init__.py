@@ -1,0 +1,15 @@
+"""The programme's models, by concern; every model is importable from here."""
+
+from .cohorts import Cohort, Participant, PresentingTeam
+from .pages import ProgrammeCluster, ProgrammeCourse, ProgrammePage
+from .sessions import CohortSession
+
+__all__ = [
+    "Cohort",
+    "CohortSession",
+    "Participant",
+    "PresentingTeam",
+    "ProgrammeCluster",
+    "ProgrammeCourse",
+    "ProgrammePage",
+]
