@@ -38,6 +38,7 @@ urlpatterns = [
     path("akun/", include("allauth.urls")),
     path("laporan/", include("laporan.urls")),
     path("sertifikat/", include("sertifikat.urls")),
+    path("program/", include("program.urls")),
     path("", include("kursus.urls")),
 ]
 

@@ -2,9 +2,10 @@
 
 from .cohorts import Cohort, Participant, PresentingTeam
 from .pages import ProgrammeCluster, ProgrammeCourse, ProgrammePage
-from .sessions import CohortSession
+from .sessions import Attendance, CohortSession
 
 __all__ = [
+    "Attendance",
     "Cohort",
     "CohortSession",
     "Participant",

@@ -83,3 +83,66 @@ class CohortSession(models.Model):
             errors["venue"] = _("Sesi tatap muka atau hibrida memerlukan tempat.")
         if errors:
             raise ValidationError(errors)
+
+
+class Attendance(models.Model):
+    """A participant's attendance at one session: one row per person and session, however
+    many times they scanned, joined or were marked. Absent rows are not needed (no row
+    means absent) but a facilitator's "absent" is kept to show who decided it."""
+
+    class Status(models.TextChoices):
+        PRESENT = "present", _("Hadir")
+        LATE = "late", _("Terlambat")
+        EXCUSED = "excused", _("Izin")
+        ABSENT = "absent", _("Tidak hadir")
+
+    class Source(models.TextChoices):
+        QR = "qr", _("Pindai kode QR")
+        CODE = "code", _("Kode ketik")
+        REPORT = "report", _("Laporan peserta rapat daring")
+        MANUAL = "manual", _("Dicatat fasilitator")
+
+    session = models.ForeignKey(
+        CohortSession,
+        on_delete=models.CASCADE,
+        related_name="attendance",
+        verbose_name=_("sesi"),
+    )
+    participant = models.ForeignKey(
+        "program.Participant",
+        on_delete=models.CASCADE,
+        related_name="attendance",
+        verbose_name=_("peserta"),
+    )
+    status = models.CharField(_("kehadiran"), max_length=8, choices=Status.choices)
+    source = models.CharField(_("dicatat dari"), max_length=8, choices=Source.choices)
+    # Online: the total minutes in the meeting from the participant report.
+    minutes = models.PositiveIntegerField(_("lama mengikuti (menit)"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("waktu hadir"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diubah oleh"),
+    )
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("kehadiran")
+        verbose_name_plural = _("kehadiran")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "participant"],
+                name="program_attendance_unique_session_participant",
+            )
+        ]
+        indexes = [models.Index(fields=["participant", "status"], name="program_att_part_status")]
+
+    def __str__(self):
+        return f"{self.session_id} · {self.participant_id}: {self.status}"
+
+    @property
+    def counts_as_present(self) -> bool:
+        return self.status in (self.Status.PRESENT, self.Status.LATE)
