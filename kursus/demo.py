@@ -1,4 +1,5 @@
-"""Demo courses for `manage.py seed_demo`: the five courses in fixtures/demo/courses/."""
+"""Demo courses for `manage.py seed_demo`: the courses in fixtures/demo/courses/ (the five
+demo courses, and BM-00, which holds the demo programme's introduction and post-test)."""
 
 import io
 import json
@@ -22,7 +23,7 @@ from .models import (
 )
 
 COURSES_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo" / "courses"
-ORDER = ["ori-01", "ikp-01", "ikp-02", "bt-01", "bt-02"]
+ORDER = ["ori-01", "ikp-01", "ikp-02", "bt-01", "bt-02", "bm-00"]
 PALETTE = {
     "IKP": ((138, 28, 28), (201, 162, 39)),
     "Bimtek": ((31, 42, 68), (70, 110, 170)),

@@ -1,12 +1,13 @@
 """`manage.py seed_demo` (what `make run` loads): the official units, the demo courses and
-quizzes, and the demo people. It lives in kursus, the highest app it seeds, which may import
-the organisation below it."""
+quizzes, the demo people and the demo programme. It lives in program, the highest app it
+seeds, which may import the apps below it."""
 
 from django.core.management.base import BaseCommand
 
 from kursus.demo import demo_courses_seed, demo_quizzes_seed
 from lms.organisasi.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_people_seed
 from lms.organisasi.services import orgunit_load_official
+from program.demo import demo_programme_seed
 
 
 class Command(BaseCommand):
@@ -23,6 +24,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Akun demo ({sum(p['created'] for p in people)} baru):")
         for person in people:
             self.stdout.write(f"  {person['email']:<40} {person['roles']:<28} {person['unit']}")
+        programme = demo_programme_seed()
+        self.stdout.write(
+            f"Program demo: {programme['cohort']} "
+            f"({programme['participants']} peserta, {programme['sessions']} sesi)."
+        )
         self.stdout.write(
             self.style.WARNING(
                 f"Kata sandi semua akun demo: {DEMO_PASSWORD}\n"
