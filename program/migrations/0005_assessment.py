@@ -6,10 +6,30 @@ import modelcluster.fields
 from django.conf import settings
 from django.db import migrations, models
 
+from lms.migration_support import ensure_permissions
+
+# Trainers and Admin LMS keep the presentation rubric and the cohorts' panels of assessors.
+GRANTED = [
+    f"{action}_{model}"
+    for model in ("rubriccriterion", "rubriclevel", "cohortassessor")
+    for action in ("add", "change", "delete", "view")
+]
+
+
+def grant_permissions(apps, schema_editor):
+    ensure_permissions(apps)
+    Permission = apps.get_model("auth", "Permission")
+    Group = apps.get_model("auth", "Group")
+    granted = Permission.objects.filter(content_type__app_label="program", codename__in=GRANTED)
+    for name in ("Pengajar", "Admin LMS"):
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.add(*granted)
+
 
 class Migration(migrations.Migration):
     dependencies = [
         ("program", "0001_programme"),
+        ("organisasi", "0002_roles"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -378,4 +398,5 @@ class Migration(migrations.Migration):
                 fields=("score", "criterion"), name="program_presentationscoreitem_unique"
             ),
         ),
+        migrations.RunPython(grant_permissions, migrations.RunPython.noop),
     ]
