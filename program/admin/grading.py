@@ -89,6 +89,7 @@ class RubricCriterionViewSet(ModelViewSet):
     search_fields = ["title"]
     copy_view_enabled = False
     inspect_view_enabled = False
+    index_results_template_name = "program/admin/index_results.html"
     edit_handler = ObjectList(
         [
             FieldPanel("programme"),
@@ -113,6 +114,7 @@ class CohortAssessorViewSet(ModelViewSet):
     list_filter = ["cohort"]
     copy_view_enabled = False
     inspect_view_enabled = False
+    index_results_template_name = "program/admin/index_results.html"
 
 
 # The gradebook

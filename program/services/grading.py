@@ -201,8 +201,11 @@ def cohort_close(*, cohort: Cohort, by) -> CohortCloseResult:
         counts = dict.fromkeys(Participant.Outcome.values, 0)
         for row in rows:
             counts[row.outcome] += 1
-        # Integration point: the programme certificates are requested here, inside the same
-        # transaction (after commit, through the outbox) for the participants who passed.
+        # CERTIFICATES (merger): request the programme certificates here, still inside this
+        # transaction, for the rows whose outcome is PASSED, e.g.
+        #     passed_ids = [r.participant_id for r in rows if r.outcome == "passed"]
+        #     programme_certificates_request(cohort=locked, participant_ids=passed_ids)
+        # (the certificates helper's service; it must enqueue through the outbox/on commit).
     return CohortCloseResult(
         cohort=locked,
         closed_now=True,

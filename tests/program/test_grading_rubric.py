@@ -49,3 +49,29 @@ def test_weights_past_100_are_refused_with_what_is_left(client, make_employee, a
     assert response.status_code == 200
     assert "sisa yang tersedia" in response.content.decode()
     assert RubricCriterion.objects.get(pk=criterion.pk).weight == 40
+
+
+def test_the_grading_screens_read_in_indonesian(client, make_employee, trainer):
+    from django.utils import translation
+
+    from tests.test_admin_language import english_in, visible_text
+
+    g = build(make_employee)
+    client.force_login(trainer)
+    ani = g.people["ani"]
+    urls = [
+        reverse("program_grading:cohorts"),
+        reverse("program_grading:gradebook", args=[g.cohort.pk]),
+        reverse("program_grading:correct", args=[g.cohort.pk, ani.pk]),
+        reverse("program_grading:close", args=[g.cohort.pk]),
+        reverse("rubrik-presentasi:index"),
+        reverse("rubrik-presentasi:add"),
+        reverse("rubrik-presentasi:edit", args=[g.criteria[0].pk]),
+        reverse("penilai-angkatan:index"),
+        reverse("penilai-angkatan:add"),
+    ]
+    with translation.override("id"):
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert english_in(visible_text(response.content.decode())) == [], url
