@@ -1,7 +1,13 @@
 """The learner's and the supervisor's pages of programmes, under /program/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import grading
 
 app_name = "program"
 
-urlpatterns = []
+urlpatterns = [
+    path("penilaian/", grading.assessment_list_view, name="assessment_list"),
+    path("penilaian/sesi/<int:session_id>/", grading.assessment_form_view, name="assessment_form"),
+    path("sesi/<int:session_id>/nilai-tim/", grading.peer_rating_view, name="peer_rating"),
+]

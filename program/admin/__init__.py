@@ -1,0 +1,1 @@
+"""The programme's Wagtail admin screens, one module per area."""

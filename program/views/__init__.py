@@ -1,0 +1,1 @@
+"""The programme's front-end pages, one module per area."""
