@@ -76,7 +76,8 @@ test: install-dev
 
 ## The whole suite on the local PostgreSQL and Redis (PG_URL, REDIS_URL), where the lock and
 ## race tests run: pytest-django creates its own test database and drops it afterwards; the
-## suite's two Redis databases (REDIS_DBS) are emptied after the run.
+## suite's two Redis databases (REDIS_DBS) are emptied after the run. Its demo signing key is
+## its own too (var/test-signing-pg), so that it can run beside `make test` (CI does).
 PG_URL ?= postgres://postgres@127.0.0.1:5432
 REDIS_URL ?= redis://127.0.0.1:6379
 REDIS_DBS ?= 12 13
@@ -84,6 +85,7 @@ test-pg: install-dev
 	@db=lms_test_pg_$$$$; cache=$(REDIS_URL)/$(word 1,$(REDIS_DBS)); broker=$(REDIS_URL)/$(word 2,$(REDIS_DBS)); \
 	DJANGO_SETTINGS_MODULE=lms.settings.test DATABASE_URL=$(PG_URL)/$$db \
 		CELERY_BROKER_URL=$$broker DJANGO_CACHE_URL=$$cache \
+		LMS_CERT_SIGNING_P12=$${LMS_CERT_SIGNING_P12:-$(CURDIR)/var/test-signing-pg/demo-signing.p12} \
 		$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS); status=$$?; \
 	$(PY) -c 'import redis, sys; [redis.Redis.from_url(u).flushdb() for u in sys.argv[1:]]' $$cache $$broker; \
 	exit $$status
