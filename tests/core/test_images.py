@@ -95,11 +95,11 @@ def test_a_400_megapixel_png_is_refused_before_decoding():
     bomb = png_header_only(20_000, 20_000)
 
     # when
-    started = time.monotonic()
+    started = time.process_time()
     message = refusal(bomb, "bom.png")
 
     # then
-    assert time.monotonic() - started < 1
+    assert time.process_time() - started < 1
     assert "bom.png" in message
     assert "50 megapiksel" in message
 

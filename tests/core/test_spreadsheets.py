@@ -79,10 +79,10 @@ def test_a_workbook_bloated_with_styles_is_refused_at_once():
     part = f'<styleSheet xmlns="{MAIN_NS}"><cellXfs>{styles}</cellXfs></styleSheet>'
     content = with_parts(workbook_bytes([["x"]]), {"xl/styles.xml": part.encode()})
 
-    started = time.monotonic()
+    started = time.process_time()
     error = refusal(content)
 
-    assert time.monotonic() - started < 2
+    assert time.process_time() - started < 2
     assert "Bagian xl/styles.xml berkas XLSX" in error.message
     assert "batasnya 4,0 MB" in error.message
 
@@ -95,11 +95,11 @@ def test_a_sheet_that_declares_a_huge_range_is_read_by_its_rows_alone():
     )
     content = with_parts(workbook_bytes([["x"]]), {SHEET_PART: sheet})
 
-    started = time.monotonic()
+    started = time.process_time()
     rows = list(xlsx_rows(content))
 
     assert rows == [(1, ["nama"]), (2, ["Ahmad"])]
-    assert time.monotonic() - started < 2
+    assert time.process_time() - started < 2
 
 
 def test_csv_rows_with_semicolons_a_bom_and_a_quoted_line_break():
@@ -125,11 +125,11 @@ def test_twenty_million_blank_rows_are_refused_at_once():
     assert len(content) < 20_000
 
     # when
-    started = time.monotonic()
+    started = time.process_time()
     error = refusal(content)
 
     # then
-    assert time.monotonic() - started < 2
+    assert time.process_time() - started < 2
     assert "lebih dari 200000 baris (baris kosong ikut dihitung)" in error.message
     assert error.line == 20_000_000
 
@@ -143,10 +143,10 @@ def test_a_million_empty_row_elements_are_refused_within_seconds():
     )
     assert len(content) < 3 * MB
 
-    started = time.monotonic()
+    started = time.process_time()
     error = refusal(content)
 
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
     assert "baris kosong ikut dihitung" in error.message
     assert error.line == 200_001
 
@@ -301,10 +301,10 @@ def test_a_zip_bomb_member_is_refused_before_unpacking():
     content = with_parts(workbook_bytes([["x"]]), {"xl/media/bom.bin": bomb})
     assert len(content) < 1 * MB
 
-    started = time.monotonic()
+    started = time.process_time()
     error = refusal(content)
 
-    assert time.monotonic() - started < 2
+    assert time.process_time() - started < 2
     # Not the sheet: held to the limit of the parts other than the sheet.
     assert "xl/media/bom.bin berkas XLSX 300,0 MB setelah diekstrak; batasnya 16,0" in error.message
 

@@ -113,10 +113,10 @@ def test_a_jpeg_named_png_is_stored_as_jpg_and_the_text_follows():
 def test_a_400_megapixel_png_is_refused_fast_with_a_clear_reason():
     content = quiz(question("Bom", file_name="bom.png", data=png_header_only(20_000, 20_000)))
 
-    started = time.monotonic()
+    started = time.process_time()
     result = parse(content)
 
-    assert time.monotonic() - started < 2
+    assert time.process_time() - started < 2
     assert result.questions == []
     assert "bom.png" in result.skipped[0].reason
     assert "50 megapiksel" in result.skipped[0].reason
@@ -149,7 +149,7 @@ def test_billion_laughs_is_refused_within_bounded_time_and_memory():
     ).encode()
 
     tracemalloc.start()
-    started = time.monotonic()
+    started = time.process_time()
     try:
         with pytest.raises(QuestionFileError, match="DOCTYPE"):
             parse(content)
@@ -157,7 +157,7 @@ def test_billion_laughs_is_refused_within_bounded_time_and_memory():
     finally:
         tracemalloc.stop()
 
-    assert time.monotonic() - started < 1
+    assert time.process_time() - started < 1
     assert peak < 5 * 1024 * 1024
 
 
@@ -231,11 +231,11 @@ def test_25_images_of_49_megapixels_refuse_the_file_within_seconds_and_save_noth
 
     # when
     tracemalloc.start()
-    started = time.monotonic()
+    started = time.process_time()
     try:
         with pytest.raises(QuestionFileError) as caught:
             question_import(content=content, fmt="moodlexml", category="Bom gambar")
-        elapsed = time.monotonic() - started
+        elapsed = time.process_time() - started
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

@@ -229,12 +229,12 @@ def test_question_xlsx_with_twenty_million_blank_rows_is_refused_at_once():
     content = with_parts(workbook_bytes([["x"]]), {SHEET_PART: sheet})
 
     # when
-    started = time.monotonic()
+    started = time.process_time()
     with pytest.raises(QuestionFileError) as caught:
         parse_questions(content, fmt="xlsx")
 
     # then
-    assert time.monotonic() - started < 2
+    assert time.process_time() - started < 2
     assert caught.value.line == 20_000_000
     assert "baris kosong ikut dihitung" in str(caught.value)
 
