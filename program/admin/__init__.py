@@ -1,0 +1,1 @@
+"""The programme's admin screens, by area; program/wagtail_hooks.py registers each."""

@@ -1,0 +1,1 @@
+"""The programme's public pages, by area."""
