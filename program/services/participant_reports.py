@@ -53,14 +53,32 @@ COLUMNS = {
 REQUIRED = ("name", "join", "leave")
 YES = {"yes", "ya", "true", "1", "y"}
 
-DATE_FORMATS = [
-    "{d} %I:%M:%S %p",
-    "{d} %I:%M %p",
-    "{d} %H:%M:%S",
-    "{d} %H:%M",
-]
-DAY_FORMATS = ["%m/%d/%Y", "%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%Y/%m/%d", "%d.%m.%Y", "%b %d, %Y"]
-FORMATS = [f.format(d=day) for day in DAY_FORMATS for f in DATE_FORMATS]
+TIME = r"(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*([AaPp]\.?[Mm]\.?)?"
+# 12/04/2025 09:01:33 AM (month or day first), 2025-12-04 09:01:33, Dec 04, 2025 09:01:33 AM
+NUMERIC_DATE = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})[ T,]+" + TIME + r"$")
+ISO_DATE = re.compile(r"(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})[ T,]+" + TIME + r"$")
+NAMED_DATE = re.compile(r"([A-Za-z]{3})[A-Za-z]*\.? (\d{1,2}),? (\d{4})[ T,]+" + TIME + r"$")
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan",),
+            ("feb", "peb"),
+            ("mar",),
+            ("apr",),
+            ("may", "mei"),
+            ("jun",),
+            ("jul",),
+            ("aug", "agu", "ags"),
+            ("sep",),
+            ("oct", "okt"),
+            ("nov", "nop"),
+            ("dec", "des"),
+        ],
+        start=1,
+    )
+    for name in names
+}
 NIP_RE = re.compile(r"(?<!\d)\d{18}(?!\d)")
 
 
@@ -96,26 +114,50 @@ def find_nip(name: str) -> str | None:
     return found.group(0) if found else None
 
 
+def _clock(hour: str, minute: str, second: str | None, half: str | None):
+    h, m, sec = int(hour), int(minute), int(second or 0)
+    if half:
+        if not 1 <= h <= 12:
+            raise ValueError
+        h = h % 12 + (12 if half[0].lower() == "p" else 0)
+    return datetime.time(h, m, sec)
+
+
+def _readings(text: str) -> list[datetime.datetime]:
+    """Every naive datetime `text` can mean (a numeric day and month may swap)."""
+    if found := NUMERIC_DATE.match(text):
+        a, b, year, *clock = found.groups()
+        dates = [(int(year), int(a), int(b)), (int(year), int(b), int(a))]
+    elif found := ISO_DATE.match(text):
+        year, month, day, *clock = found.groups()
+        dates = [(int(year), int(month), int(day))]
+    elif (found := NAMED_DATE.match(text)) and found.group(1).lower() in MONTHS:
+        month, day, year, *clock = found.groups()
+        dates = [(int(year), MONTHS[month.lower()], int(day))]
+    else:
+        return []
+    readings = []
+    for year, month, day in dates:
+        try:
+            readings.append(
+                datetime.datetime.combine(datetime.date(year, month, day), _clock(*clock))
+            )
+        except ValueError:
+            continue
+    return readings
+
+
 def parse_time(text: str, *, near: datetime.datetime) -> datetime.datetime | None:
     """A time as Zoom writes it, in the site's time zone; of the readings a date allows
     (04/12 is 4 December or 12 April), the one nearest `near`."""
     text = " ".join(str(text).strip().split())
-    if not text:
-        return None
-    readings = []
-    for fmt in FORMATS:
-        try:
-            readings.append(datetime.datetime.strptime(text, fmt))
-        except ValueError:
-            continue
+    readings = _readings(text) if text else []
     if not readings:
-        try:
-            readings.append(datetime.datetime.fromisoformat(text))
-        except ValueError:
-            return None
+        return None
     zone = timezone.get_current_timezone()
-    aware = [r if timezone.is_aware(r) else timezone.make_aware(r, zone) for r in readings]
-    return min(aware, key=lambda r: abs(r - near))
+    local_near = timezone.localtime(near, zone).replace(tzinfo=None)
+    best = min(readings, key=lambda r: abs(r - local_near))
+    return timezone.make_aware(best, zone)
 
 
 @dataclass
