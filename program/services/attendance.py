@@ -15,8 +15,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from ..models import Attendance, AttendanceChange, CohortSession, Participant, SessionCheckinKey
 
@@ -27,7 +29,10 @@ TOKEN_MAC_CHARS = 16
 
 
 class CheckinError(Exception):
-    """A check-in refused, with the Indonesian message the learner reads."""
+    """A check-in refused, with the Indonesian message the learner reads (and the session,
+    when the code named one)."""
+
+    session = None
 
 
 @dataclass(frozen=True)
@@ -158,33 +163,74 @@ def _status_at(session: CohortSession, now: datetime.datetime) -> str:
     return Attendance.Status.LATE if now > late_from else Attendance.Status.PRESENT
 
 
+NOT_A_PARTICIPANT = _lazy(
+    "Anda tidak terdaftar sebagai peserta aktif angkatan sesi ini, sehingga kehadiran tidak "
+    "dicatat. Hubungi panitia bila ini keliru."
+)
+STALE_TOKEN = _lazy(
+    "Kode QR ini sudah tidak berlaku (kode berganti setiap 30 detik). Pindai lagi kode yang "
+    "sedang tampil di layar fasilitator."
+)
+
+
 def attendance_check_in(
     *, user, session: CohortSession, source: str, now: datetime.datetime | None = None
 ) -> CheckinResult:
     """Record that `user` is at `session` (the code was already checked). Only an active
     participant of the session's cohort; once per person, whatever was recorded first stays
     (a second scan, or a scan after the facilitator marked them, changes nothing)."""
-    now = now or timezone.now()
-    error = checkin_window_error(session, now)
-    if error:
-        raise CheckinError(error)
-    participant = (
+    participant_id = (
         Participant.objects.filter(
             cohort_id=session.cohort_id, user=user, status=Participant.Status.ACTIVE
         )
-        .only("pk")
+        .values_list("pk", flat=True)
         .first()
     )
-    if participant is None:
-        raise CheckinError(
-            _(
-                "Anda tidak terdaftar sebagai peserta aktif angkatan sesi ini, sehingga "
-                "kehadiran tidak dicatat. Hubungi panitia bila ini keliru."
-            )
+    return _check_in(session, participant_id, source, now or timezone.now())
+
+
+def attendance_check_in_with_token(
+    *, user, token: str, now: datetime.datetime | None = None
+) -> tuple[CohortSession, CheckinResult]:
+    """The QR code's check-in in three queries: the session with its key and the learner's
+    active place in its cohort (one query), the insert, the row that stands. Raises
+    CheckinError (with the session when known) for a stale or forged token, outside the
+    window, or for someone who is not an active participant."""
+    now = now or timezone.now()
+    session_id = token_session_id(token)
+    key = None
+    if session_id is not None:
+        places = Participant.objects.filter(
+            cohort_id=OuterRef("session__cohort_id"),
+            user_id=user.pk,
+            status=Participant.Status.ACTIVE,
+        ).values("pk")[:1]
+        key = (
+            SessionCheckinKey.objects.select_related("session")
+            .annotate(participant_pk=Subquery(places))
+            .filter(session_id=session_id)
+            .first()
         )
+    if key is None or not token_is_current(token=token, key=key, now=now):
+        raise CheckinError(str(STALE_TOKEN))
+    try:
+        return key.session, _check_in(key.session, key.participant_pk, Attendance.Source.QR, now)
+    except CheckinError as exc:
+        exc.session = key.session
+        raise
+
+
+def _check_in(
+    session: CohortSession, participant_id: int | None, source: str, now: datetime.datetime
+) -> CheckinResult:
+    error = checkin_window_error(session, now)
+    if error:
+        raise CheckinError(error)
+    if participant_id is None:
+        raise CheckinError(str(NOT_A_PARTICIPANT))
     row = Attendance(
         session=session,
-        participant=participant,
+        participant_id=participant_id,
         status=_status_at(session, now),
         source=source,
         checked_in_at=now,
@@ -192,7 +238,7 @@ def attendance_check_in(
     # One INSERT that a duplicate (the same person twice, two phones) leaves alone, then one
     # SELECT of whatever row stands: race-free on every database, and no savepoint.
     Attendance.objects.bulk_create([row], ignore_conflicts=True)
-    stored = Attendance.objects.get(session=session, participant=participant)
+    stored = Attendance.objects.get(session=session, participant_id=participant_id)
     created = stored.source == source and stored.checked_in_at == now
     return CheckinResult(attendance=stored, created=created)
 
@@ -327,7 +373,6 @@ def attendance_mark_many(*, session: CohortSession, marks: list[Mark], by) -> in
             session=session, participant_id__in=[c.participant_id for c in created]
         ).exclude(source=Attendance.Source.MANUAL)
         if stored.exists():
-            transaction.set_rollback(True)
             raise MarkingError(
                 {
                     row.participant_id: _(

@@ -6,17 +6,15 @@ from django.core.cache import cache
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ..models import Attendance, SessionCheckinKey
-from ..services import CheckinError, attendance_check_in, session_for_code
-from ..services.attendance import token_is_current, token_session_id
-
-STALE = gettext_lazy(
-    "Kode QR ini sudah tidak berlaku (kode berganti setiap 30 detik). Pindai lagi kode yang "
-    "sedang tampil di layar fasilitator."
+from ..models import Attendance
+from ..services import (
+    CheckinError,
+    attendance_check_in,
+    attendance_check_in_with_token,
+    session_for_code,
 )
 
 
@@ -33,22 +31,12 @@ def _result(request, *, result=None, error: str = "", status: int = 200, session
 def checkin_scan(request, token: str):
     """Where the facilitator's QR code points: checks the code and records the learner as
     present or late, in this one request."""
-    now = timezone.now()
-    session_id = token_session_id(token)
-    key = (
-        SessionCheckinKey.objects.select_related("session").filter(session_id=session_id).first()
-        if session_id is not None
-        else None
-    )
-    if key is None or not token_is_current(token=token, key=key, now=now):
-        return _result(request, error=str(STALE), status=400)
     try:
-        result = attendance_check_in(
-            user=request.user, session=key.session, source=Attendance.Source.QR, now=now
-        )
+        session, result = attendance_check_in_with_token(user=request.user, token=token)
     except CheckinError as exc:
-        return _result(request, error=str(exc), status=403, session=key.session)
-    return _result(request, result=result, session=key.session)
+        status = 400 if exc.session is None else 403
+        return _result(request, error=str(exc), status=status, session=exc.session)
+    return _result(request, result=result, session=session)
 
 
 def code_tries_exceeded(user) -> bool:
