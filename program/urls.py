@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import grading
+from .views import attendance, grading
 
 app_name = "program"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("penilaian/", grading.assessment_list_view, name="assessment_list"),
     path("penilaian/sesi/<int:session_id>/", grading.assessment_form_view, name="assessment_form"),
     path("sesi/<int:session_id>/nilai-tim/", grading.peer_rating_view, name="peer_rating"),
+    path("hadir/", attendance.checkin_code, name="checkin_code"),
+    path("hadir/<str:token>/", attendance.checkin_scan, name="checkin_scan"),
 ]

@@ -276,6 +276,18 @@ LMS_CERT_TSA_TIMEOUT_SECONDS = env.int("LMS_CERT_TSA_TIMEOUT_SECONDS", default=1
 # Public verification checks per client address and minute.
 LMS_CERT_VERIFY_RATE_PER_MINUTE = env.int("LMS_CERT_VERIFY_RATE_PER_MINUTE", default=30)
 
+# Programme session attendance (program/services/attendance.py). Codes are accepted from
+# LMS_ATTENDANCE_OPENS_MINUTES_BEFORE minutes before a session starts until it ends; a check-in
+# later than LMS_ATTENDANCE_LATE_AFTER_MINUTES after the start counts as late. The QR token and
+# the typed code change every LMS_ATTENDANCE_CODE_STEP_SECONDS (the current and the previous
+# one are accepted). A meeting report counts a participant present from this share of the
+# session's length (the facilitator may change it per upload).
+LMS_ATTENDANCE_OPENS_MINUTES_BEFORE = env.int("LMS_ATTENDANCE_OPENS_MINUTES_BEFORE", default=30)
+LMS_ATTENDANCE_LATE_AFTER_MINUTES = env.int("LMS_ATTENDANCE_LATE_AFTER_MINUTES", default=15)
+LMS_ATTENDANCE_CODE_STEP_SECONDS = env.int("LMS_ATTENDANCE_CODE_STEP_SECONDS", default=30)
+LMS_ATTENDANCE_MIN_SHARE_PERCENT = env.int("LMS_ATTENDANCE_MIN_SHARE_PERCENT", default=50)
+LMS_ATTENDANCE_CODE_TRIES_PER_MINUTE = env.int("LMS_ATTENDANCE_CODE_TRIES_PER_MINUTE", default=10)
+
 LANGUAGE_CODE = "id"
 # One language: the site, the Wagtail admin and its emails speak Indonesian (our own catalogue
 # in locale/ completes Wagtail's). An English choice that translated only part of the site was

@@ -9,17 +9,26 @@ from .assessment import (
     RubricCriterion,
     RubricLevel,
 )
+from .attendance import (
+    AttendanceChange,
+    ParticipantReport,
+    ParticipantReportLine,
+    SessionCheckinKey,
+)
 from .cohorts import Cohort, Participant, PresentingTeam
 from .pages import ProgrammeCluster, ProgrammeCourse, ProgrammePage
 from .sessions import Attendance, CohortSession
 
 __all__ = [
     "Attendance",
+    "AttendanceChange",
     "Cohort",
     "CohortAssessor",
     "CohortSession",
     "GradeOverride",
     "Participant",
+    "ParticipantReport",
+    "ParticipantReportLine",
     "PeerRating",
     "PresentationScore",
     "PresentationScoreItem",
@@ -29,4 +38,5 @@ __all__ = [
     "ProgrammePage",
     "RubricCriterion",
     "RubricLevel",
+    "SessionCheckinKey",
 ]

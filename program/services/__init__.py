@@ -1,5 +1,19 @@
 """The programme's writes, by area; every service is importable from here."""
 
+from .attendance import (
+    CheckinError,
+    CheckinResult,
+    Mark,
+    MarkingError,
+    attendance_check_in,
+    attendance_check_in_with_token,
+    attendance_mark_many,
+    checkin_codes,
+    checkin_key_get_or_create,
+    checkin_window,
+    checkin_window_error,
+    session_for_code,
+)
 from .grading import (
     CohortCloseResult,
     cohort_close,
@@ -7,11 +21,31 @@ from .grading import (
     peer_rating_save,
     presentation_score_save,
 )
+from .participant_reports import (
+    ReportError,
+    participant_report_import,
+    report_line_resolve,
+)
 
 __all__ = [
+    "CheckinError",
+    "CheckinResult",
     "CohortCloseResult",
+    "Mark",
+    "MarkingError",
+    "ReportError",
+    "attendance_check_in",
+    "attendance_check_in_with_token",
+    "attendance_mark_many",
+    "checkin_codes",
+    "checkin_key_get_or_create",
+    "checkin_window",
+    "checkin_window_error",
     "cohort_close",
     "grade_override_create",
+    "participant_report_import",
     "peer_rating_save",
     "presentation_score_save",
+    "report_line_resolve",
+    "session_for_code",
 ]
