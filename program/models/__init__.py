@@ -3,9 +3,11 @@
 from .cohorts import Cohort, Participant, PresentingTeam
 from .pages import ProgrammeCluster, ProgrammeCourse, ProgrammePage
 from .sessions import Attendance, CohortSession
+from .timetable import CalendarFeed, SessionReminder
 
 __all__ = [
     "Attendance",
+    "CalendarFeed",
     "Cohort",
     "CohortSession",
     "Participant",
@@ -13,4 +15,5 @@ __all__ = [
     "ProgrammeCluster",
     "ProgrammeCourse",
     "ProgrammePage",
+    "SessionReminder",
 ]

@@ -1,0 +1,1 @@
+"""The programme's pages, by concern."""
