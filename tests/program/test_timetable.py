@@ -534,3 +534,24 @@ def test_a_session_without_attendance_is_deleted(client, cohort, trainer):
     assert response.status_code == 302
     assert response["Location"].endswith(f"?cohort={cohort.pk}")
     assert not CohortSession.objects.exists()
+
+
+def test_the_admin_reads_and_writes_wib_whatever_the_trainers_own_time_zone(
+    client, cohort, trainer
+):
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(trainer)
+    profile.current_time_zone = "Asia/Makassar"  # WITA, one hour ahead of WIB
+    profile.save()
+    client.force_login(trainer)
+    data = _form(cohort)
+
+    client.post(reverse("program_sesi:add") + f"?cohort={cohort.pk}", data)
+
+    session = CohortSession.objects.get()
+    wib = datetime.timezone(datetime.timedelta(hours=7))
+    assert session.starts_at.astimezone(wib).strftime("%Y-%m-%d %H:%M") == data["starts_at"]
+    edit = client.get(reverse("program_sesi:edit", args=[session.pk])).content.decode()
+    shown = session.starts_at.astimezone(wib).strftime("%d-%m-%Y %H.%M.%S")
+    assert f'name="starts_at" value="{shown}"' in edit and shown.endswith("09.00.00")
