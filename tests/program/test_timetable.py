@@ -345,7 +345,9 @@ def test_the_reminder_is_in_indonesian_in_wib_without_the_meeting_link(
     [message] = mail.outbox
     local = start.astimezone(datetime.timezone(datetime.timedelta(hours=7)))
     assert "Pengingat sesi: Penegakan hukum" in message.subject
-    assert local.strftime("%H.%M") + "-" in message.body and "WIB" in message.body
+    assert local.strftime("%H.%M") in message.body and "WIB" in message.body
+    days = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
+    assert f"{days[local.weekday()]}, {local.day} " in message.body
     assert "Aula Bali dan daring" in message.body
     assert f"/program/sesi/{session.pk}/" in message.body
     assert ZOOM not in message.body
