@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import attendance, grading
+from .views import attendance, grading, timetable
 
 app_name = "program"
 
@@ -12,4 +12,9 @@ urlpatterns = [
     path("sesi/<int:session_id>/nilai-tim/", grading.peer_rating_view, name="peer_rating"),
     path("hadir/", attendance.checkin_code, name="checkin_code"),
     path("hadir/<str:token>/", attendance.checkin_scan, name="checkin_scan"),
+    path("sesi/<int:session_id>/", timetable.session_detail, name="session_detail"),
+    path("sesi/<int:session_id>/kalender.ics", timetable.session_ics, name="session_ics"),
+    path("angkatan/<int:cohort_id>/kalender.ics", timetable.cohort_ics, name="cohort_calendar"),
+    path("kalender/", timetable.my_calendar, name="my_calendar"),
+    path("kalender/<str:token>.ics", timetable.calendar_feed, name="calendar_feed"),
 ]

@@ -1,7 +1,14 @@
 """The programme's screens in the Wagtail admin, registered area by area."""
 
+from django.utils.translation import gettext_lazy as _
+
 from .admin.attendance import register_attendance
 from .admin.grading import register_grading
+from .admin.sessions import register_sessions, session_admin_link_add
 
-register_grading()
+register_sessions()
 register_attendance()
+register_grading()
+
+session_admin_link_add(_("Kode hadir"), "program_attendance:code", "view")
+session_admin_link_add(_("Daftar hadir"), "program_attendance:sheet", "list-ul")

@@ -450,6 +450,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*"),
         "options": {"expires": 50},
     },
+    "program-session-reminders": {
+        "task": "program.tasks.session_reminders_queue_task",
+        "schedule": crontab(minute=5),
+        "options": {"expires": 3000},
+    },
 }
 # The outbox (lms.core.outbox): an unsent message is published by the sweeper this long after
 # its commit, in batches, at most LMS_OUTBOX_SWEEP_MAX a minute; sent ones are kept a while.
@@ -457,6 +462,12 @@ LMS_OUTBOX_GRACE_SECONDS = env.int("LMS_OUTBOX_GRACE_SECONDS", default=30)
 LMS_OUTBOX_BATCH = 100
 LMS_OUTBOX_SWEEP_MAX = env.int("LMS_OUTBOX_SWEEP_MAX", default=2000)
 LMS_OUTBOX_KEEP_SENT_HOURS = env.int("LMS_OUTBOX_KEEP_SENT_HOURS", default=48)
+
+# Programme sessions: the meeting link shows on the session page to the cohort's participants
+# from this many minutes before the start until the end; the reminder email goes out (hourly
+# beat) to each participant once a session starts within this many hours.
+LMS_SESSION_LINK_LEAD_MINUTES = env.int("LMS_SESSION_LINK_LEAD_MINUTES", default=30)
+LMS_SESSION_REMINDER_HOURS = env.int("LMS_SESSION_REMINDER_HOURS", default=24)
 
 # One line per record on stdout, so that any log collector can read it.
 LOGGING = {

@@ -28,7 +28,7 @@ def grant_permissions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("program", "0003_attendance_codes_audit_reports"),
+        ("program", "0004_timetable"),
         ("organisasi", "0002_roles"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

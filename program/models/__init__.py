@@ -15,13 +15,29 @@ from .attendance import (
     ParticipantReportLine,
     SessionCheckinKey,
 )
-from .cohorts import Cohort, Participant, PresentingTeam
-from .pages import ProgrammeCluster, ProgrammeCourse, ProgrammePage
-from .sessions import Attendance, CohortSession
+from .cohorts import (
+    Cohort,
+    Participant,
+    PresentingTeam,
+)
+from .pages import (
+    ProgrammeCluster,
+    ProgrammeCourse,
+    ProgrammePage,
+)
+from .sessions import (
+    Attendance,
+    CohortSession,
+)
+from .timetable import (
+    CalendarFeed,
+    SessionReminder,
+)
 
 __all__ = [
     "Attendance",
     "AttendanceChange",
+    "CalendarFeed",
     "Cohort",
     "CohortAssessor",
     "CohortSession",
@@ -39,4 +55,5 @@ __all__ = [
     "RubricCriterion",
     "RubricLevel",
     "SessionCheckinKey",
+    "SessionReminder",
 ]

@@ -26,8 +26,19 @@ from .participant_reports import (
     participant_report_import,
     report_line_resolve,
 )
+from .timetable import (
+    SESSION_REMINDERS_SEND_TASK,
+    calendar_feed_get_or_create,
+    calendar_feed_regenerate,
+    calendar_feed_revoke,
+    session_reminder_email,
+    session_reminders_fail,
+    session_reminders_queue,
+    session_reminders_send,
+)
 
 __all__ = [
+    "SESSION_REMINDERS_SEND_TASK",
     "CheckinError",
     "CheckinResult",
     "CohortCloseResult",
@@ -37,6 +48,9 @@ __all__ = [
     "attendance_check_in",
     "attendance_check_in_with_token",
     "attendance_mark_many",
+    "calendar_feed_get_or_create",
+    "calendar_feed_regenerate",
+    "calendar_feed_revoke",
     "checkin_codes",
     "checkin_key_get_or_create",
     "checkin_window",
@@ -48,4 +62,8 @@ __all__ = [
     "presentation_score_save",
     "report_line_resolve",
     "session_for_code",
+    "session_reminder_email",
+    "session_reminders_fail",
+    "session_reminders_queue",
+    "session_reminders_send",
 ]

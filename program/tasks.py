@@ -1,0 +1,45 @@
+"""Background work of the programme: thin wrappers that take ids and call services."""
+
+from celery import shared_task
+from celery.contrib.django.task import DjangoTask
+
+from .services import (
+    SESSION_REMINDERS_SEND_TASK,
+    session_reminders_fail,
+    session_reminders_queue,
+    session_reminders_send,
+)
+
+
+@shared_task(name="program.tasks.session_reminders_queue_task", acks_late=True)
+def session_reminders_queue_task() -> int:
+    """Hourly: record and queue the reminders of the sessions starting within a day."""
+    return session_reminders_queue()
+
+
+class SessionReminderTask(DjangoTask):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        session_reminders_fail(session_id=args[0], error=repr(exc))
+
+
+class SessionReminderNotSent(Exception):
+    pass
+
+
+@shared_task(
+    bind=True,
+    name=SESSION_REMINDERS_SEND_TASK,
+    base=SessionReminderTask,
+    acks_late=True,
+    max_retries=3,
+    default_retry_delay=300,
+)
+def session_reminders_send_task(self, session_id: int) -> int:
+    """Send a session's pending reminders; those the mail server refused are tried again
+    later (each one is sent at most once: see `session_reminders_send`)."""
+    sent, failed = session_reminders_send(session_id=session_id)
+    if failed:
+        raise self.retry(
+            exc=SessionReminderNotSent(f"{failed} reminder(s) of session {session_id}")
+        )
+    return sent
