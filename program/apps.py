@@ -9,3 +9,15 @@ class ProgramConfig(AppConfig):
 
     name = "program"
     verbose_name = _("Program")
+
+    def ready(self):
+        from kursus.catalogue import register_catalogue_section
+        from kursus.services import register_enrollment_rule
+
+        from .models.pages import register_preview_data
+        from .selectors.curriculum import programme_enrollment_blockers, programme_preview_data
+        from .views.curriculum import catalogue_programmes
+
+        register_enrollment_rule(programme_enrollment_blockers)
+        register_catalogue_section(catalogue_programmes)
+        register_preview_data(programme_preview_data)

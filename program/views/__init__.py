@@ -1,0 +1,1 @@
+"""The programme's learner-facing HTTP, by concern."""
