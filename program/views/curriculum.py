@@ -3,6 +3,8 @@
 from django.template.response import TemplateResponse
 
 from kursus.catalogue import CatalogueSection
+from lms.core.cache import stamped_get
+from lms.core.page_cache import CACHE_SECONDS, TREE_TOKEN_KEY
 
 from ..models import ProgrammePage
 from ..selectors.curriculum import programme_list_for_catalogue, programme_page_data
@@ -20,8 +22,19 @@ def catalogue_programmes(request, *, index_page, filters: dict) -> CatalogueSect
     words; hidden while the course-only filters (category, JP, mandatory) are on."""
     if filters.get("kategori") or filters.get("jp") or filters.get("wajib"):
         return None
-    programmes = list(
-        programme_list_for_catalogue(query=filters.get("q") or "").child_of(index_page)
+    query = filters.get("q") or ""
+
+    def load():
+        return list(programme_list_for_catalogue(query=query).child_of(index_page))
+
+    # Unsearched, the list changes only when a page does (a programme's curriculum rows are
+    # written when it is saved or published): cached under the page tree's token.
+    programmes = (
+        load()
+        if query
+        else stamped_get(
+            [TREE_TOKEN_KEY], f"lms:catalogue-programmes:{index_page.pk}", load, CACHE_SECONDS
+        )
     )
     if not programmes:
         return None

@@ -247,3 +247,20 @@ def test_the_catalogue_lists_live_programmes(client, programme, courses):
     assert "P-DRAFT" not in page
     filtered = client.get(CourseIndexPage.objects.get().url, {"kategori": "ikp"})
     assert programme.title not in filtered.content.decode()
+
+
+def test_an_editors_preview_shows_the_curriculum_being_edited(rf, admin_lms, courses):
+    from program.models import ProgrammeCluster, ProgrammeCourse, ProgrammePage
+
+    # given a programme being edited: rows in memory only
+    programme = ProgrammePage(title="Konsep", slug="konsep", code="KSP-1", summary="S.", jp=4)
+    cluster = ProgrammeCluster(title="Belum terbit", sort_order=0)
+    cluster.courses.add(ProgrammeCourse(course=courses["K-2"], required=False, sort_order=0))
+    programme.clusters.add(cluster)
+    request = rf.get("/")
+    request.user = admin_lms
+
+    context = programme.get_preview_context(request, "")
+
+    assert [c.title for c in context["curriculum"]] == ["Belum terbit"]
+    assert [(i.course.code, i.required) for i in context["curriculum"][0].items] == [("K-2", False)]
