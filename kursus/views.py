@@ -23,6 +23,7 @@ from lms.core.restrictions import page_restriction_refuses
 from lms.core.site_cache import STAMP_KEY as SITE_STAMP_KEY
 from sertifikat.selectors import certificate_list_for_user
 
+from .catalogue import catalogue_sections
 from .completion import course_requirements
 from .kuis.selectors import course_pre_post_gain, quiz_results_for_enrollments
 from .kuis.standing import quiz_standing, standing_message
@@ -116,15 +117,17 @@ def catalogue_context(request, *, index_page) -> dict:
     else:
         results = list(courses)
     cards = [{"course": c, "enrollment": enrollments.get(c.pk)} for c in results]
+    filters = {
+        "q": query,
+        "kategori": category,
+        "jp": request.GET.get("jp") or "",
+        "wajib": mandatory_only,
+    }
     return {
         "cards": cards,
+        "sections": catalogue_sections(request, index_page=index_page, filters=filters),
         "categories": CourseCategory.objects.all(),
-        "filters": {
-            "q": query,
-            "kategori": category,
-            "jp": request.GET.get("jp") or "",
-            "wajib": mandatory_only,
-        },
+        "filters": filters,
         "jp_choices": list(JP_FILTERS),
         "cover_spec": COVER_SPEC,
     }

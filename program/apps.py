@@ -13,4 +13,14 @@ class ProgramConfig(AppConfig):
     def ready(self):
         # Registers this app's tasks in every process (web included), so that its services can
         # queue them by name through lms.core.outbox without importing the tasks module.
+        from kursus.catalogue import register_catalogue_section
+        from kursus.services import register_enrollment_rule
+
         from . import tasks  # noqa: F401
+        from .models.pages import register_preview_data
+        from .selectors.curriculum import programme_enrollment_blockers, programme_preview_data
+        from .views.curriculum import catalogue_programmes
+
+        register_enrollment_rule(programme_enrollment_blockers)
+        register_catalogue_section(catalogue_programmes)
+        register_preview_data(programme_preview_data)

@@ -3,9 +3,11 @@
 from django.utils.translation import gettext_lazy as _
 
 from .admin.attendance import register_attendance
+from .admin.curriculum import register_curriculum
 from .admin.grading import register_grading
 from .admin.sessions import register_sessions, session_admin_link_add
 
+register_curriculum()
 register_sessions()
 register_attendance()
 register_grading()

@@ -14,6 +14,7 @@ from .enrolment import (
     enrollment_create,
     enrollment_lock,
     enrollment_withdraw,
+    register_enrollment_rule,
 )
 from .lesson_rules import (
     LessonDoneCheck,
@@ -61,4 +62,5 @@ __all__ = [
     "lesson_done_check",
     "lesson_end_reach",
     "lesson_visit_open",
+    "register_enrollment_rule",
 ]

@@ -1,6 +1,8 @@
 """Enrolment: who may enrol, enrolling and leaving, the lock every write of a learner's
 progress in a course holds, and the progress figures stored on the enrolment."""
 
+from collections.abc import Callable
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +16,20 @@ from ..selectors import course_outline, courses_open_to_learners
 
 class EnrollmentError(Exception):
     """Why a learner may not enrol, in Indonesian, for the page to show."""
+
+
+# Rules of higher apps (a programme's order between its clusters): each takes the user and the
+# course and returns its reasons, in Indonesian (empty when it has none).
+EnrollmentRule = Callable[..., list[str]]
+_enrollment_rules: list[EnrollmentRule] = []
+
+
+def register_enrollment_rule(rule: EnrollmentRule) -> EnrollmentRule:
+    """Add `rule(user, course) -> list[str]` to what `enrollment_blockers` asks; a higher app
+    calls this in its AppConfig.ready(). Registering the same function twice adds it once."""
+    if rule not in _enrollment_rules:
+        _enrollment_rules.append(rule)
+    return rule
 
 
 def enrollment_blockers(*, user, course: CoursePage, now=None) -> list[str]:
@@ -49,6 +65,8 @@ def enrollment_blockers(*, user, course: CoursePage, now=None) -> list[str]:
                 _("Selesaikan dulu kursus prasyarat: %(courses)s.")
                 % {"courses": "; ".join(missing)}
             )
+    for rule in _enrollment_rules:
+        reasons.extend(rule(user, course))
     return reasons
 
 

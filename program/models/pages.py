@@ -21,10 +21,46 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PagePermissionTester
 from wagtail.search import index
 
+from lms.akun.roles import PENGAJAR, user_has_role
+
+from ..forms import ProgrammePageForm
+
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
+
+# What an editor's preview adds to the page's context, registered by ProgramConfig.ready()
+# (the selectors that build it import these models).
+_preview_data = None
+
+
+def register_preview_data(builder) -> None:
+    """`builder(*, user, programme) -> dict`: the preview's curriculum and progress."""
+    global _preview_data
+    _preview_data = builder
+
+
+class ProgrammePermissionTester(PagePermissionTester):
+    """A programme is published by its trainers directly (Pengajar and Admin LMS): the
+    course review ("Moderasi kursus") is for courses. A Pengajar who may edit the programme
+    may publish and unpublish it."""
+
+    def _trainer_may_edit(self) -> bool:
+        return user_has_role(self.user, PENGAJAR) and self.can_edit()
+
+    def can_publish(self):
+        return super().can_publish() or (self.user.is_active and self._trainer_may_edit())
+
+    def can_unpublish(self):
+        if super().can_unpublish():
+            return True
+        return (
+            self.user.is_active
+            and self.page.live
+            and not self.page_locked()
+            and self._trainer_may_edit()
+        )
 
 
 class ProgrammePage(Page):
@@ -161,13 +197,15 @@ class ProgrammePage(Page):
             heading=_("Nilai presentasi dan partisipasi"),
         ),
     ]
+    base_form_class = ProgrammePageForm
     edit_handler = TabbedInterface(
         [
             ObjectList(content_panels, heading=_("Konten")),
             ObjectList(grading_panels, heading=_("Penilaian")),
             ObjectList(Page.promote_panels, heading=_("Promosikan")),
             ObjectList(Page.settings_panels, heading=_("Pengaturan")),
-        ]
+        ],
+        base_form_class=ProgrammePageForm,
     )
     search_fields = [
         *Page.search_fields,
@@ -184,6 +222,24 @@ class ProgrammePage(Page):
 
     def __str__(self):
         return f"{self.code} {self.title}"
+
+    def permissions_for_user(self, user):
+        return ProgrammePermissionTester(user, self)
+
+    # The catalogue's "Moderasi kursus" workflow reviews courses; a programme has none.
+    @property
+    def has_workflow(self):
+        return False
+
+    def get_workflow(self):
+        return None
+
+    def get_preview_context(self, request, mode_name):
+        """An editor's preview shows the curriculum being edited, before it is published."""
+        context = super().get_preview_context(request, mode_name)
+        if _preview_data is not None:
+            context.update(_preview_data(user=request.user, programme=self))
+        return context
 
     def clean(self):
         super().clean()
