@@ -24,6 +24,7 @@ from lms.core.site_cache import STAMP_KEY as SITE_STAMP_KEY
 from sertifikat.selectors import certificate_list_for_user
 
 from .completion import course_requirements
+from .dashboard import dashboard_sections_render
 from .kuis.selectors import course_pre_post_gain, quiz_results_for_enrollments
 from .kuis.standing import quiz_standing, standing_message
 from .models import (
@@ -406,7 +407,9 @@ def lesson_end(request, lesson_id: int):
 def dashboard(request):
     """The learner's own page: courses, mandatory assignments, JP this year, certificates."""
     return TemplateResponse(
-        request, "kursus/dashboard.html", {"content": dashboard_content(request)}
+        request,
+        "kursus/dashboard.html",
+        {"content": dashboard_content(request), "sections": dashboard_sections_render(request)},
     )
 
 

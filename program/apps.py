@@ -9,3 +9,14 @@ class ProgramConfig(AppConfig):
 
     name = "program"
     verbose_name = _("Program")
+
+    def ready(self):
+        # Cohorts: register the notification task in every process (services queue it by
+        # name), let people placed in a nominated unit join its cohorts, and give the learner
+        # dashboard its "Angkatan saya" section.
+        from . import tasks  # noqa: F401
+        from .dashboard import register_cohort_dashboard
+        from .receivers import connect_cohort_receivers
+
+        connect_cohort_receivers()
+        register_cohort_dashboard()

@@ -1,0 +1,43 @@
+"""The programme's writes, by area; every service is importable from here."""
+
+from .cohorts import (
+    InvitationFileError,
+    InvitationResult,
+    JoinResult,
+    cohort_enrolment_is_open,
+    cohort_seats_refill,
+    cohort_seats_taken,
+    nominations_apply_for_employee,
+    nominations_apply_for_units,
+    participant_decide,
+    participant_email,
+    participant_nominate,
+    participant_self_enrol,
+    participant_withdraw,
+    participants_invite,
+    participants_notify,
+    team_members_set,
+    teams_create_per_province,
+    waiting_position,
+)
+
+__all__ = [
+    "InvitationFileError",
+    "InvitationResult",
+    "JoinResult",
+    "cohort_enrolment_is_open",
+    "cohort_seats_refill",
+    "cohort_seats_taken",
+    "nominations_apply_for_employee",
+    "nominations_apply_for_units",
+    "participant_decide",
+    "participant_email",
+    "participant_nominate",
+    "participant_self_enrol",
+    "participant_withdraw",
+    "participants_invite",
+    "participants_notify",
+    "team_members_set",
+    "teams_create_per_province",
+    "waiting_position",
+]

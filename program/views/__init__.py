@@ -1,0 +1,1 @@
+"""The programme's learner and supervisor pages, by area."""
