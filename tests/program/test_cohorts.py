@@ -353,3 +353,85 @@ def test_the_programme_page_include_lists_open_cohorts(programme, learner):
     assert [item["cohort"] for item in shown] == sorted(
         [open_one, mine], key=lambda c: (c.starts_on, c.name)
     )
+
+
+# The admin
+
+
+def test_the_admin_lists_cohorts_with_seats_and_waiting_in_the_program_menu(
+    client, programme, trainer
+):
+    cohort = make_cohort(programme, name="Angkatan II", seat_limit=1, self_enrolment=True)
+    participant_self_enrol(cohort=cohort, user=EmployeeFactory().user)
+    participant_self_enrol(cohort=cohort, user=EmployeeFactory().user)
+    client.force_login(trainer)
+    html = client.get("/admin/angkatan/").content.decode()
+    assert "Angkatan II" in html and "1 / 1" in html
+    assert f"/admin/angkatan-peserta/{cohort.pk}/" in html
+    menu = client.get("/admin/").content.decode()
+    assert "Program" in menu and "Angkatan" in menu
+
+
+def test_the_cohort_form_refuses_bad_dates_in_indonesian(client, programme, admin_lms):
+    client.force_login(admin_lms)
+    response = client.post(
+        "/admin/angkatan/new/",
+        {
+            "programme": programme.pk,
+            "name": "Angkatan III",
+            "starts_on": "2026-12-10",
+            "ends_on": "2026-12-01",
+            "status": "open",
+        },
+    )
+    assert response.status_code == 200
+    assert "Tanggal selesai tidak boleh sebelum tanggal mulai." in response.content.decode()
+    response = client.post(
+        "/admin/angkatan/new/",
+        {
+            "programme": programme.pk,
+            "name": "Angkatan III",
+            "starts_on": "2026-12-01",
+            "ends_on": "2026-12-10",
+            "status": "open",
+            "seat_limit": "30",
+        },
+    )
+    assert response.status_code == 302
+    from program.models import Cohort
+
+    created = Cohort.objects.get(name="Angkatan III")
+    assert (created.seat_limit, created.created_by) == (30, admin_lms)
+
+
+def test_a_learner_cannot_open_the_participants_screen(client, cohort, learner):
+    client.force_login(learner)
+    response = client.get(f"/admin/angkatan-peserta/{cohort.pk}/")
+    assert response.status_code in (302, 403)
+
+
+def test_staff_nominate_invite_and_build_teams_from_the_participants_screen(
+    client, cohort, trainer, org_tree
+):
+    staff = EmployeeFactory(unit=org_tree["32.04"])
+    invited = EmployeeFactory(unit=org_tree["31"])
+    client.force_login(trainer)
+    url = f"/admin/angkatan-peserta/{cohort.pk}/"
+    client.post(url, {"action": "nominate", "unit": org_tree["32"].pk, "positions": ""})
+    assert status_of(cohort, staff.user) == S.ACTIVE
+    # a bad list: refused with its line, nobody added
+    bad = csv("NIP\n123\n", name="undangan.csv")
+    response = client.post(url, {"action": "invite", "file": bad})
+    assert response.status_code == 400
+    assert "Baris 2: NIP 123 tidak dikenal." in response.content.decode()
+    good = csv(f"NIP\n{invited.nip}\n", name="undangan.csv")
+    client.post(url, {"action": "invite", "file": good})
+    assert status_of(cohort, invited.user) == S.ACTIVE
+    client.post(url, {"action": "teams_per_province"})
+    assert PresentingTeam.objects.filter(cohort=cohort).count() == 2
+    html = client.get(url, {"team": "none"}).content.decode()
+    assert staff.full_name not in html
+    # removing someone
+    place = Participant.objects.get(cohort=cohort, user=invited.user)
+    client.post(url, {"action": "withdraw", "participant": place.pk})
+    assert status_of(cohort, invited.user) == S.WITHDRAWN
