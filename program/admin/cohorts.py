@@ -20,6 +20,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import BasePermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from lms.akun.roles import ADMIN_LMS, PENGAJAR
 from lms.organisasi.models import OrgUnit
@@ -165,10 +166,6 @@ class CohortViewSet(ModelViewSet):
     search_fields = ["name"]
     ordering = ["-starts_on", "name"]
     list_per_page = 50
-
-    @property
-    def permission_policy(self):
-        return CohortStaffPolicy(Cohort)
 
     def get_form_class(self, for_update=False):
         return CohortForm
@@ -427,6 +424,7 @@ def _invite(request, cohort):
 
 def register_cohorts() -> None:
     """The cohort viewset (in the "Program" group) and the participants screen."""
+    register_permission_policy(Cohort, CohortStaffPolicy(Cohort), exact_class=True)
 
     @hooks.register("register_admin_viewset")
     def register_cohort_viewset():
