@@ -111,7 +111,7 @@ def cohorts_open_for(programme, user) -> list[dict]:
 
 def participants_pending_for_supervisor(user) -> QuerySet[Participant]:
     """Self-enrolments waiting for a decision of `user`: people of their unit subtree (all,
-    for Admin LMS), in cohorts still running. Nobody else's people."""
+    for Admin LMS), in cohorts still running, never themselves. Nobody else's people."""
     root = orgunit_scope_root(user)
     if root is None:
         return Participant.objects.none()
@@ -120,6 +120,7 @@ def participants_pending_for_supervisor(user) -> QuerySet[Participant]:
             status=S.PENDING, unit__path__startswith=root.path, source=Participant.Source.SELF
         )
         .exclude(cohort__status=Cohort.Status.CLOSED)
+        .exclude(user=user)  # nobody approves their own enrolment
         .select_related("user__employee", "unit", "cohort__programme")
         .order_by("created_at", "pk")
     )

@@ -318,6 +318,11 @@ def test_a_supervisor_decides_only_for_their_own_people(
     response = client.post(f"/program/persetujuan/{other_place.pk}/", {"decision": "approve"})
     assert response.status_code == 404
     assert status_of(cohort, other.user) == S.PENDING
+    # nor can they approve their own enrolment
+    mine = participant_self_enrol(cohort=cohort, user=supervisor_jabar)
+    assert (
+        client.post(f"/program/persetujuan/{mine.pk}/", {"decision": "approve"}).status_code == 404
+    )
     # deciding for their own person works
     client.post(f"/program/persetujuan/{own_place.pk}/", {"decision": "approve"})
     assert status_of(cohort, own.user) == S.ACTIVE
