@@ -25,6 +25,7 @@ from sertifikat.selectors import certificate_list_for_user
 
 from .catalogue import catalogue_sections
 from .completion import course_requirements
+from .dashboard import dashboard_sections_render
 from .kuis.selectors import course_pre_post_gain, quiz_results_for_enrollments
 from .kuis.standing import quiz_standing, standing_message
 from .models import (
@@ -409,7 +410,9 @@ def lesson_end(request, lesson_id: int):
 def dashboard(request):
     """The learner's own page: courses, mandatory assignments, JP this year, certificates."""
     return TemplateResponse(
-        request, "kursus/dashboard.html", {"content": dashboard_content(request)}
+        request,
+        "kursus/dashboard.html",
+        {"content": dashboard_content(request), "sections": dashboard_sections_render(request)},
     )
 
 

@@ -9,6 +9,7 @@ from .services import (
     session_reminders_queue,
     session_reminders_send,
 )
+from .services.cohorts import NOTIFY_TASK, participants_notify
 
 
 @shared_task(name="program.tasks.session_reminders_queue_task", acks_late=True)
@@ -43,3 +44,15 @@ def session_reminders_send_task(self, session_id: int) -> int:
             exc=SessionReminderNotSent(f"{failed} reminder(s) of session {session_id}")
         )
     return sent
+
+
+@shared_task(
+    name=NOTIFY_TASK,
+    acks_late=True,
+    autoretry_for=(Exception,),
+    max_retries=3,
+    default_retry_delay=120,
+)
+def participants_notify_task(participant_ids: list[int]) -> int:
+    """Idempotent: each person is emailed once per status (Participant.notified_status)."""
+    return participants_notify(participant_ids=participant_ids)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import attendance, grading, timetable
+from .views import attendance, cohorts, grading, timetable
 
 app_name = "program"
 
@@ -17,4 +17,8 @@ urlpatterns = [
     path("angkatan/<int:cohort_id>/kalender.ics", timetable.cohort_ics, name="cohort_calendar"),
     path("kalender/", timetable.my_calendar, name="my_calendar"),
     path("kalender/<str:token>.ics", timetable.calendar_feed, name="calendar_feed"),
+    path("angkatan/<int:pk>/", cohorts.cohort_detail, name="cohort_detail"),
+    path("angkatan/<int:pk>/daftar/", cohorts.cohort_enrol, name="cohort_enrol"),
+    path("persetujuan/", cohorts.approval_list, name="approval_list"),
+    path("persetujuan/<int:pk>/", cohorts.approval_decide, name="approval_decide"),
 ]

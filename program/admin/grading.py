@@ -36,6 +36,7 @@ from ..services.grading import (
     rubric_total,
     user_is_grading_staff,
 )
+from .menu import PROGRAM_MENU_HOOK
 
 PAGE_SIZE = 50
 
@@ -82,8 +83,8 @@ class RubricCriterionViewSet(ModelViewSet):
     model = RubricCriterion
     icon = "list-ol"
     menu_label = gettext_lazy("Rubrik presentasi")
-    add_to_admin_menu = True
-    menu_order = 331
+    menu_hook = PROGRAM_MENU_HOOK
+    menu_order = 400
     list_display = ["title", "programme", "weight", "order"]
     list_filter = ["programme"]
     search_fields = ["title"]
@@ -107,8 +108,8 @@ class CohortAssessorViewSet(ModelViewSet):
     model = CohortAssessor
     icon = "user"
     menu_label = gettext_lazy("Penilai angkatan")
-    add_to_admin_menu = True
-    menu_order = 332
+    menu_hook = PROGRAM_MENU_HOOK
+    menu_order = 410
     form_fields = ["cohort", "user"]
     list_display = ["user", "cohort"]
     list_filter = ["cohort"]
@@ -336,9 +337,9 @@ def register_grading() -> None:
     hooks.register("register_admin_viewset", lambda: RubricCriterionViewSet("rubrik-presentasi"))
     hooks.register("register_admin_viewset", lambda: CohortAssessorViewSet("penilai-angkatan"))
     hooks.register(
-        "register_admin_menu_item",
+        PROGRAM_MENU_HOOK,
         lambda: GradingMenuItem(
             _("Nilai angkatan"), reverse("program_grading:cohorts"), icon_name="table",
-            order=330,
+            order=300,
         ),
     )  # fmt: skip

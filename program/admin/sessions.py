@@ -38,6 +38,7 @@ from ..selectors import (
     user_may_manage_sessions,
     wib,
 )
+from .menu import PROGRAM_MENU_HOOK
 
 # Links other areas put on each session's row and edit page ("Kode hadir", "Daftar hadir"):
 # (label, URL name taking the session's id, icon). Filled through `session_admin_link_add`.
@@ -322,8 +323,8 @@ class CohortSessionViewSet(ModelViewSet):
     form_fields = CohortSessionForm.Meta.fields
     icon = "date"
     menu_label = gettext_lazy("Jadwal sesi")
-    add_to_admin_menu = True
-    menu_order = 330
+    menu_hook = PROGRAM_MENU_HOOK
+    menu_order = 200
     copy_view_enabled = False
     inspect_view_enabled = False
     list_filter = ["cohort"]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("program", "0001_programme"),
+        ("program", "0002_cohort_nominations_and_waiting_list"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

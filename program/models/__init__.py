@@ -17,6 +17,7 @@ from .attendance import (
 )
 from .cohorts import (
     Cohort,
+    CohortNomination,
     Participant,
     PresentingTeam,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "CalendarFeed",
     "Cohort",
     "CohortAssessor",
+    "CohortNomination",
     "CohortSession",
     "GradeOverride",
     "Participant",

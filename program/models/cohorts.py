@@ -187,9 +187,10 @@ class Participant(models.Model):
         verbose_name=_("tim penyaji"),
     )
     created_at = models.DateTimeField(_("terdaftar"), auto_now_add=True)
-    # When the seat was given (status became active): the waiting list is served in the
-    # order of `created_at`.
+    # When the seat was given (status became active).
     admitted_at = models.DateTimeField(_("diterima"), null=True, blank=True)
+    # When the person joined the waiting list: it is served in this order.
+    waitlisted_at = models.DateTimeField(_("masuk daftar tunggu"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -199,6 +200,15 @@ class Participant(models.Model):
         verbose_name=_("diputuskan oleh"),
     )
     withdrawn_at = models.DateTimeField(_("mengundurkan diri"), null=True, blank=True)
+    decision_note = models.CharField(
+        _("alasan keputusan"),
+        max_length=500,
+        blank=True,
+        help_text=_("Alasan atasan menolak pendaftaran, bila diberikan."),
+    )
+    # The status the person was last emailed about: a repeated notification task sends
+    # nothing twice, and a stale one (the status moved on) sends nothing.
+    notified_status = models.CharField(max_length=12, blank=True, editable=False)
 
     # Frozen when the cohort closes (blank before): the final grade and the outcome.
     final_grade = models.DecimalField(
@@ -227,3 +237,36 @@ class Participant(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+
+class CohortNomination(models.Model):
+    """A unit subtree (optionally only some positions) nominated to a cohort: its employees
+    join now, and so do employees placed in that subtree later while the cohort runs."""
+
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, related_name="nominations", verbose_name=_("angkatan")
+    )
+    unit = models.ForeignKey(
+        "organisasi.OrgUnit",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("unit"),
+    )
+    positions = models.JSONField(_("jabatan"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ditunjuk oleh"),
+    )
+    created_at = models.DateTimeField(_("ditunjuk"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("penunjukan unit")
+        verbose_name_plural = _("penunjukan unit")
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.cohort_id} · {self.unit}"
