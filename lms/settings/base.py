@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "laporan",
     "program",
     "kursus",
+    "kuesioner",
     "sertifikat",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
