@@ -17,7 +17,8 @@ class ContextInfo:
     `back_url`: where the respondent returns after answering; `population`: how many people
     are expected to answer (for the response rate; None when unknown); `may_answer`: a
     function of a user telling whether they may answer; `anonymous`: False when the answers
-    are about a named person (a supervisor's follow-up), so small groups are not hidden."""
+    are about a named person (a supervisor's follow-up), so small groups are not hidden;
+    `notes`: lines the results page shows under the figures (a follow-up response rate)."""
 
     questionnaire_id: int | None
     title: str
@@ -25,6 +26,7 @@ class ContextInfo:
     population: int | None
     may_answer: Callable
     anonymous: bool = True
+    notes: tuple[str, ...] = ()
 
 
 _KINDS: dict[str, Callable[[int], ContextInfo | None]] = {}

@@ -9,3 +9,11 @@ class ProgramConfig(AppConfig):
 
     name = "program"
     verbose_name = _("Program")
+
+    def ready(self):
+        # The tasks are registered in every process (the services queue them by name through
+        # the outbox); the questionnaire contexts of programmes are told to kuesioner.
+        from . import tasks  # noqa: F401
+        from .questionnaires import register_questionnaire_contexts
+
+        register_questionnaire_contexts()

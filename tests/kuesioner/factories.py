@@ -32,9 +32,7 @@ def make_questionnaire(title: str = "Evaluasi pelatihan", *, text_required=False
 def questions(questionnaire) -> dict:
     from kuesioner.models import Question
 
-    return {
-        q.text: q for q in Question.objects.filter(section__questionnaire=questionnaire)
-    }
+    return {q.text: q for q in Question.objects.filter(section__questionnaire=questionnaire)}
 
 
 def post_data(questionnaire, *, likert=4, choice="Pas", text="") -> dict:

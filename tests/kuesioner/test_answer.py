@@ -63,9 +63,7 @@ def test_the_service_says_a_second_submission_records_nothing(learner):
     assert ResponseSet.objects.count() == 1
 
 
-def test_a_missing_required_answer_is_refused_in_indonesian_and_nothing_is_stored(
-    client, learner
-):
+def test_a_missing_required_answer_is_refused_in_indonesian_and_nothing_is_stored(client, learner):
     questionnaire = make_questionnaire(text_required=True)
     client.force_login(learner)
     data = post_data(questionnaire)

@@ -1,0 +1,1 @@
+"""Writes of programmes, by concern."""
