@@ -19,7 +19,8 @@ def _structure_changed(formset) -> bool:
             if form.has_changed():  # a new row
                 return True
             continue
-        if formset.can_delete and formset._should_delete_form(form):
+        # The formsets are cleaned after this form: read the raw "delete" box.
+        if formset.can_delete and "DELETE" in form.fields and form["DELETE"].data:
             return True
         if form.has_changed():
             return True
