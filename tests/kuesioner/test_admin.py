@@ -91,6 +91,14 @@ def test_an_answered_questionnaire_keeps_its_questions(client, trainer, learner)
     assert "sudah diisi responden" in response.content.decode()
     assert "Materi relevan" in questions(questionnaire)
 
+    # nor may one be removed
+    data = edit_data(questionnaire, trainer)
+    text_key = _question_field(data, "Saran perbaikan")
+    data[text_key.removesuffix("-text") + "-DELETE"] = "on"
+    response = client.post(edit_url(questionnaire), data)
+    assert "sudah diisi responden" in response.content.decode()
+    assert "Saran perbaikan" in questions(questionnaire)
+
     # but the title may change
     data = edit_data(questionnaire, trainer)
     data["title"] = "Evaluasi pelatihan 2026"
@@ -106,7 +114,7 @@ def test_a_copy_is_a_new_unlocked_version(client, trainer, learner):
 
     response = client.post(reverse("kuesioner_admin:copy", args=[questionnaire.pk]))
 
-    copy = Questionnaire.objects.exclude(pk=questionnaire.pk).get()
+    copy = Questionnaire.objects.get(title__endswith="(salinan)")
     assert response.url == edit_url(copy)
     assert sorted(questions(copy)) == sorted(questions(questionnaire))
     assert "(salinan)" in copy.title
@@ -195,3 +203,17 @@ def test_learners_do_not_see_results(client, learner):
 
     assert response.status_code in (302, 403)
     assert Question.objects.exists()
+
+
+def test_the_list_links_each_questionnaire_to_its_results(client, trainer, learner):
+    questionnaire = make_questionnaire()
+    _answer(questionnaire, [learner])
+    client.force_login(trainer)
+
+    listing = client.get(reverse("wagtailsnippets_kuesioner_questionnaire:list"))
+    index = client.get(reverse("kuesioner_admin:results_index", args=[questionnaire.pk]))
+
+    assert reverse("kuesioner_admin:results_index", args=[questionnaire.pk]) in (
+        listing.content.decode()
+    )
+    assert f"Uji {questionnaire.pk}" in index.content.decode()

@@ -132,3 +132,54 @@ def test_nothing_links_an_answer_to_who_gave_it(client, learner, make_employee):
     assert len(rows) == 2
     assert all(isinstance(row["id"], uuid.UUID) and row["id"].version == 4 for row in rows)
     assert all(type(row["answered_on"]) is datetime.date for row in rows)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_submissions_of_one_person_count_once(learner):
+    from ..concurrency import run_at_once
+
+    questionnaire = make_questionnaire()
+    context = f"tests.thing:{questionnaire.pk}"
+    q = questions(questionnaire)["Materi relevan"]
+    results = []
+
+    run_at_once(
+        lambda: results.append(
+            questionnaire_answer_submit(
+                user=learner, questionnaire=questionnaire, context=context, answers=[(q, 3, "")]
+            )
+        ),
+        [()] * 4,
+    )
+
+    assert sorted(results) == [False, False, False, True]
+    assert Respondent.objects.count() == ResponseSet.objects.count() == Answer.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_on_postgresql_a_submission_shares_its_transaction_with_earlier_ones(
+    learner, make_employee
+):
+    """The transaction id PostgreSQL stamps on a row (xmin) is the same for a Respondent row
+    and the answers written with it: earlier answers are rewritten in that transaction too,
+    so the id points at a group, not at one submission."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("xmin is PostgreSQL's (run with DATABASE_URL=postgres://...)")
+    questionnaire = make_questionnaire()
+    context = f"tests.thing:{questionnaire.pk}"
+    people = [make_employee("32.04").user for _ in range(5)]
+    for user in [*people, learner]:
+        questionnaire_answer_submit(
+            user=user, questionnaire=questionnaire, context=context, answers=[]
+        )
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT xmin::text FROM kuesioner_respondent WHERE user_id = %s", [learner.pk]
+        )
+        (xmin,) = cursor.fetchone()
+        cursor.execute("SELECT count(*) FROM kuesioner_responseset WHERE xmin::text = %s", [xmin])
+        (sharing,) = cursor.fetchone()
+    assert sharing == 6  # the learner's own and the five before it
