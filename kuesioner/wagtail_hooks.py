@@ -22,7 +22,15 @@ class QuestionnaireViewSet(SnippetViewSet):
     menu_name = "kuesioner"
     menu_order = 330
     add_to_admin_menu = True
-    list_display = ["title", "is_active", Column("created_at", label=_("Dibuat"))]
+    list_display = [
+        "title",
+        Column(
+            "is_active",
+            label=_("Aktif"),
+            accessor=lambda questionnaire: _("Ya") if questionnaire.is_active else _("Tidak"),
+        ),
+        Column("created_at", label=_("Dibuat")),
+    ]
     search_fields = ["title"]
     copy_view_enabled = False
     edit_handler = ObjectList(Questionnaire.panels, base_form_class=QuestionnaireForm)
