@@ -8,6 +8,8 @@ meets them; a new kind (a questionnaire, attendance, a weighted grade) is a new 
 from dataclasses import dataclass
 from decimal import Decimal
 
+from kuesioner.selectors import questionnaire_answered_by
+
 from .kuis.results import QuizRef, quiz_grades
 from .models import CoursePage, QuizPage
 from .selectors import CourseOutline, course_outline, course_quiz_rows
@@ -15,8 +17,9 @@ from .selectors import CourseOutline, course_outline, course_quiz_rows
 
 @dataclass(frozen=True)
 class Requirement:
-    """One thing a learner must have done: `kind` ("lessons", "quiz"), what it is about
-    (`ref`: a quiz's id, None for the lessons), and whether it is met."""
+    """One thing a learner must have done: `kind` ("lessons", "quiz", "questionnaire"), what
+    it is about (`ref`: a quiz's or questionnaire's id, None for the lessons), and whether it
+    is met."""
 
     kind: str
     ref: int | None
@@ -29,7 +32,9 @@ def course_requirements(
     """Every requirement of `course` for `user`, in order, each with whether it is met:
     1. every live lesson done (a course without a live lesson cannot be completed);
     2. every required quiz passed (its grade, by the quiz's grading rule, at its pass mark; a
-       required pre-test, taken).
+       required pre-test, taken);
+    3. the course's evaluation questionnaire, when it has one, answered (context
+       `course_questionnaire_context(course)`).
     `outline`: the course's outline with the learner's progress, when the caller holds it
     (read under the lock of their enrolment); else it is read. With `stop_at_unmet`, the list
     ends at the first requirement not met, so that what comes after is not read."""
@@ -59,7 +64,24 @@ def course_requirements(
         )
         if stop_at_unmet and not requirements[-1].met:
             return requirements
+    if course.questionnaire_id:
+        requirements.append(
+            Requirement(
+                kind="questionnaire",
+                ref=course.questionnaire_id,
+                met=questionnaire_answered_by(
+                    user_id=user.pk,
+                    questionnaire_id=course.questionnaire_id,
+                    context=course_questionnaire_context(course),
+                ),
+            )
+        )
     return requirements
+
+
+def course_questionnaire_context(course) -> str:
+    """The context a course's evaluation questionnaire is answered for."""
+    return f"kursus.course:{course.pk}"
 
 
 def course_is_completed_by(*, user, course: CoursePage, outline=None) -> bool:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
+from kuesioner.selectors import questionnaire_answer_url
 from lms.core.cache import learner_stamp_key, stamped_get
 from lms.core.page_cache import TREE_TOKEN_KEY, live_page_by_id
 from lms.core.restrictions import page_restriction_refuses
@@ -24,7 +25,7 @@ from lms.core.site_cache import STAMP_KEY as SITE_STAMP_KEY
 from sertifikat.selectors import certificate_list_for_user
 
 from .catalogue import catalogue_sections
-from .completion import course_requirements
+from .completion import course_questionnaire_context, course_requirements
 from .dashboard import dashboard_sections_render
 from .kuis.selectors import course_pre_post_gain, quiz_results_for_enrollments
 from .kuis.standing import quiz_standing, standing_message
@@ -176,6 +177,9 @@ def course_context(request, *, course: CoursePage) -> dict:
         "pretest_pending": pretest_pending(user=request.user, outline=outline)
         if enrolled
         else None,
+        "questionnaire_url": _questionnaire_pending_url(
+            user=request.user, course=course, outline=outline, enrollment=enrollment
+        ),
         "gain": course_pre_post_gain(outline=outline),
         "enrollment": enrollment,
         "enrolled": enrolled,
@@ -184,6 +188,22 @@ def course_context(request, *, course: CoursePage) -> dict:
         .filter(required_by=course)
         .only("id", "code", "title", "url_path"),
     }
+
+
+def _questionnaire_pending_url(*, user, course, outline, enrollment) -> str | None:
+    """The page of the course's evaluation questionnaire when answering it is the only thing
+    left for the learner to complete the course; None otherwise."""
+    if (
+        not course.questionnaire_id
+        or enrollment is None
+        or enrollment.status != Enrollment.Status.ACTIVE
+        or outline.next_lesson is not None
+    ):
+        return None
+    unmet = [r for r in course_requirements(user=user, course=course, outline=outline) if not r.met]
+    if [r.kind for r in unmet] != ["questionnaire"]:
+        return None
+    return questionnaire_answer_url(course_questionnaire_context(course))
 
 
 def _required_quiz_blocked(*, user, course, outline, enrollment) -> dict | None:

@@ -39,6 +39,7 @@ urlpatterns = [
     path("laporan/", include("laporan.urls")),
     path("sertifikat/", include("sertifikat.urls")),
     path("program/", include("program.urls")),
+    path("kuesioner/", include("kuesioner.urls")),
     path("", include("kursus.urls")),
 ]
 

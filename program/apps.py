@@ -19,6 +19,7 @@ class ProgramConfig(AppConfig):
         from . import tasks  # noqa: F401
         from .dashboard import register_cohort_dashboard
         from .models.pages import register_preview_data
+        from .questionnaires import register_questionnaire_contexts
         from .receivers import connect_cohort_receivers
         from .selectors.curriculum import programme_enrollment_blockers, programme_preview_data
         from .views.curriculum import catalogue_programmes
@@ -32,3 +33,5 @@ class ProgramConfig(AppConfig):
         # has its "Angkatan saya" section.
         connect_cohort_receivers()
         register_cohort_dashboard()
+        # Questionnaires: the programme's questionnaire contexts are told to kuesioner.
+        register_questionnaire_contexts()

@@ -10,6 +10,7 @@ from .services import (
     session_reminders_send,
 )
 from .services.cohorts import NOTIFY_TASK, participants_notify
+from .services.followup import followup_due_run, followup_email_send
 
 
 @shared_task(name="program.tasks.session_reminders_queue_task", acks_late=True)
@@ -56,3 +57,21 @@ def session_reminders_send_task(self, session_id: int) -> int:
 def participants_notify_task(participant_ids: list[int]) -> int:
     """Idempotent: each person is emailed once per status (Participant.notified_status)."""
     return participants_notify(participant_ids=participant_ids)
+
+
+@shared_task(acks_late=True)
+def followup_due_task() -> dict:
+    """Daily (beat): the Kirkpatrick level 3 follow-up requests due, and their reminders."""
+    return followup_due_run()
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=60,
+    retry_backoff_max=3600,
+    max_retries=5,
+)
+def followup_email_send_task(request_id: int, kind: str) -> bool:
+    """One follow-up email; a repeated message sends nothing (the row records the send)."""
+    return followup_email_send(request_id=request_id, kind=kind)

@@ -29,6 +29,7 @@ from kursus.services import course_review_decide, course_review_submit, enrollme
 from sertifikat.models import CertificateTemplate
 
 from .factories import make_course, make_question, make_quiz
+from .kuesioner.factories import make_questionnaire
 
 pytestmark = pytest.mark.django_db
 
@@ -456,6 +457,26 @@ SCREENS = [
         "reviewer",
         lambda w: reverse("wagtailadmin_reports:locked_pages"),
     ),
+    Screen(
+        "questionnaires",
+        "trainer",
+        lambda w: reverse("wagtailsnippets_kuesioner_questionnaire:list"),
+    ),
+    Screen(
+        "edit questionnaire",
+        "trainer",
+        lambda w: reverse(
+            "wagtailsnippets_kuesioner_questionnaire:edit", args=[w["questionnaire"].pk]
+        ),
+    ),
+    Screen(
+        "questionnaire results",
+        "trainer",
+        lambda w: reverse(
+            "kuesioner_admin:results",
+            args=[w["questionnaire"].pk, f"kursus.course:{w['course'].pk}"],
+        ),
+    ),
 ]
 
 
@@ -496,6 +517,7 @@ def world(trainer, admin_lms, make_employee):
         "task_state": state.current_task_state,
         "learner": learner,
         "template": template,
+        "questionnaire": make_questionnaire(),
     }
 
 

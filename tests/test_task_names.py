@@ -26,6 +26,8 @@ NAMES_BEFORE_THE_RESHAPE = {
     "sertifikat.tasks.certificate_notify_task",
     "sertifikat.tasks.certificate_render_task",
     "sertifikat.tasks.certificate_sweep_pending_task",
+    "program.tasks.followup_due_task",  # new in issue 24
+    "program.tasks.followup_email_send_task",  # new in issue 24
 }
 
 

@@ -129,6 +129,18 @@ class CoursePage(PreviewAsLearnerMixin, CachedViewRestrictionsMixin, Page):
         related_name="courses",
         help_text=_("Kosongkan untuk memakai templat bawaan."),
     )
+    questionnaire = models.ForeignKey(
+        "kuesioner.Questionnaire",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kuesioner evaluasi"),
+        help_text=_(
+            "Bila diisi, peserta harus mengisi kuesioner ini sebelum kursus selesai dan "
+            "sertifikat terbit."
+        ),
+    )
     sequential = models.BooleanField(
         _("materi terbuka berurutan"),
         default=True,
@@ -177,6 +189,7 @@ class CoursePage(PreviewAsLearnerMixin, CachedViewRestrictionsMixin, Page):
                 FieldPanel("enrollment_opens_at"),
                 FieldPanel("enrollment_closes_at"),
                 FieldPanel("sequential"),
+                FieldPanel("questionnaire"),
             ],
             heading=_("Aturan pendaftaran dan urutan"),
         ),

@@ -30,6 +30,7 @@ from .progress import (
     course_certificate_request,
     course_complete_if_done,
     course_progress_recompute,
+    course_questionnaire_answered,
     lesson_complete,
 )
 from .review import CourseReviewError, course_copy, course_review_decide, course_review_submit
@@ -47,6 +48,7 @@ __all__ = [
     "course_complete_if_done",
     "course_copy",
     "course_progress_recompute",
+    "course_questionnaire_answered",
     "course_review_decide",
     "course_review_submit",
     "duration_text",

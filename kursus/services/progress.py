@@ -129,6 +129,26 @@ def course_complete_if_done(
     return course_certificate_request(enrollment=enrollment)
 
 
+def course_questionnaire_answered(*, user_id: int, course_id: int) -> Certificate | None:
+    """The learner answered the course's evaluation questionnaire: complete the course when
+    that was what was left (with its JP and certificate). Runs in the caller's transaction
+    (the one storing the answer), under the lock of the enrolment like every write that may
+    complete a course; a questionnaire answered before the rest is done completes nothing
+    here (the last lesson or quiz does then)."""
+    course = CoursePage.objects.filter(pk=course_id).first()
+    if course is None:
+        return None
+    with transaction.atomic():
+        enrollment = enrollment_lock(user_id=user_id, course=course)
+        if enrollment is None:
+            return None
+        enrollment.course = course
+        certificate = course_complete_if_done(enrollment=enrollment)
+    if certificate is not None:
+        transaction.on_commit(lambda: learners_changed([user_id]))
+    return certificate
+
+
 def course_progress_recompute(*, course: CoursePage) -> int:
     """Bring every active enrolment's progress in line with the course's live lessons, after
     a lesson was published, unpublished, moved or deleted, and complete those it leaves with

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "laporan",
     "program",
     "kursus",
+    "kuesioner",
     "sertifikat",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -445,6 +446,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*"),
         "options": {"expires": 50},
     },
+    "program-followup-questionnaires": {
+        "task": "program.tasks.followup_due_task",
+        "schedule": crontab(hour=7, minute=30),
+    },
     "core-sweep-outbox": {
         "task": "lms.core.tasks.outbox_sweep_task",
         "schedule": crontab(minute="*"),
@@ -460,6 +465,9 @@ CELERY_BEAT_SCHEDULE = {
 # its commit, in batches, at most LMS_OUTBOX_SWEEP_MAX a minute; sent ones are kept a while.
 LMS_OUTBOX_GRACE_SECONDS = env.int("LMS_OUTBOX_GRACE_SECONDS", default=30)
 LMS_OUTBOX_BATCH = 100
+# The Kirkpatrick level 3 follow-up (program): a supervisor who has not answered is reminded
+# once, this many days after the first email.
+LMS_FOLLOWUP_REMINDER_DAYS = env.int("LMS_FOLLOWUP_REMINDER_DAYS", default=14)
 LMS_OUTBOX_SWEEP_MAX = env.int("LMS_OUTBOX_SWEEP_MAX", default=2000)
 LMS_OUTBOX_KEEP_SENT_HOURS = env.int("LMS_OUTBOX_KEEP_SENT_HOURS", default=48)
 

@@ -21,6 +21,9 @@ from .cohorts import (
     Participant,
     PresentingTeam,
 )
+from .followup import (
+    FollowupRequest,
+)
 from .pages import (
     ProgrammeCluster,
     ProgrammeCourse,
@@ -43,6 +46,7 @@ __all__ = [
     "CohortAssessor",
     "CohortNomination",
     "CohortSession",
+    "FollowupRequest",
     "GradeOverride",
     "Participant",
     "ParticipantReport",

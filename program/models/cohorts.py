@@ -48,6 +48,32 @@ class Cohort(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     closed_at = models.DateTimeField(_("ditutup pada"), null=True, blank=True)
+    # Evaluation (kuesioner): the participants' questionnaire (else the programme's), and the
+    # follow-up to supervisors of passed participants some days after the cohort closes.
+    questionnaire = models.ForeignKey(
+        "kuesioner.Questionnaire",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kuesioner evaluasi"),
+        help_text=_("Kosongkan untuk memakai kuesioner evaluasi program."),
+    )
+    followup_questionnaire = models.ForeignKey(
+        "kuesioner.Questionnaire",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kuesioner tindak lanjut untuk atasan"),
+        help_text=_(
+            "Dikirim kepada atasan setiap peserta yang lulus, beberapa hari setelah angkatan "
+            "ditutup: apakah peserta menerapkan hasil pelatihan dalam pekerjaan?"
+        ),
+    )
+    followup_after_days = models.PositiveSmallIntegerField(
+        _("tindak lanjut dikirim setelah (hari)"), default=90
+    )
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

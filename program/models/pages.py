@@ -109,6 +109,18 @@ class ProgrammePage(Page):
         verbose_name=_("templat sertifikat program"),
         help_text=_("Kosongkan untuk memakai templat bawaan."),
     )
+    questionnaire = models.ForeignKey(
+        "kuesioner.Questionnaire",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kuesioner evaluasi"),
+        help_text=_(
+            "Diisi peserta sebelum sertifikat program terbit; sebuah angkatan dapat memakai "
+            "kuesionernya sendiri."
+        ),
+    )
 
     # The grading policy (Bawaslu Membelajarkan: post-test 70 %, presentation and
     # participation 30 %, pass mark 60.0).
@@ -167,7 +179,12 @@ class ProgrammePage(Page):
     content_panels = [
         *Page.content_panels,
         MultiFieldPanel(
-            [FieldPanel("code"), FieldPanel("jp"), FieldPanel("certificate_template")],
+            [
+                FieldPanel("code"),
+                FieldPanel("jp"),
+                FieldPanel("certificate_template"),
+                FieldPanel("questionnaire"),
+            ],
             heading=_("Identitas"),
         ),
         FieldPanel("summary"),
