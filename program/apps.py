@@ -9,3 +9,8 @@ class ProgramConfig(AppConfig):
 
     name = "program"
     verbose_name = _("Program")
+
+    def ready(self):
+        # Registers this app's tasks in every process (web included), so that services can
+        # queue them by name through lms.core.outbox without importing the tasks module.
+        from . import tasks  # noqa: F401

@@ -42,6 +42,8 @@ MONTHS = [
 ]
 
 NOWRAP_PLACEHOLDERS = {"tanggal_selesai", "jp", "nip", "kode_kursus", "nilai"}
+# A curriculum line is "<cluster> \N{EM DASH} <course>"; the second page groups by cluster.
+ITEM_GROUP_SEPARATOR = " \N{EM DASH} "
 
 _lock = threading.Lock()
 _shared: dict = {}
@@ -141,6 +143,29 @@ def html_to_pdf(html: str) -> bytes:
     )
 
 
+def indonesian_period(start: datetime.date | None, end: datetime.date | None) -> str:
+    """`2 Maret 2026 - 30 April 2026` (an en dash), or one date when they are the same day."""
+    if start is None:
+        return ""
+    if end is None or end == start:
+        return indonesian_date(start)
+    return f"{indonesian_date(start)} \N{EN DASH} {indonesian_date(end)}"
+
+
+def curriculum_groups(items) -> list[dict]:
+    """The curriculum lines in order, consecutive lines of one cluster under one heading:
+    [{"title": "Pencegahan", "items": ["PCG-01 Pengawasan partisipatif", ...]}, ...]; a
+    line without a cluster goes under an empty heading."""
+    groups: list[dict] = []
+    for line in items or ():
+        title, sep, rest = str(line).partition(ITEM_GROUP_SEPARATOR)
+        title, rest = (title, rest) if sep else ("", title)
+        if not groups or groups[-1]["title"] != title:
+            groups.append({"title": title, "items": []})
+        groups[-1]["items"].append(rest)
+    return groups
+
+
 def body_html(body_text: str, values: dict[str, str]) -> str:
     """The template's body text, escaped, with each {placeholder} as the bold frozen value."""
     import re
@@ -176,6 +201,8 @@ def certificate_context(cert, *, specimen: bool = False) -> dict:
         "jp": str(cert.jp),
         "tanggal_selesai": indonesian_date(cert.completed_on),
         "nilai": score or "-",
+        "angkatan": cert.edition or "-",
+        "periode": indonesian_period(cert.period_start, cert.period_end) or "-",
     }
     signatories = [
         {**s, "signature_url": _file_url(s.get("signature_image"))}
@@ -196,6 +223,9 @@ def certificate_context(cert, *, specimen: bool = False) -> dict:
         "qr": qr_data_url(verify_url),
         "signatories": signatories,
         "specimen": specimen,
+        "period": indonesian_period(cert.period_start, cert.period_end),
+        "curriculum": curriculum_groups(cert.items),
+        "item_count": len(cert.items or ()),
     }
 
 

@@ -19,6 +19,7 @@ NAMES_BEFORE_THE_RESHAPE = {
     "laporan.tasks.reminder_batch_send_task",  # new in issue 23
     "lms.organisasi.tasks.employee_import_sweep_task",
     "lms.organisasi.tasks.employee_import_task",
+    "program.tasks.cohort_certificates_task",  # new in issue 24
     "sertifikat.tasks.certificate_archive_task",
     "sertifikat.tasks.certificate_notify_task",
     "sertifikat.tasks.certificate_render_task",
