@@ -154,14 +154,14 @@ def indonesian_period(start: datetime.date | None, end: datetime.date | None) ->
 
 def curriculum_groups(items) -> list[dict]:
     """The curriculum lines in order, consecutive lines of one cluster under one heading:
-    [{"title": "Pencegahan", "items": ["PCG-01 Pengawasan partisipatif", ...]}, ...]; a
-    line without a cluster goes under an empty heading."""
+    [{"title": "Pencegahan", "start": 1, "items": ["PCG-01 Pengawasan partisipatif", ...]},
+    ...], numbered on across groups; a line without a cluster goes under an empty heading."""
     groups: list[dict] = []
-    for line in items or ():
+    for number, line in enumerate(items or (), start=1):
         title, sep, rest = str(line).partition(ITEM_GROUP_SEPARATOR)
         title, rest = (title, rest) if sep else ("", title)
         if not groups or groups[-1]["title"] != title:
-            groups.append({"title": title, "items": []})
+            groups.append({"title": title, "start": number, "items": []})
         groups[-1]["items"].append(rest)
     return groups
 
