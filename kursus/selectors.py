@@ -423,11 +423,22 @@ def dashboard_courses(*, user, root_url_path: str) -> list[DashboardCourse]:
 
 
 def jp_year_summary(*, user, year: int) -> dict:
-    """JP credited to `user` in `year`, with the courses that made it up. One query."""
+    """JP credited to `user` in `year`, with the courses and programmes that made it up (a
+    programme as one line; its courses, counted in it, not again). One query."""
     credits = list(
-        JPCredit.objects.filter(user=user, year=year)
-        .select_related("course")
-        .only("id", "jp", "completed_at", "course__id", "course__title", "course__code")
+        JPCredit.objects.counted()
+        .filter(user=user, year=year)
+        .select_related("course", "programme")
+        .only(
+            "id",
+            "jp",
+            "completed_at",
+            "course__id",
+            "course__title",
+            "course__code",
+            "programme__id",
+            "programme__title",
+        )
         .order_by("completed_at")
     )
     total = sum(c.jp for c in credits)

@@ -3,7 +3,8 @@ Python, so that a refresh over ten million enrolments is a matter of the databas
 
 1. One statement per year aggregates every current enrolment into staging rows per unit
    (where the people work), course and people attributes. Another writes each active
-   employee's JP for the year, and a third groups those into staging rows per unit.
+   employee's JP for the year (course credits a programme credit took over, `counted_in`
+   set, not counted again), and a third groups those into staging rows per unit.
 2. For each depth of the tree and each combination of filters the pages ask for, one
    statement sums the staging rows by path prefix into subtree totals per unit.
 
@@ -117,7 +118,7 @@ def _insert_employee_years(cursor, year: int) -> None:
         JOIN {_t(OrgUnit)} u ON u.id = emp.unit_id
         LEFT JOIN (
             SELECT user_id, SUM(jp) AS jp, COUNT(*) AS n FROM {_t(JPCredit)}
-            WHERE year = %s GROUP BY user_id
+            WHERE year = %s AND counted_in_id IS NULL GROUP BY user_id
         ) j ON j.user_id = emp.user_id
         WHERE emp.is_active = %s
     """  # noqa: S608

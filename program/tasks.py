@@ -2,15 +2,20 @@
 
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
+from django.db import DatabaseError
 
+from .models import Cohort
 from .services import (
     SESSION_REMINDERS_SEND_TASK,
+    cohort_certificates_request,
     session_reminders_fail,
     session_reminders_queue,
     session_reminders_send,
 )
 from .services.cohorts import NOTIFY_TASK, participants_notify
 from .services.followup import followup_due_run, followup_email_send
+
+COHORT_CERTIFICATES_TASK = "program.tasks.cohort_certificates_task"
 
 
 @shared_task(name="program.tasks.session_reminders_queue_task", acks_late=True)
@@ -75,3 +80,20 @@ def followup_due_task() -> dict:
 def followup_email_send_task(request_id: int, kind: str) -> bool:
     """One follow-up email; a repeated message sends nothing (the row records the send)."""
     return followup_email_send(request_id=request_id, kind=kind)
+
+
+@shared_task(
+    name=COHORT_CERTIFICATES_TASK,
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    max_retries=5,
+    retry_backoff=30,
+)
+def cohort_certificates_task(cohort_id: int) -> int:
+    """The JP and certificates of a closed cohort's passed participants, batch by batch.
+    Idempotent: a message delivered twice, or a retry after a worker died mid-way, picks
+    up where the work stopped (who has a certificate is skipped)."""
+    cohort = Cohort.objects.filter(pk=cohort_id).first()
+    if cohort is None:
+        return 0
+    return cohort_certificates_request(cohort=cohort)

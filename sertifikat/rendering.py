@@ -42,6 +42,8 @@ MONTHS = [
 ]
 
 NOWRAP_PLACEHOLDERS = {"tanggal_selesai", "jp", "nip", "kode_kursus", "nilai"}
+# A curriculum line is "<cluster> \N{EM DASH} <course>"; the second page groups by cluster.
+ITEM_GROUP_SEPARATOR = " \N{EM DASH} "
 
 _lock = threading.Lock()
 _shared: dict = {}
@@ -141,6 +143,52 @@ def html_to_pdf(html: str) -> bytes:
     )
 
 
+def indonesian_period(start: datetime.date | None, end: datetime.date | None) -> str:
+    """`2 Maret 2026 - 30 April 2026` (an en dash), or one date when they are the same day."""
+    if start is None:
+        return ""
+    if end is None or end == start:
+        return indonesian_date(start)
+    return f"{indonesian_date(start)} \N{EN DASH} {indonesian_date(end)}"
+
+
+def curriculum_groups(items) -> list[dict]:
+    """The curriculum lines in order, consecutive lines of one cluster under one heading:
+    [{"title": "Pencegahan", "start": 1, "items": ["PCG-01 Pengawasan partisipatif", ...]},
+    ...], numbered on across groups; a line without a cluster goes under an empty heading."""
+    groups: list[dict] = []
+    for number, line in enumerate(items or (), start=1):
+        title, sep, rest = str(line).partition(ITEM_GROUP_SEPARATOR)
+        title, rest = (title, rest) if sep else ("", title)
+        if not groups or groups[-1]["title"] != title:
+            groups.append({"title": title, "start": number, "items": []})
+        groups[-1]["items"].append(rest)
+    return groups
+
+
+# Lines (items and cluster headings) that two columns of a landscape page hold; a longer
+# curriculum runs down one column over as many pages as it needs, read in order.
+TWO_COLUMN_LINES = 48
+
+
+def curriculum_columns(groups: list[dict], *, columns: int) -> list[list[dict]]:
+    """The groups in `columns` columns (at most 2), in order, split where the columns' line
+    counts come closest (a group is never split); one column when they would not fit on the
+    page. Laid out by hand: WeasyPrint's CSS columns balance by laying the text out again
+    and again, which made a programme's PDF three times slower."""
+    sizes = [len(g["items"]) + 1 for g in groups]  # the heading counts as a line
+    if columns <= 1 or len(groups) <= 1 or sum(sizes) > TWO_COLUMN_LINES:
+        return [groups] if groups else []
+    total, running, split = sum(sizes), 0, 1
+    best = None
+    for i, size in enumerate(sizes[:-1], start=1):
+        running += size
+        gap = abs(total - 2 * running)
+        if best is None or gap < best:
+            best, split = gap, i
+    return [groups[:split], groups[split:]]
+
+
 def body_html(body_text: str, values: dict[str, str]) -> str:
     """The template's body text, escaped, with each {placeholder} as the bold frozen value."""
     import re
@@ -176,6 +224,8 @@ def certificate_context(cert, *, specimen: bool = False) -> dict:
         "jp": str(cert.jp),
         "tanggal_selesai": indonesian_date(cert.completed_on),
         "nilai": score or "-",
+        "angkatan": cert.edition or "-",
+        "periode": indonesian_period(cert.period_start, cert.period_end) or "-",
     }
     signatories = [
         {**s, "signature_url": _file_url(s.get("signature_image"))}
@@ -196,6 +246,12 @@ def certificate_context(cert, *, specimen: bool = False) -> dict:
         "qr": qr_data_url(verify_url),
         "signatories": signatories,
         "specimen": specimen,
+        "period": indonesian_period(cert.period_start, cert.period_end),
+        "curriculum": curriculum_columns(
+            curriculum_groups(cert.items),
+            columns=1 if snap.get("layout") == "a4-portrait" else 2,
+        ),
+        "item_count": len(cert.items or ()),
     }
 
 

@@ -113,6 +113,13 @@ def verification_payload(cert: Certificate | None, *, base_url: str = "") -> dic
         "revoked_reason": cert.revoked_reason or None,
         "replaced_by": None,
     }
+    if cert.has_curriculum:  # a programme's certificate: its run and its curriculum
+        data.update(
+            edition=cert.edition or None,
+            period_start=cert.period_start.isoformat() if cert.period_start else None,
+            period_end=cert.period_end.isoformat() if cert.period_end else None,
+            items=list(cert.items or ()),
+        )
     if cert.status == Certificate.Status.REPLACED and cert.replaced_by_id:
         new = cert.replaced_by
         data["replaced_by"] = {

@@ -22,6 +22,7 @@ NAMES_BEFORE_THE_RESHAPE = {
     "program.tasks.participants_notify_task",  # new in issue 24
     "program.tasks.session_reminders_queue_task",  # new in issue 24
     "program.tasks.session_reminders_send_task",  # new in issue 24
+    "program.tasks.cohort_certificates_task",  # new in issue 24
     "sertifikat.tasks.certificate_archive_task",
     "sertifikat.tasks.certificate_notify_task",
     "sertifikat.tasks.certificate_render_task",

@@ -231,8 +231,26 @@ class LessonVisit(models.Model):
         return f"{self.user_id} · {self.lesson_id}"
 
 
+class JPCreditQuerySet(models.QuerySet):
+    def counted(self):
+        """The rows that count in a JP total: all but the course credits a programme credit
+        took over (`counted_in`). Every JP sum reads through here (or says the same in
+        SQL)."""
+        return self.filter(counted_in__isnull=True)
+
+
 class JPCredit(models.Model):
-    """One row of the JP ledger: a course's JP credited for the year it was completed."""
+    """One row of the JP ledger: the JP of a course, or of a programme, credited for the
+    year it was completed.
+
+    A programme (a page of the higher app `program`, so a plain Page here) carries its own
+    JP, credited once when the person passes it, and the courses of its curriculum must not
+    count a second time. So the programme's row (`programme` set, `course` empty) lists the
+    courses it covers (`covered_course_ids`, frozen when it is written), and the person's
+    credits of those courses point to it (`counted_in`): they stay in the ledger, shown under
+    the programme, but no JP total counts them (`JPCredit.objects.counted()`). A course of
+    the curriculum completed after the programme was passed is credited already pointing to
+    it (`kursus.services.jp`). A person who did not pass keeps every course's JP."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -243,12 +261,35 @@ class JPCredit(models.Model):
     course = models.ForeignKey(
         "kursus.CoursePage",
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="jp_credits",
         verbose_name=_("kursus"),
+    )
+    programme = models.ForeignKey(
+        "wagtailcore.Page",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="programme_jp_credits",
+        verbose_name=_("program"),
     )
     year = models.PositiveSmallIntegerField(_("tahun"))
     jp = models.PositiveSmallIntegerField(_("JP"))
     completed_at = models.DateTimeField(_("selesai"))
+    # A course credit a programme credit took over: kept, but not counted again.
+    counted_in = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="covers",
+        verbose_name=_("sudah dihitung dalam program"),
+    )
+    # A programme credit: the ids of the curriculum's courses it covers (None on a course's).
+    covered_course_ids = models.JSONField(_("kursus yang dicakup"), null=True, blank=True)
+
+    objects = JPCreditQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("kredit JP")
@@ -257,9 +298,32 @@ class JPCredit(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "course"], name="kursus_jpcredit_unique_user_course"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["user", "programme"],
+                condition=models.Q(programme__isnull=False),
+                name="kursus_jpcredit_unique_user_programme",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(course__isnull=False, programme__isnull=True)
+                | models.Q(course__isnull=True, programme__isnull=False),
+                name="kursus_jpcredit_course_or_programme",
+            ),
         ]
         indexes = [models.Index(fields=["user", "year"], name="kursus_jpcredit_user_year")]
 
     def __str__(self):
-        return f"{self.user_id} · {self.course_id} · {self.year}: {self.jp} JP"
+        subject = self.course_id or f"P{self.programme_id}"
+        return f"{self.user_id} · {subject} · {self.year}: {self.jp} JP"
+
+    @property
+    def label(self) -> str:
+        """What a JP list prints for the row: the course's code and title, or the
+        programme's title (select_related `course` and `programme` to read it)."""
+        if self.course_id:
+            return f"{self.course.code} {self.course.title}"
+        return self.programme.title if self.programme_id else ""
+
+    @property
+    def is_programme(self) -> bool:
+        return self.programme_id is not None

@@ -16,6 +16,7 @@ from .enrolment import (
     enrollment_withdraw,
     register_enrollment_rule,
 )
+from .jp import jp_credit_programme, jp_credit_programmes, jp_programme_credit_for
 from .lesson_rules import (
     LessonDoneCheck,
     duration_text,
@@ -59,6 +60,9 @@ __all__ = [
     "enrollment_units_reconcile",
     "enrollment_units_sync",
     "enrollment_withdraw",
+    "jp_credit_programme",
+    "jp_credit_programmes",
+    "jp_programme_credit_for",
     "lesson_check_wrong_note",
     "lesson_complete",
     "lesson_done_check",

@@ -17,6 +17,7 @@ from ..models import CoursePage, Enrollment, JPCredit, LessonPage, LessonProgres
 from ..progress import course_progress
 from ..selectors import CourseOutline, course_outline
 from .enrolment import EnrollmentError, _progress_figures_set, enrollment_lock
+from .jp import jp_programme_credit_for
 
 
 class LessonLocked(Exception):
@@ -111,7 +112,8 @@ def course_complete_if_done(
     enrollment.status = Enrollment.Status.COMPLETED
     enrollment.completed_at = now
     enrollment.save(update_fields=["status", "completed_at"])
-    # The unique (user, course) constraint makes a second credit nothing.
+    # The unique (user, course) constraint makes a second credit nothing. A course of a
+    # programme the learner passed already is counted in the programme's credit.
     JPCredit.objects.bulk_create(
         [
             JPCredit(
@@ -120,6 +122,9 @@ def course_complete_if_done(
                 year=timezone.localtime(now).year,
                 jp=course.jp,
                 completed_at=now,
+                counted_in_id=jp_programme_credit_for(
+                    user_id=enrollment.user_id, course_id=course.pk
+                ),
             )
         ],
         ignore_conflicts=True,

@@ -77,7 +77,8 @@ def jp_list_queryset(
             jp=Coalesce(jp_subquery(filters.year), Value(0)),
             courses=Coalesce(
                 Subquery(
-                    JPCredit.objects.filter(user_id=OuterRef("user_id"), year=filters.year)
+                    JPCredit.objects.counted()
+                    .filter(user_id=OuterRef("user_id"), year=filters.year)
                     .values("user_id")
                     .annotate(n=Count("id"))
                     .values("n"),
@@ -109,18 +110,21 @@ def jp_list_count(
 
 
 def jp_rows(rows: list[dict], *, year: int) -> list[dict]:
-    """Decorate a page of jp_list_queryset with unit names and the courses credited in the
-    year: two queries per page."""
+    """Decorate a page of jp_list_queryset with unit names and the courses and programmes
+    credited in the year (a programme as one entry, its courses not again): two queries
+    per page."""
     units = dict(
         OrgUnit.objects.filter(pk__in={r["unit_id"] for r in rows}).values_list("pk", "name")
     )
     done: dict[int, list[str]] = {}
     for credit in (
-        JPCredit.objects.filter(user_id__in=[r["user_id"] for r in rows], year=year)
-        .select_related("course")
+        JPCredit.objects.counted()
+        .filter(user_id__in=[r["user_id"] for r in rows], year=year)
+        .select_related("course", "programme")
         .order_by("completed_at")
     ):
-        done.setdefault(credit.user_id, []).append(f"{credit.course.code} ({credit.jp} JP)")
+        name = credit.course.code if credit.course_id else credit.programme.title
+        done.setdefault(credit.user_id, []).append(f"{name} ({credit.jp} JP)")
     target = jp_target()
     return [
         {

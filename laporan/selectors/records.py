@@ -73,7 +73,7 @@ class LearningRecord:
     target: int
     courses: list[RecordCourse]
     jp_years: list[dict]  # {"year", "jp", "courses"}, newest first, the chosen year included
-    jp_credits: list[JPCredit]  # of the chosen year
+    jp_credits: list[JPCredit]  # of the chosen year, that count (a programme as one line)
     certificates: list[dict]
     reminders: list[dict]
 
@@ -175,7 +175,8 @@ def _attach_quizzes(courses: list[RecordCourse], user_id: int) -> None:
 def _jp_years(user_id: int, year: int) -> list[dict]:
     years = {
         row["year"]: row
-        for row in JPCredit.objects.filter(user_id=user_id)
+        for row in JPCredit.objects.counted()
+        .filter(user_id=user_id)
         .values("year")
         .annotate(jp=Sum("jp"), courses=Count("id"))
         .order_by()
@@ -239,9 +240,20 @@ def learning_record(*, employee: Employee, year: int) -> LearningRecord:
     courses = _courses(user_id)
     _attach_quizzes(courses, user_id)
     credits = list(
-        JPCredit.objects.filter(user_id=user_id, year=year)
-        .select_related("course")
-        .only("id", "jp", "completed_at", "year", "course__id", "course__code", "course__title")
+        JPCredit.objects.counted()
+        .filter(user_id=user_id, year=year)
+        .select_related("course", "programme")
+        .only(
+            "id",
+            "jp",
+            "completed_at",
+            "year",
+            "course__id",
+            "course__code",
+            "course__title",
+            "programme__id",
+            "programme__title",
+        )
         .order_by("completed_at")
     )
     return LearningRecord(

@@ -149,7 +149,8 @@ def _enrolment_aggregates(year: int, today: datetime.date) -> dict:
 
 def jp_subquery(year: int) -> Subquery:
     return Subquery(
-        JPCredit.objects.filter(user_id=OuterRef("user_id"), year=year)
+        JPCredit.objects.counted()
+        .filter(user_id=OuterRef("user_id"), year=year)
         .values("user_id")
         .annotate(total=Sum("jp"))
         .values("total"),

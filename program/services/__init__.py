@@ -14,6 +14,13 @@ from .attendance import (
     checkin_window_error,
     session_for_code,
 )
+from .certificates import (
+    COHORT_CERTIFICATES_BATCH,
+    cohort_certificates_request,
+    participant_certificate_request,
+    programme_certificate_facts,
+    programme_curriculum,
+)
 from .cohorts import (
     InvitationFileError,
     InvitationResult,
@@ -56,6 +63,7 @@ from .timetable import (
 )
 
 __all__ = [
+    "COHORT_CERTIFICATES_BATCH",
     "SESSION_REMINDERS_SEND_TASK",
     "CheckinError",
     "CheckinResult",
@@ -76,12 +84,14 @@ __all__ = [
     "checkin_key_get_or_create",
     "checkin_window",
     "checkin_window_error",
+    "cohort_certificates_request",
     "cohort_close",
     "cohort_seats_refill",
     "cohort_seats_taken",
     "grade_override_create",
     "nominations_apply_for_employee",
     "nominations_apply_for_units",
+    "participant_certificate_request",
     "participant_decide",
     "participant_email",
     "participant_nominate",
@@ -92,6 +102,8 @@ __all__ = [
     "participants_notify",
     "peer_rating_save",
     "presentation_score_save",
+    "programme_certificate_facts",
+    "programme_curriculum",
     "report_line_resolve",
     "session_for_code",
     "session_reminder_email",

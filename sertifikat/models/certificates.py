@@ -76,6 +76,12 @@ class Certificate(models.Model):
     final_score = models.DecimalField(
         _("nilai akhir"), max_digits=5, decimal_places=2, null=True, blank=True
     )
+    # A programme's certificate also prints its run (the cohort, "Angkatan I 2026"), the
+    # run's dates, and, on a second page, what the curriculum was: one line per course.
+    edition = models.CharField(_("angkatan"), max_length=120, blank=True)
+    period_start = models.DateField(_("periode mulai"), null=True, blank=True)
+    period_end = models.DateField(_("periode selesai"), null=True, blank=True)
+    items = models.JSONField(_("daftar materi"), default=list, blank=True)
     template = models.ForeignKey(
         "sertifikat.CertificateTemplate",
         on_delete=models.PROTECT,
@@ -160,6 +166,11 @@ class Certificate(models.Model):
         if self.status == self.Status.PENDING:
             return str(_("(menunggu nomor)"))
         return "\N{EN DASH}"
+
+    @property
+    def has_curriculum(self) -> bool:
+        """A certificate of a programme run: it has an edition or a curriculum to print."""
+        return bool(self.edition or self.items)
 
     @property
     def is_valid(self) -> bool:

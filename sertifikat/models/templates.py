@@ -35,6 +35,8 @@ BODY_PLACEHOLDERS = {
     "jp": _("jumlah JP"),
     "tanggal_selesai": _("tanggal selesai"),
     "nilai": _("nilai akhir"),
+    "angkatan": _("angkatan program"),
+    "periode": _("periode angkatan"),
 }
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 _NUMBER_TOKEN = re.compile(r"\{(N+|MM|YYYY|KODE)\}")
@@ -145,7 +147,8 @@ class CertificateTemplate(ClusterableModel):
         validators=[validate_body_text],
         help_text=_(
             "Penanda yang diganti nilai sertifikat: {nama}, {nip}, {jabatan}, {unit}, "
-            "{kursus}, {kode_kursus}, {jp}, {tanggal_selesai}, {nilai}."
+            "{kursus}, {kode_kursus}, {jp}, {tanggal_selesai}, {nilai}; untuk sertifikat "
+            "program juga {angkatan} dan {periode}."
         ),
     )
     place_of_issue = models.CharField(_("tempat terbit"), max_length=80, default="Jakarta")

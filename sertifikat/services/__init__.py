@@ -13,8 +13,10 @@ from .codes import CODE_ALPHABET, CODE_LENGTH, verification_code_new, verificati
 from .issue import (
     CURRENT,
     CertificateFacts,
+    certificate_facts_fields,
     certificate_pending_create,
     certificate_request,
+    render_enqueue_many_on_commit,
     render_enqueue_on_commit,
 )
 from .render import (
@@ -38,6 +40,7 @@ __all__ = [
     "REISSUE_FIELDS",
     "SWEEP_DOUBLINGS",
     "CertificateFacts",
+    "certificate_facts_fields",
     "certificate_mark_failed",
     "certificate_notify",
     "certificate_pending_create",
@@ -52,6 +55,7 @@ __all__ = [
     "certificate_template_for",
     "person_snapshot",
     "render_backoff",
+    "render_enqueue_many_on_commit",
     "render_enqueue_on_commit",
     "template_snapshot",
     "verification_code_new",

@@ -171,6 +171,9 @@ def certificate_reissue(
         ),
         final_score=old.final_score,
         template_id=old.template_id,
+        edition=old.edition,
+        period=(old.period_start, old.period_end) if old.period_start else None,
+        items=tuple(old.items),
     )
     new = certificate_pending_create(user=old.user, subject=old.subject, facts=facts, person=person)
     old.replaced_by = new

@@ -124,12 +124,13 @@ def test_a_locked_lesson_or_a_missing_enrolment_changes_nothing(learner):
 # the mark's own transaction is a savepoint: SAVEPOINT and RELEASE are two of them):
 # (a) lock the enrolment, read the lessons done, insert the progress row, update the figures;
 # (b) a repeat: the lock and the read, nothing written;
-# (c) a completion: (a), then the enrolment's status, the JP credit and the certificate
-#     (sertifikat's `certificate_request`: CERTIFICATE_STATEMENTS of them).
+# (c) a completion: (a), then the enrolment's status, the learner's programme credits (does
+#     one cover this course already?), the JP credit and the certificate (sertifikat's
+#     `certificate_request`: CERTIFICATE_STATEMENTS of them).
 MARK = 6
 REPEAT = 4
 CERTIFICATE_STATEMENTS = 7
-COMPLETION = MARK + 2 + CERTIFICATE_STATEMENTS
+COMPLETION = MARK + 3 + CERTIFICATE_STATEMENTS
 
 
 def _others_enrolled(course, n: int) -> None:
