@@ -12,10 +12,9 @@ from .services import (
     session_reminders_queue,
     session_reminders_send,
 )
+from .services.certificates import COHORT_CERTIFICATES_TASK
 from .services.cohorts import NOTIFY_TASK, participants_notify
 from .services.followup import followup_due_run, followup_email_send
-
-COHORT_CERTIFICATES_TASK = "program.tasks.cohort_certificates_task"
 
 
 @shared_task(name="program.tasks.session_reminders_queue_task", acks_late=True)

@@ -31,6 +31,9 @@ from sertifikat.services import (
 from .. import questionnaires
 from ..models import Cohort, Participant, ProgrammeCourse, ProgrammePage
 
+# Queued by name (the tasks module imports the services, not the other way round).
+COHORT_CERTIFICATES_TASK = "program.tasks.cohort_certificates_task"
+
 COHORT_CERTIFICATES_BATCH = 250
 ITEM_SEPARATOR = " \N{EM DASH} "  # what sertifikat's second page groups by
 

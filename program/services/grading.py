@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.akun.roles import PENGAJAR, user_has_role, user_is_admin_lms
+from lms.core.outbox import send_after_commit
 
 from ..models import (
     Attendance,
@@ -28,6 +29,7 @@ from ..models import (
     RubricLevel,
 )
 from ..selectors.grading import gradebook_rows
+from .certificates import COHORT_CERTIFICATES_TASK
 
 
 def user_is_grading_staff(user) -> bool:
@@ -201,11 +203,10 @@ def cohort_close(*, cohort: Cohort, by) -> CohortCloseResult:
         counts = dict.fromkeys(Participant.Outcome.values, 0)
         for row in rows:
             counts[row.outcome] += 1
-        # CERTIFICATES (merger): request the programme certificates here, still inside this
-        # transaction, for the rows whose outcome is PASSED, e.g.
-        #     passed_ids = [r.participant_id for r in rows if r.outcome == "passed"]
-        #     programme_certificates_request(cohort=locked, participant_ids=passed_ids)
-        # (the certificates helper's service; it must enqueue through the outbox/on commit).
+        # The JP and certificates of those who passed: a job after commit (a cohort may
+        # have 10,000 participants), through the outbox, so a broker outage loses nothing.
+        if counts[Participant.Outcome.PASSED]:
+            send_after_commit(COHORT_CERTIFICATES_TASK, locked.pk)
     return CohortCloseResult(
         cohort=locked,
         closed_now=True,
