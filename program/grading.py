@@ -144,13 +144,16 @@ def outcome(
     posttest_taken: bool,
     attended_sessions: int,
     attendance: Decimal | None,
+    curriculum_complete: bool = True,
 ) -> str:
     """ABSENT: no post-test taken and no session attended (an override of the post-test
-    counts as taken; an attendance override above 0 as attended). PASSED: final >= pass
+    counts as taken; an attendance override above 0 as attended). PASSED: the curriculum
+    completed (every required course, each cluster's minimum of electives), final >= pass
     mark and attendance >= the minimum, or no session held. FAILED otherwise."""
     if not posttest_taken and attended_sessions == 0 and not attendance:
         return ABSENT
     attendance_ok = attendance is None or attendance >= Decimal(policy.min_attendance_percent)
-    if final is not None and final >= Decimal(policy.pass_mark) and attendance_ok:
+    passed_mark = final is not None and final >= Decimal(policy.pass_mark)
+    if curriculum_complete and passed_mark and attendance_ok:
         return PASSED
     return FAILED

@@ -25,6 +25,7 @@ from ..models import (
     ProgrammePage,
     RubricLevel,
 )
+from .curriculum import curriculum_complete_for
 
 ATTENDED = (Attendance.Status.PRESENT, Attendance.Status.LATE)
 
@@ -43,6 +44,7 @@ class ParticipantInputs:
     outcome: str
     posttest: Decimal | None = None
     attended: int = 0
+    curriculum_complete: bool = False
     overrides: dict[str, list[GradeOverride]] = field(default_factory=dict)
 
 
@@ -186,6 +188,10 @@ def participation_inputs(cohort: Cohort, *, participant_ids=None) -> CohortInput
             if user_id in by_user:
                 by_user[user_id].posttest = grade
 
+    complete = curriculum_complete_for(programme, [p.user_id for p in participants])
+    for person in participants:
+        person.curriculum_complete = complete.get(person.user_id, False)
+
     for override in GradeOverride.objects.filter(participant__in=people).select_related(
         "created_by"
     ):
@@ -220,6 +226,7 @@ class GradeRow:
     outcome: str
     corrected: dict[str, list[GradeOverride]]
     frozen: bool = False
+    curriculum_complete: bool = True
 
     def value_of(self, component: str) -> Decimal | None:
         return getattr(self, component)
@@ -256,6 +263,7 @@ def grade_row(inputs: CohortInputs, person: ParticipantInputs, *, frozen: bool) 
         posttest_taken=posttest is not None,
         attended_sessions=person.attended,
         attendance=attendance,
+        curriculum_complete=person.curriculum_complete,
     )
     if frozen:
         final, outcome = person.final_grade, person.outcome
@@ -276,6 +284,7 @@ def grade_row(inputs: CohortInputs, person: ParticipantInputs, *, frozen: bool) 
         outcome=outcome,
         corrected=person.overrides,
         frozen=frozen,
+        curriculum_complete=person.curriculum_complete,
     )
 
 

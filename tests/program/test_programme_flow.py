@@ -99,3 +99,41 @@ def test_a_passed_participant_who_answers_after_the_close_gets_the_certificate_t
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, data)
     assert Certificate.objects.count() == 1
+
+
+def test_passing_asks_for_the_curriculum_completed(graded, trainer, make_employee):
+    """The certificate comes only after the curriculum's courses (DOMAIN: all modules, the
+    post-test, the questionnaire): a good grade without them is "Mengikuti, tidak lulus"."""
+    from kursus.models import Enrollment
+    from program.models import ProgrammeCluster, ProgrammeCourse
+    from program.selectors.grading import gradebook_rows
+
+    from ..factories import make_course
+
+    # given: a curriculum of one required course and two electives, one of which is needed
+    required, elective_a, elective_b = (
+        make_course("KUR-01"),
+        make_course("KUR-02"),
+        make_course("KUR-03"),
+    )
+    cluster = ProgrammeCluster.objects.create(
+        programme=graded.programme, title="Klaster", min_electives=1, sort_order=0
+    )
+    for order, (course, is_required) in enumerate(
+        [(required, True), (elective_a, False), (elective_b, False)]
+    ):
+        ProgrammeCourse.objects.create(
+            cluster=cluster, course=course, required=is_required, sort_order=order
+        )
+    ani, budi = graded.people["ani"], graded.people["budi"]
+    for user, courses in ((ani.user, [required, elective_b]), (budi.user, [required])):
+        for course in courses:
+            Enrollment.objects.create(user=user, course=course, status="completed")
+
+    # when
+    rows = {row.participant_id: row for row in gradebook_rows(graded.cohort)}
+
+    # then: Ani has the required course and one elective; Budi lacks the elective
+    assert rows[ani.pk].outcome == "passed" and rows[ani.pk].curriculum_complete
+    assert rows[budi.pk].outcome == "failed" and not rows[budi.pk].curriculum_complete
+    assert rows[budi.pk].final >= graded.programme.pass_mark
