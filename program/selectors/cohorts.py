@@ -1,10 +1,12 @@
 """Reads of cohorts and their participants: the admin's list, the learner's cohort page, the
 supervisor's approvals, the dashboard's "Angkatan saya"."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kursus.models import Enrollment
 from lms.organisasi.selectors import orgunit_scope_root
@@ -162,10 +164,17 @@ def dashboard_cohorts(*, user, root_url_path: str) -> list[dict]:
         .exclude(course_id__in=completed.values("course_id"))
         .order_by("cluster__sort_order", "sort_order", "pk")
     )
+    # Running cohorts, and for 90 days after closing the participant's outcome (with what is
+    # left: the questionnaire, the certificate, on the cohort's page).
+    running = ~Q(cohort__status=Cohort.Status.CLOSED) & Q(cohort__ends_on__gte=timezone.localdate())
+    recently_closed = Q(
+        cohort__status=Cohort.Status.CLOSED,
+        cohort__closed_at__gte=now - datetime.timedelta(days=90),
+        status=S.ACTIVE,
+    )
     rows = (
         Participant.objects.filter(user_id=user.pk, status__in=[S.ACTIVE, S.WAITLISTED, S.PENDING])
-        .exclude(cohort__status=Cohort.Status.CLOSED)
-        .filter(cohort__ends_on__gte=timezone.localdate())
+        .filter(running | recently_closed)
         .annotate(
             session_title=Subquery(next_session.values("title")[:1]),
             session_starts_at=Subquery(next_session.values("starts_at")[:1]),
@@ -176,7 +185,9 @@ def dashboard_cohorts(*, user, root_url_path: str) -> list[dict]:
         .order_by("cohort__starts_on", "cohort_id")
         .values(
             "status",
+            "outcome",
             "cohort_id",
+            "cohort__status",
             "session_title",
             "session_starts_at",
             "course_title",
@@ -193,5 +204,12 @@ def dashboard_cohorts(*, user, root_url_path: str) -> list[dict]:
         url_path = row.pop("course_url_path")
         row["course_url"] = "/" + url_path[len(root_url_path) :] if url_path else ""
         row["status_label"] = S(row["status"]).label
+        row["closed"] = row.pop("cohort__status") == Cohort.Status.CLOSED
+        if row["closed"]:
+            outcome = row["outcome"]
+            row["status_label"] = (
+                Participant.Outcome(outcome).label if outcome else _("Angkatan ditutup")
+            )
+            row["session_title"] = row["course_title"] = None
         cohorts.append(row)
     return cohorts

@@ -12,8 +12,10 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from lms.akun.roles import SUPERVISOR, user_has_role, user_is_admin_lms
+from sertifikat.selectors import certificate_list_for_user
 
 from ..models import Cohort
+from ..questionnaires import participant_questionnaire_url
 from ..selectors import cohort_learner_state, cohort_sessions, participants_pending_for_supervisor
 from ..services import participant_decide, participant_self_enrol
 
@@ -35,10 +37,29 @@ def cohort_detail(request, pk: int):
     cohort = _visible_cohort(request, pk)
     state = cohort_learner_state(cohort=cohort, user=request.user)
     sessions = list(cohort_sessions(cohort)) if state.is_participant else []
+    participant = state.participant
+    result = None
+    if participant is not None and participant.status == participant.Status.ACTIVE:
+        # What the participant does next with the evaluation and the certificate.
+        certificate = (
+            certificate_list_for_user(user=request.user)
+            .filter(subject_id=cohort.programme_id)
+            .first()
+        )
+        result = {
+            "questionnaire_url": participant_questionnaire_url(participant),
+            "certificate": certificate,
+        }
     return TemplateResponse(
         request,
         "program/cohort_detail.html",
-        {"cohort": cohort, "programme": cohort.programme, "state": state, "sessions": sessions},
+        {
+            "cohort": cohort,
+            "programme": cohort.programme,
+            "state": state,
+            "sessions": sessions,
+            "result": result,
+        },
     )
 
 

@@ -7,6 +7,7 @@ from lms.core.cache import stamped_get
 from lms.core.page_cache import CACHE_SECONDS, TREE_TOKEN_KEY
 
 from ..models import ProgrammePage
+from ..selectors.cohorts import cohorts_open_for
 from ..selectors.curriculum import programme_list_for_catalogue, programme_page_data
 
 
@@ -14,6 +15,7 @@ def programme_serve(request, *, programme: ProgrammePage) -> TemplateResponse:
     request.is_preview = False
     context = programme.get_context(request)
     context.update(programme_page_data(user=request.user, programme=programme))
+    context["cohorts_open"] = cohorts_open_for(programme, request.user)
     return TemplateResponse(request, programme.get_template(request), context)
 
 
