@@ -27,6 +27,9 @@ from ..services.grading import (
     user_may_assess,
 )
 
+# The fewest ratings whose mean a learner may see (as kuesioner hides small groups).
+PEER_MIN_SHOWN = 3
+
 
 def _assessable_sessions(user):
     """Started sessions with a presenting team, in open cohorts the user may score."""
@@ -153,7 +156,15 @@ def peer_rating_view(request, session_id: int):
             .values_list("rating", flat=True)
             .first()
         )
+    # Learners (presenters above all) see the aggregate only once the cohort is closed and at
+    # least PEER_MIN_SHOWN people rated: a live mean moves with each new rating and would
+    # tell a presenter, who knows who was in the room, what each rater gave. Staff see it.
     count, average = session_peer_summary(session)
+    shown = user_is_grading_staff(request.user) or (
+        session.cohort.is_closed and count >= PEER_MIN_SHOWN
+    )
+    if not shown:
+        average = None
     return TemplateResponse(
         request,
         "program/peer_rating.html",
@@ -163,6 +174,8 @@ def peer_rating_view(request, session_id: int):
             "own": own,
             "count": count,
             "average": average,
+            "summary_shown": shown,
+            "min_shown": PEER_MIN_SHOWN,
             "error": error,
             "choices": range(1, 6),
         },

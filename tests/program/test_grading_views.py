@@ -159,10 +159,35 @@ def test_peer_rating_is_anonymous_and_not_for_the_presenters(client, graded):
     client.force_login(p["citra"].user)
     assert client.post(url, {"nilai": "4"}).status_code == 302
     assert PeerRating.objects.get().rating == 4
-    # a presenter sees the aggregate, no form, no names
+    # a presenter sees no mean while the cohort runs (a live mean would tell them each
+    # rater's score), no form, no names
     client.force_login(p["ani"].user)
     page = client.get(url).content.decode()
-    assert "1 penilaian" in page and "rata-rata 4,00 dari 5" in page
+    assert "rata-rata" not in page and "4,00" not in page
+    assert "tampil setelah angkatan ditutup" in page
     assert 'name="nilai"' not in page and "Citra" not in page
     assert client.post(url, {"nilai": "5"}).status_code == 400
     assert PeerRating.objects.get().rating == 4
+
+
+def test_a_presenter_sees_the_mean_only_after_the_close_and_from_three_ratings(
+    client, graded, trainer
+):
+    from program.models import Cohort
+
+    s1 = graded.sessions[0]
+    p = graded.people
+    attend(s1, p["citra"])
+    url = reverse("program:peer_rating", args=[s1.pk])
+    client.force_login(p["citra"].user)
+    client.post(url, {"nilai": "4"})
+    Cohort.objects.filter(pk=graded.cohort.pk).update(status=Cohort.Status.CLOSED)
+    client.force_login(p["ani"].user)
+    assert "rata-rata" not in client.get(url).content.decode()  # one rating: hidden
+    for other in ("budi", "dodi"):  # two more raters (written directly: the cohort is closed)
+        person = p[other]
+        PeerRating.objects.create(session=s1, team=s1.presenting_team, rater=person.user, rating=2)
+    assert "rata-rata 2,67 dari 5" in client.get(url).content.decode()
+    # staff see the aggregate at any time
+    client.force_login(trainer)
+    assert "3 penilaian" in client.get(url).content.decode()
