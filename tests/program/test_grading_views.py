@@ -163,7 +163,7 @@ def test_peer_rating_is_anonymous_and_not_for_the_presenters(client, graded):
     # rater's score), no form, no names
     client.force_login(p["ani"].user)
     page = client.get(url).content.decode()
-    assert "rata-rata" not in page and "4,00" not in page
+    assert "dari 5" not in page and "4,00" not in page
     assert "tampil setelah angkatan ditutup" in page
     assert 'name="nilai"' not in page and "Citra" not in page
     assert client.post(url, {"nilai": "5"}).status_code == 400
@@ -183,7 +183,7 @@ def test_a_presenter_sees_the_mean_only_after_the_close_and_from_three_ratings(
     client.post(url, {"nilai": "4"})
     Cohort.objects.filter(pk=graded.cohort.pk).update(status=Cohort.Status.CLOSED)
     client.force_login(p["ani"].user)
-    assert "rata-rata" not in client.get(url).content.decode()  # one rating: hidden
+    assert "dari 5" not in client.get(url).content.decode()  # one rating: hidden
     for other in ("budi", "dodi"):  # two more raters (written directly: the cohort is closed)
         person = p[other]
         PeerRating.objects.create(session=s1, team=s1.presenting_team, rater=person.user, rating=2)
