@@ -186,7 +186,7 @@ def test_a_presenter_sees_the_mean_only_after_the_close_and_from_three_ratings(
     assert "dari 5" not in client.get(url).content.decode()  # one rating: hidden
     for other in ("budi", "dodi"):  # two more raters (written directly: the cohort is closed)
         person = p[other]
-        PeerRating.objects.create(session=s1, team=s1.presenting_team, rater=person.user, rating=2)
+        PeerRating.objects.create(session=s1, team=s1.presenting_team, rater=person, rating=2)
     assert "rata-rata 2,67 dari 5" in client.get(url).content.decode()
     # staff see the aggregate at any time
     client.force_login(trainer)
