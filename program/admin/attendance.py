@@ -163,7 +163,12 @@ def session_attendance_view(request, session_id: int):
             changed = attendance_mark_many(session=session, marks=marks, by=request.user)
         except MarkingError as exc:
             sheet_errors = exc.errors
-            messages.error(request, _("Lembar kehadiran tidak disimpan. Periksa baris bertanda."))
+            if session.cohort.is_closed:
+                messages.error(request, _("Angkatan sudah ditutup; kehadiran tidak dapat diubah."))
+            else:
+                messages.error(
+                    request, _("Lembar kehadiran tidak disimpan. Periksa baris bertanda.")
+                )
         else:
             messages.success(request, _("%(n)s perubahan kehadiran disimpan.") % {"n": changed})
             return redirect(request.get_full_path())

@@ -20,7 +20,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from ..models import Attendance, AttendanceChange, CohortSession, Participant, SessionCheckinKey
+from ..models import (
+    Attendance,
+    AttendanceChange,
+    Cohort,
+    CohortSession,
+    Participant,
+    SessionCheckinKey,
+)
 
 # Letters and digits nobody confuses when reading them off a screen (no 0/O, 1/I/L, 2/Z, 5/S, 8/B).
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -302,7 +309,12 @@ def attendance_mark_many(*, session: CohortSession, marks: list[Mark], by) -> in
     """Save the attendance sheet of `session` in one go: each changed status is written with
     an audit row (who, when, from, to, why). Changing a status already recorded needs a
     reason; a participant who is not active in the cohort is refused. Nothing is saved if any
-    line is refused. Returns the number of changes."""
+    line is refused. Returns the number of changes. A closed cohort's attendance is frozen
+    with its grades (the cohort row is locked, as closing it locks it)."""
+    cohort = Cohort.objects.select_for_update().get(pk=session.cohort_id)
+    if cohort.is_closed:
+        message = _("Angkatan sudah ditutup; kehadiran dan nilai sudah dibekukan.")
+        raise MarkingError({m.participant_id: message for m in marks} or {0: message})
     valid = {choice for choice, _label in Attendance.Status.choices}
     active = set(
         Participant.objects.filter(

@@ -97,11 +97,13 @@ def cohort_ics(request, cohort_id: int):
 @require_GET
 def calendar_feed(request, token: str):
     """A learner's private feed, read by calendar apps without signing in: every session of
-    the cohorts in which they take part, meeting links included."""
+    the cohorts in which they take part, each with its page's address. Never the meeting
+    link: calendar apps copy a feed to their own servers weeks ahead, and the link is given
+    only shortly before the start, on the session's page."""
     user = calendar_feed_user(token)
     if user is None:
         raise Http404
-    events = session_calendar_events(session_list_for_learner(user), with_meeting_link=True)
+    events = session_calendar_events(session_list_for_learner(user))
     text = calendar_text(events, name=_("Jadwal sesi LMS Bawaslu"), now=timezone.now())
     return _calendar_response(text, filename="jadwal-sesi.ics", attachment=False)
 

@@ -68,6 +68,22 @@ def test_an_unchanged_sheet_writes_nothing(cohort, three, trainer):
     assert AttendanceChange.objects.count() == 1
 
 
+def test_a_closed_cohorts_attendance_is_frozen(cohort, three, trainer):
+    # given: a mark, then the cohort closed (its grades frozen)
+    session = make_session(cohort)
+    a = three[0]
+    attendance_mark_many(session=session, marks=[Mark(a.pk, "present")], by=trainer)
+    cohort.status = cohort.Status.CLOSED
+    cohort.save(update_fields=["status"])
+
+    # when / then: a change is refused and nothing moves
+    with pytest.raises(MarkingError) as refused:
+        attendance_mark_many(session=session, marks=[Mark(a.pk, "absent", "salah")], by=trainer)
+    assert "sudah ditutup" in refused.value.errors[a.pk]
+    assert Attendance.objects.get().status == "present"
+    assert AttendanceChange.objects.count() == 1
+
+
 def test_a_stranger_or_unknown_status_is_refused(cohort, three, trainer, make_employee):
     session = make_session(cohort)
     other_cohort = make_cohort(cohort.programme, "Angkatan II")
