@@ -50,6 +50,13 @@ def results_index_view(request, pk: int):
 
 
 def results_view(request, pk: int, context: str):
+    """One context's figures. Residual risk, which nothing here removes: the answer rows
+    carry no person and no date, and an anonymous context's figures are hidden below
+    MIN_RESPONSES_SHOWN responses, but whoever can open this screen can still compare it
+    over time: the figures seen before and after a day on which the respondents list (which
+    does carry names and dates) grew by one person differ by that person's answers. Free
+    texts may also name or betray their author, and a non-anonymous context shows its
+    figures from the first response."""
     _staff(request)
     questionnaire = get_object_or_404(Questionnaire, pk=pk)
     info, results = _results(questionnaire, context)

@@ -6,8 +6,9 @@ children, edited in one form). Who answered and what they answered are kept apar
 - `Respondent`: that a person answered a questionnaire for a context, and on which date; one
   row per (questionnaire, context, person), which makes a double submission count once.
 - `ResponseSet` and `Answer`: what was answered, with a random UUID as primary key, the
-  questionnaire, the context and the date only; no person, no time of day, no sequence
-  number. Nothing in these rows orders them or points at a `Respondent`.
+  questionnaire and the context only; no person, no date or time, no sequence number.
+  Nothing in these rows orders them or points at a `Respondent` (a date here would: on a
+  day a context has a single respondent, joining on it names the person).
 
 A questionnaire that has been answered is locked: its sections and questions cannot be
 added, removed or changed (the admin form refuses it); the title, introduction and "active"
@@ -172,7 +173,6 @@ class ResponseSet(models.Model):
         Questionnaire, on_delete=models.PROTECT, related_name="+", verbose_name=_("kuesioner")
     )
     context = models.CharField(_("konteks"), max_length=100, validators=[validate_context])
-    answered_on = models.DateField(_("tanggal mengisi"))
 
     class Meta:
         verbose_name = _("jawaban kuesioner")

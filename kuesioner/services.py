@@ -20,7 +20,7 @@ def questionnaire_answer_submit(
     another tab counts once: the unique Respondent row decides, and the loser's answers are
     rolled back with it).
 
-    Who answered (`Respondent`) and what (`ResponseSet` + `Answer`, UUID keys, the date only)
+    Who answered (`Respondent`) and what (`ResponseSet` + `Answer`, UUID keys, no date)
     are written with nothing linking them; `questionnaire_answered` is sent in the same
     transaction so that what it triggers (a course completion) commits with the answer."""
     if not questionnaire.is_active:
@@ -34,9 +34,7 @@ def questionnaire_answer_submit(
                 )
         except IntegrityError:
             return False
-        response = ResponseSet.objects.create(
-            questionnaire=questionnaire, context=context, answered_on=today
-        )
+        response = ResponseSet.objects.create(questionnaire=questionnaire, context=context)
         Answer.objects.bulk_create(
             [
                 Answer(response=response, question=question, value=value, text=text)
@@ -73,7 +71,7 @@ def _blend_in(response: ResponseSet) -> None:
         .values_list("pk", flat=True)[:BLEND_SAMPLE]
     )
     if others:
-        ResponseSet.objects.filter(pk__in=others).update(answered_on=F("answered_on"))
+        ResponseSet.objects.filter(pk__in=others).update(context=F("context"))
         Answer.objects.filter(response_id__in=others).update(value=F("value"))
 
 

@@ -115,7 +115,6 @@ class Migration(migrations.Migration):
                         verbose_name="konteks",
                     ),
                 ),
-                ("answered_on", models.DateField(verbose_name="tanggal mengisi")),
                 (
                     "questionnaire",
                     models.ForeignKey(

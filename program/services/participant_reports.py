@@ -5,11 +5,13 @@ Reading is whole-file: the participants' header is found below Zoom's "Meeting I
 is refused with the line that is wrong and nothing is saved. Each row is matched to an active
 participant of the cohort by email, then by an 18-digit NIP written in the name, then by the
 exact normalised full name when exactly one participant has it; a name two participants share
-is ambiguous and never guessed. A person's rows (several joins, a restarted meeting) are
-merged: their minutes are the union of their intervals inside the session, so overlaps do not
-count twice. Present from the report's minimum share of the session's length, absent below it
-(the minutes are kept). Rows left unmatched or ambiguous are stored for the facilitator to
-assign or ignore; nothing is recorded for them until then.
+is ambiguous and never guessed. A row Zoom marks as a guest ("Guest"/"Tamu" = Yes) is never
+matched at all, not even by email: the facilitator assigns it by hand. A person's rows
+(several joins, a restarted meeting) are merged: their minutes are the union of their
+intervals inside the session, so overlaps do not count twice. Present from the report's
+minimum share of the session's length, absent below it (the minutes are kept). Rows left
+unmatched, ambiguous or of guests are stored for the facilitator to assign or ignore;
+nothing is recorded for them until then.
 
 What a report does not override: a facilitator's own mark (unless the upload says so), and a
 learner's presence from the QR code or typed code (a report never turns it into absence)."""
@@ -259,8 +261,8 @@ def _columns(values: list[str]) -> dict | None:
 
 @dataclass
 class Matching:
-    """Who each row is: `matched` participant id -> rows; `open_rows` unmatched or ambiguous
-    with the match kind and the candidates."""
+    """Who each row is: `matched` participant id -> rows; `open_rows` unmatched, ambiguous or
+    of guests, with the match kind and the candidates."""
 
     matched: dict[int, list[tuple[ReportRow, str]]] = field(default_factory=dict)
     open_rows: list[tuple[ReportRow, str, list[int]]] = field(default_factory=list)
@@ -285,7 +287,12 @@ def participants_for_matching(cohort_id: int) -> list[ParticipantKey]:
 
 
 def report_match(rows: list[ReportRow], participants: list[ParticipantKey]) -> Matching:
-    """Email, then NIP, then a name only one participant has; pure, so it is timed alone."""
+    """Email, then NIP, then a name only one participant has; pure, so it is timed alone.
+
+    A row the report marks as a guest is never matched, whatever it carries: a guest types
+    the name and the email they like, so a name, a NIP in the name or an email proves
+    nothing. It is left open for the facilitator, with the participants it points at (if
+    any) offered first; `ParticipantReportLine.reason` says why."""
     by_email = {p.email: p.pk for p in participants if p.email}
     by_nip = {p.nip: p.pk for p in participants if p.nip}
     by_name: dict[str, list[int]] = defaultdict(list)
@@ -313,6 +320,9 @@ def report_match(rows: list[ReportRow], participants: list[ParticipantKey]) -> M
                     if candidates
                     else ParticipantReportLine.Match.UNMATCHED
                 )
+        if row.guest:
+            candidates = [pk] if pk is not None else candidates
+            pk, how = None, ParticipantReportLine.Match.UNMATCHED
         if pk is None:
             result.open_rows.append((row, how, candidates))
         else:

@@ -1,6 +1,6 @@
 """A Zoom participant report: matched by email, NIP, then a unique name; several joins of one
-person merged without double counting; guests and shared names left to the facilitator; a
-malformed file refused whole; a facilitator's own mark kept."""
+person merged without double counting; guests (never matched, not even by email) and shared
+names left to the facilitator; a malformed file refused whole; a facilitator's own mark kept."""
 
 import datetime
 
@@ -83,7 +83,7 @@ def _att(participant):
 
 def test_matching_by_email_nip_and_unique_name_with_several_joins_merged(session, people, trainer):
     # given Ani joins twice with overlapping connections, Budi writes his NIP in his name, Eko
-    # joins under his exact name for 20 minutes
+    # joins under his exact name for 20 minutes (none of them as a guest)
     ani, budi, eko = people["ani"], people["budi"], people["eko"]
     nip = budi.user.employee.nip
     spaced = f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}"
@@ -92,8 +92,8 @@ def test_matching_by_email_nip_and_unique_name_with_several_joins_merged(session
         [
             f"Ani (Ani Lestari),{ani.user.email.upper()},{{d}} 09:00:00 AM,{{d}} 10:00:00 AM,60,No",
             f"Ani HP,{ani.user.email},{{d}} 09:30:00 AM,{{d}} 10:30:00 AM,60,No",
-            f"Budi {spaced},,{{d}} 08:50:00 AM,{{d}} 11:10:00 AM,140,Yes",
-            "eko prasetyo,,{d} 09:00:00 AM,{d} 09:20:00 AM,20,Yes",
+            f"Budi {spaced},,{{d}} 08:50:00 AM,{{d}} 11:10:00 AM,140,No",
+            "eko prasetyo,,{d} 09:00:00 AM,{d} 09:20:00 AM,20,No",
         ],
     )
     # when
@@ -115,7 +115,7 @@ def test_a_shared_name_is_never_guessed_and_guests_wait_for_the_facilitator(
     content = _csv(
         session,
         [
-            "Dewi Wulandari,,{d} 09:00:00 AM,{d} 11:00:00 AM,120,Yes",
+            "Dewi Wulandari,,{d} 09:00:00 AM,{d} 11:00:00 AM,120,No",
             "Tamu Tak Dikenal,tamu@gmail.com,{d} 09:00:00 AM,{d} 11:00:00 AM,120,Yes",
         ],
     )
@@ -126,6 +126,8 @@ def test_a_shared_name_is_never_guessed_and_guests_wait_for_the_facilitator(
     assert sorted(ambiguous.candidates) == sorted([dewi1.pk, dewi2.pk])
     guest = ParticipantReportLine.objects.get(match="unmatched")
     assert guest.guest is True
+    assert guest.reason == "Bergabung sebagai tamu: cocokkan manual"
+    assert ambiguous.reason == "Nama sama dengan beberapa peserta"
     # when the facilitator says which Dewi it was, and ignores the guest
     report_line_resolve(line=ambiguous, participant_id=dewi2.pk, by=trainer)
     report_line_resolve(line=guest, participant_id=None, by=trainer)
@@ -134,6 +136,53 @@ def test_a_shared_name_is_never_guessed_and_guests_wait_for_the_facilitator(
     assert ParticipantReportLine.objects.get(pk=guest.pk).match == "ignored"
     with pytest.raises(ReportError):
         report_line_resolve(line=guest, participant_id=dewi1.pk, by=trainer)
+
+
+def test_a_guest_is_never_credited_automatically_by_name_nip_or_email(session, people, trainer):
+    # given three guests (Zoom's "Guest" = Yes): one named exactly like Eko, one with Budi's
+    # NIP in the name, one giving Ani's email, each there the whole session
+    ani, budi, eko = people["ani"], people["budi"], people["eko"]
+    nip = budi.user.employee.nip
+    content = _csv(
+        session,
+        [
+            "Eko Prasetyo,,{d} 09:00:00 AM,{d} 11:00:00 AM,120,Yes",
+            f"Budi {nip},,{{d}} 09:00:00 AM,{{d}} 11:00:00 AM,120,Yes",
+            f"Ani,{ani.user.email},{{d}} 09:00:00 AM,{{d}} 11:00:00 AM,120,Yes",
+        ],
+    )
+    # when the report is imported
+    outcome = _import(session, content, trainer)
+    # then nobody is credited: every guest line waits for the facilitator, saying why, with
+    # the participant it points at offered first
+    assert not Attendance.objects.exists()
+    assert outcome.report.matched_count == 0 and outcome.open_lines == 3
+    lines = {line.line: line for line in ParticipantReportLine.objects.all()}
+    assert all(line.is_open and line.participant_id is None for line in lines.values())
+    assert {line.reason for line in lines.values()} == {"Bergabung sebagai tamu: cocokkan manual"}
+    assert [line.candidates for line in sorted(lines.values(), key=lambda x: x.line)] == [
+        [eko.pk],
+        [budi.pk],
+        [ani.pk],
+    ]
+    # when the facilitator assigns the guest named Eko to Eko
+    eko_line = next(line for line in lines.values() if line.name == "Eko Prasetyo")
+    report_line_resolve(line=eko_line, participant_id=eko.pk, by=trainer)
+    # then Eko is credited, and only Eko
+    assert (_att(eko).status, _att(eko).minutes, _att(eko).source) == ("present", 120, "report")
+    assert _att(ani) is None and _att(budi) is None
+    assert ParticipantReportLine.objects.get(pk=eko_line.pk).reason == "Dipilih fasilitator"
+
+
+def test_a_guest_flag_in_indonesian_is_read(session, people, trainer):
+    eko = people["eko"]
+    day = timezone.localtime(session.starts_at).strftime("%d/%m/%Y")
+    content = (
+        "Nama (Nama Asli);Email Pengguna;Waktu Bergabung;Waktu Keluar;Durasi (Menit);Tamu\n"
+        f"Eko Prasetyo;{eko.user.email};{day} 09:00:00;{day} 11:00:00;120;Ya\n"
+    ).encode()
+    outcome = _import(session, content, trainer)
+    assert outcome.open_lines == 1 and _att(eko) is None
 
 
 def test_an_assigned_line_is_merged_with_the_persons_other_rows(session, people, trainer):
@@ -266,6 +315,7 @@ def test_the_sheet_upload_and_resolution_through_the_admin(client, trainer, sess
     assert response.status_code == 302
     sheet = client.get(reverse("program_attendance:sheet", args=[session.pk]))
     assert "Baris yang perlu ditentukan" in sheet.content.decode()
+    assert "Bergabung sebagai tamu: cocokkan manual" in sheet.content.decode()
     line = ParticipantReportLine.objects.get()
     client.post(
         reverse("program_attendance:report_line", args=[session.pk, line.pk]),
