@@ -336,3 +336,33 @@ def test_query_count_does_not_grow_with_the_cohort(
         _queries(client, reverse(name, args=[small.pk]))  # warm the caches
         counts = [_queries(client, reverse(name, args=[c.pk])) for c in (small, big)]
         assert counts[0] == counts[1], name
+
+
+# Links
+
+
+def test_the_report_is_linked_from_the_admin_program_menu_and_the_header(
+    client, make_employee, supervisor_jabar, graded
+):
+    url = reverse("laporan:cohort_list")
+    trainer = _staff(make_employee, PENGAJAR)
+    client.force_login(trainer)
+    assert url in client.get("/admin/").content.decode()
+    assert reverse("laporan:scope_home") in client.get(reverse("kursus:dashboard")).content.decode()
+    client.force_login(supervisor_jabar)
+    unit_page = client.get(reverse("laporan:unit_detail", args=["32"])).content.decode()
+    assert url in unit_page
+
+
+def test_the_report_page_reads_in_indonesian(client, admin_lms, graded):
+    content = _report(client, admin_lms, graded.cohort).content.decode()
+    for heading in (
+        "Peserta per provinsi dan kabupaten/kota",
+        "Kehadiran per sesi",
+        "Nilai dan hasil per peserta",
+        "Daftar hadir per peserta",
+        "Hasil kuesioner evaluasi",
+        "Belum berlangsung",
+    ):
+        assert heading in content
+    assert 'class="table-wrap"' in content
