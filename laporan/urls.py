@@ -5,7 +5,7 @@ from django.urls import path
 
 from kursus.views import unit_assign
 
-from . import views
+from . import cohort_views, views
 
 app_name = "laporan"
 
@@ -28,4 +28,7 @@ urlpatterns = [
     path("ekspor/<id:pk>/status/", views.export_status, name="export_status"),
     path("ekspor/<id:pk>/unduh/", views.export_download, name="export_download"),
     path("unit/<str:code>/penugasan/", unit_assign, name="unit_assign"),
+    path("angkatan/", cohort_views.cohort_list, name="cohort_list"),
+    path("angkatan/<id:cohort_id>/", cohort_views.cohort_detail, name="cohort_report"),
+    path("angkatan/<id:cohort_id>/laporan.xlsx", cohort_views.cohort_export, name="cohort_export"),
 ]

@@ -50,6 +50,7 @@ from .selectors import (
     unit_course_rows,
     unit_report,
 )
+from .selectors.cohorts import cohort_report_scope
 from .services import (
     REMINDER_WEEK,
     reminder_batch_create,
@@ -108,9 +109,12 @@ def _reminder_form(request, *, kind: str, filters, course=None) -> dict:
 
 @login_required
 def scope_home(request):
-    """A supervisor lands on their own unit; Admin LMS on Bawaslu RI."""
+    """A supervisor lands on their own unit; Admin LMS on Bawaslu RI; a trainer on the
+    cohort reports."""
     root = orgunit_scope_root(request.user)
     if root is None:
+        if cohort_report_scope(request.user) is not None:
+            return redirect("laporan:cohort_list")  # a trainer: the cohort reports only
         raise PermissionDenied
     return redirect("laporan:unit_detail", code=root.code)
 
