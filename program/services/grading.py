@@ -69,6 +69,10 @@ def presentation_score_save(
         raise ValidationError(_("Anda bukan penilai angkatan ini."))
     if session.presenting_team_id is None:
         raise ValidationError(_("Sesi ini tidak memiliki tim penyaji."))
+    if session.starts_at > timezone.now():
+        raise ValidationError(_("Penyajian dinilai setelah sesinya dimulai."))
+    if Participant.objects.filter(team_id=session.presenting_team_id, user=assessor).exists():
+        raise ValidationError(_("Anggota tim penyaji tidak menilai penyajian timnya sendiri."))
     criteria = list(RubricCriterion.objects.filter(programme_id=cohort.programme_id))
     if not criteria or sum(c.weight for c in criteria) != 100:
         raise ValidationError(_("Rubrik presentasi program ini belum lengkap (bobot harus 100)."))

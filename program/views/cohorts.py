@@ -21,13 +21,11 @@ from ..services import participant_decide, participant_self_enrol
 
 
 def _visible_cohort(request, pk: int) -> Cohort:
-    """A cohort being prepared is not shown to learners (404), unless they already have a
-    place in it."""
+    """A cohort being prepared, or of a programme not published to learners, is not shown
+    (404), unless they already have a place in it."""
     cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=pk)
-    if (
-        cohort.status == Cohort.Status.DRAFT
-        and not cohort.participants.filter(user=request.user).exists()
-    ):
+    hidden = cohort.status == Cohort.Status.DRAFT or not cohort.programme.live
+    if hidden and not cohort.participants.filter(user=request.user).exists():
         raise Http404
     return cohort
 

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
 from program.models import Participant, PresentingTeam
@@ -440,3 +441,14 @@ def test_staff_nominate_invite_and_build_teams_from_the_participants_screen(
     place = Participant.objects.get(cohort=cohort, user=invited.user)
     client.post(url, {"action": "withdraw", "participant": place.pk})
     assert status_of(cohort, invited.user) == S.WITHDRAWN
+
+
+def test_a_cohort_of_an_unpublished_programme_is_not_shown_by_its_id(client, cohort, learner):
+    # given: the programme taken down (its cohort's id still known)
+    cohort.programme.unpublish()
+    client.force_login(learner)
+
+    # then: neither its page nor its sign-up answers
+    assert client.get(reverse("program:cohort_detail", args=[cohort.pk])).status_code == 404
+    assert client.post(reverse("program:cohort_enrol", args=[cohort.pk])).status_code == 404
+    assert not cohort.participants.exists()

@@ -254,3 +254,22 @@ def test_the_gradebook_takes_the_same_number_of_queries_for_any_cohort_size(
         rows = gradebook_rows(cohort)
     assert len(rows) == 19
     assert len(large.captured_queries) == len(small.captured_queries) <= 12
+
+
+def test_a_presentation_is_scored_after_it_started_and_not_by_its_own_team(graded, trainer):
+    from program.models import Participant
+    from tests.program_factories import make_session
+
+    c1, c2 = graded.criteria
+    levels = {c1.pk: level(c1, 3), c2.pk: level(c2, 3)}
+    upcoming = make_session(
+        graded.cohort, "Nanti", starts_in_minutes=60, presenting_team=graded.teams[0]
+    )
+    with pytest.raises(ValidationError, match="setelah sesinya dimulai"):
+        presentation_score_save(session=upcoming, assessor=trainer, levels=levels)
+    # a trainer who is also a member of the presenting team
+    Participant.objects.create(
+        cohort=graded.cohort, user=trainer, source="invitation", team=graded.teams[0]
+    )
+    with pytest.raises(ValidationError, match="tim penyaji"):
+        presentation_score_save(session=graded.sessions[0], assessor=trainer, levels=levels)
