@@ -32,6 +32,7 @@ from lms.core.spreadsheets import SpreadsheetError, csv_rows
 from ..models import (
     Attendance,
     AttendanceChange,
+    Cohort,
     CohortSession,
     Participant,
     ParticipantReport,
@@ -299,7 +300,7 @@ def report_match(rows: list[ReportRow], participants: list[ParticipantKey]) -> M
     for p in participants:
         if p.name:
             by_name[p.name].append(p.pk)
-    result = Matching()
+    tentative = []
     for row in rows:
         pk, how, candidates = None, "", []
         if row.email and row.email in by_email:
@@ -323,6 +324,16 @@ def report_match(rows: list[ReportRow], participants: list[ParticipantKey]) -> M
         if row.guest:
             candidates = [pk] if pk is not None else candidates
             pk, how = None, ParticipantReportLine.Match.UNMATCHED
+        tentative.append((row, pk, how, candidates))
+    # A name match that carries another email than the participant's, for someone whose own
+    # email is in the report too, is another person of the same name: the facilitator decides.
+    by_own_email = {
+        pk for _row, pk, how, _c in tentative if how == ParticipantReportLine.Match.EMAIL
+    }
+    result = Matching()
+    for row, pk, how, candidates in tentative:
+        if how == ParticipantReportLine.Match.NAME and row.email and pk in by_own_email:
+            pk, how, candidates = None, ParticipantReportLine.Match.AMBIGUOUS, [pk]
         if pk is None:
             result.open_rows.append((row, how, candidates))
         else:
@@ -354,6 +365,32 @@ def union_minutes(
     return int(total.total_seconds() // 60)
 
 
+def _refuse_when_closed(session: CohortSession) -> None:
+    """A closed cohort's attendance is frozen with its grades (its row locked, as closing
+    locks it)."""
+    if Cohort.objects.select_for_update().get(pk=session.cohort_id).is_closed:
+        raise ReportError(_("Angkatan sudah ditutup; kehadiran tidak dapat diubah."))
+
+
+def session_report_minutes(*, session: CohortSession, participant_ids) -> dict[int, int]:
+    """{participant id: minutes in the meeting}: the union of their lines in EVERY report of
+    the session (a restarted meeting gives two reports; a report uploaded twice counts
+    once), ignored lines left out. One query."""
+    intervals: dict[int, list] = {pk: [] for pk in participant_ids}
+    for pk, joined, left in (
+        ParticipantReportLine.objects.filter(
+            report__session=session, participant_id__in=list(participant_ids)
+        )
+        .exclude(match=ParticipantReportLine.Match.IGNORED)
+        .values_list("participant_id", "joined_at", "left_at")
+    ):
+        intervals[pk].append((joined, left))
+    return {
+        pk: union_minutes(spans, start=session.starts_at, end=session.ends_at)
+        for pk, spans in intervals.items()
+    }
+
+
 def _status_for(minutes: int, session: CohortSession, share_percent: int) -> str:
     session_minutes = (session.ends_at - session.starts_at).total_seconds() / 60
     if minutes * 100 >= share_percent * session_minutes:
@@ -381,6 +418,7 @@ def participant_report_import(
 ) -> ReportOutcome:
     """Read, match and record a participant report for `session` (ReportError if the file is
     refused; then nothing is saved)."""
+    _refuse_when_closed(session)
     share = min_share_percent or settings.LMS_ATTENDANCE_MIN_SHARE_PERCENT
     rows = report_parse(content=content, session=session)
     matching = report_match(rows, participants_for_matching(session.cohort_id))
@@ -400,14 +438,7 @@ def participant_report_import(
     for row, how, candidates in matching.open_rows:
         lines.append(_line(report, row, how, candidates=candidates))
     ParticipantReportLine.objects.bulk_create(lines, batch_size=500)
-    minutes = {
-        pk: union_minutes(
-            [(r.joined_at, r.left_at) for r, _how in matched_rows],
-            start=session.starts_at,
-            end=session.ends_at,
-        )
-        for pk, matched_rows in matching.matched.items()
-    }
+    minutes = session_report_minutes(session=session, participant_ids=list(matching.matched))
     recorded, kept = _record(session=session, report=report, minutes=minutes, by=by)
     return ReportOutcome(
         report=report, recorded=recorded, kept_manual=kept, open_lines=len(matching.open_rows)
@@ -508,6 +539,7 @@ def report_line_resolve(*, line: ParticipantReportLine, participant_id: int | No
         raise ReportError(_("Baris ini sudah diselesaikan."))
     report = line.report
     session = report.session
+    _refuse_when_closed(session)
     if participant_id is None:
         line.match = ParticipantReportLine.Match.IGNORED
         line.resolved_by = by
@@ -521,8 +553,5 @@ def report_line_resolve(*, line: ParticipantReportLine, participant_id: int | No
     line.participant_id = participant_id
     line.resolved_by = by
     line.save(update_fields=["match", "participant", "resolved_by"])
-    intervals = list(
-        report.lines.filter(participant_id=participant_id).values_list("joined_at", "left_at")
-    )
-    total = union_minutes(intervals, start=session.starts_at, end=session.ends_at)
-    _record(session=session, report=report, minutes={participant_id: total}, by=by)
+    minutes = session_report_minutes(session=session, participant_ids=[participant_id])
+    _record(session=session, report=report, minutes=minutes, by=by)
