@@ -117,6 +117,7 @@ class CohortSessionForm(WagtailAdminModelForm):
             "mode",
             "meeting_url",
             "venue",
+            "parallel_group",
             "speaker_users",
             "speakers",
             "presenting_team",
@@ -162,6 +163,21 @@ class CohortSessionForm(WagtailAdminModelForm):
                 "Pengajar dan Admin LMS. Narasumber lain ditulis di kolom berikut."
             ),
         )
+        groups = (
+            CohortSession.objects.filter(cohort_id=cohort_id)
+            .exclude(parallel_group="")
+            .values_list("parallel_group", flat=True)
+            .distinct()
+            .order_by("parallel_group")
+            if cohort_id
+            else []
+        )
+        if groups:
+            fields["parallel_group"].help_text = "{} {}".format(
+                fields["parallel_group"].help_text,
+                _("Kelompok yang sudah ada di angkatan ini: %(groups)s.")
+                % {"groups": ", ".join(groups)},
+            )
         fields["starts_at"].help_text = gettext_lazy("Waktu Indonesia Barat (WIB).")
         fields["ends_at"].help_text = gettext_lazy("Waktu Indonesia Barat (WIB).")
 
@@ -343,6 +359,7 @@ class CohortSessionViewSet(ModelViewSet):
         Column("mode", label=gettext_lazy("Bentuk"), accessor="get_mode_display"),
         Column("place", label=gettext_lazy("Tempat"), accessor=session_place_text),
         Column("presenting_team", label=gettext_lazy("Tim penyaji")),
+        Column("parallel_group", label=gettext_lazy("Kelompok paralel")),
         Column("cohort", label=gettext_lazy("Angkatan")),
     ]
 

@@ -52,6 +52,18 @@ class CohortSession(models.Model):
         related_name="sessions",
         verbose_name=_("tim penyaji"),
     )
+    # Sessions of a cohort with the same label run side by side (Medan, Bali and Manado on
+    # one day); attendance counts the group as one session. Blank: a session of its own.
+    parallel_group = models.CharField(
+        _("kelompok sesi paralel"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Sesi dengan label kelompok yang sama berlangsung bersamaan; peserta cukup "
+            "menghadiri salah satunya, dan kehadiran menghitung kelompok itu sebagai satu "
+            "sesi. Kosongkan bila sesi ini tidak paralel."
+        ),
+    )
 
     class Meta:
         verbose_name = _("sesi")
@@ -74,6 +86,7 @@ class CohortSession(models.Model):
 
     def clean(self):
         super().clean()
+        self.parallel_group = (self.parallel_group or "").strip()
         errors = {}
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             errors["ends_at"] = _("Sesi harus selesai setelah dimulai.")

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from ..models import Attendance, AttendanceChange, Cohort, CohortSession, Participant
@@ -11,10 +11,39 @@ from ..models import Attendance, AttendanceChange, Cohort, CohortSession, Partic
 PRESENT_STATUSES = (Attendance.Status.PRESENT, Attendance.Status.LATE)
 
 
+def session_units_count(sessions) -> int:
+    """How many sessions `sessions` (a CohortSession queryset) count for attendance: parallel
+    sessions (the same non-blank `parallel_group`) count once together, any other session
+    once. One query."""
+    counts = sessions.aggregate(
+        single=Count("pk", filter=Q(parallel_group="")),
+        groups=Count("parallel_group", filter=~Q(parallel_group=""), distinct=True),
+    )
+    return counts["single"] + counts["groups"]
+
+
+def attended_units_by_participant(attendance) -> dict[int, int]:
+    """{participant id: sessions attended} over `attendance` (an Attendance queryset, already
+    narrowed to the statuses that count), attending any session of a parallel group counting
+    once for the group. One query."""
+    return dict(
+        attendance.values("participant_id")
+        .annotate(
+            single=Count("session_id", filter=Q(session__parallel_group=""), distinct=True),
+            groups=Count(
+                "session__parallel_group", filter=~Q(session__parallel_group=""), distinct=True
+            ),
+        )
+        .values_list("participant_id", F("single") + F("groups"))
+    )
+
+
 @dataclass(frozen=True)
 class AttendanceFigures:
     """Sessions counted, sessions attended (present or late), and the share as a percentage
-    with two decimals. A cohort without counted sessions gives 100 (nothing was missed)."""
+    with two decimals. A cohort without counted sessions gives 100 (nothing was missed).
+    Parallel sessions (one `parallel_group`) count as one session, attended when any of
+    them was."""
 
     sessions_total: int
     attended: int
@@ -34,16 +63,14 @@ def attendance_summary(
 ) -> dict[int, AttendanceFigures]:
     """Participant id -> figures, for every participant of `cohort` (whatever their status):
     three queries whatever the size. Counted sessions are those already started (all of
-    them with only_started=False): a session still ahead is not yet missed."""
+    them with only_started=False): a session still ahead is not yet missed. Parallel
+    sessions count once together (see `session_units_count`)."""
     sessions = CohortSession.objects.filter(cohort=cohort)
     if only_started:
         sessions = sessions.filter(starts_at__lte=timezone.now())
-    total = sessions.count()
-    attended = dict(
+    total = session_units_count(sessions)
+    attended = attended_units_by_participant(
         Attendance.objects.filter(session__in=sessions.values("pk"), status__in=PRESENT_STATUSES)
-        .values("participant_id")
-        .annotate(n=Count("pk"))
-        .values_list("participant_id", "n")
     )
     participant_ids = Participant.objects.filter(cohort=cohort).values_list("pk", flat=True)
     return {

@@ -25,6 +25,7 @@ from ..models import (
     ProgrammePage,
     RubricLevel,
 )
+from .attendance import attended_units_by_participant, session_units_count
 from .curriculum import curriculum_complete_for
 
 ATTENDED = (Attendance.Status.PRESENT, Attendance.Status.LATE)
@@ -124,13 +125,14 @@ def session_peer_summary(session: CohortSession) -> tuple[int, Decimal | None]:
 
 def participation_inputs(cohort: Cohort, *, participant_ids=None) -> CohortInputs:
     """Every active participant's raw grading figures: post-test grade by the quiz's grading
-    rule, sessions attended (present or late, sessions started by now), their team's
+    rule, sessions attended (present or late, sessions started by now; parallel sessions
+    of one `parallel_group` count once together, attended when any of them was), their team's
     presenter and peer scores, and their corrections. A constant number of queries whatever
     the cohort's size (read from Attendance rows directly, not through another selector)."""
     programme = ProgrammePage.objects.select_related("posttest").get(pk=cohort.programme_id)
     policy = grading_policy(programme)
     now = timezone.now()
-    held = CohortSession.objects.filter(cohort=cohort, starts_at__lte=now).count()
+    held = session_units_count(CohortSession.objects.filter(cohort=cohort, starts_at__lte=now))
 
     people = Participant.objects.filter(cohort=cohort, status=Participant.Status.ACTIVE)
     if participant_ids is not None:
@@ -157,15 +159,12 @@ def participation_inputs(cohort: Cohort, *, participant_ids=None) -> CohortInput
     ]  # fmt: skip
     by_pk = {p.participant_id: p for p in participants}
 
-    attended = (
+    attended = attended_units_by_participant(
         Attendance.objects.filter(
             participant__in=people, session__starts_at__lte=now, status__in=ATTENDED
         )
-        .values("participant_id")
-        .annotate(n=Count("pk"))
-        .values_list("participant_id", "n")
     )
-    for participant_id, n in attended:
+    for participant_id, n in attended.items():
         if participant_id in by_pk:
             by_pk[participant_id].attended = n
 
