@@ -322,3 +322,47 @@ def test_the_sheet_upload_and_resolution_through_the_admin(client, trainer, sess
         {"peserta": people["dewi1"].pk},
     )
     assert _att(people["dewi1"]).status == "present"
+
+
+def test_a_restarted_meeting_adds_its_second_report_to_the_first(session, people, trainer):
+    # given: the meeting restarted; Ani was in the first instance 90 minutes
+    ani = people["ani"]
+    email = ani.user.email
+    _import(
+        session, _csv(session, [f"Ani,{email},{{d}} 09:00:00 AM,{{d}} 10:30:00 AM,90,No"]), trainer
+    )
+    # when: the second instance's report, where she was 20 minutes
+    _import(
+        session, _csv(session, [f"Ani,{email},{{d}} 10:40:00 AM,{{d}} 11:00:00 AM,20,No"]), trainer
+    )
+    # then: 110 minutes over both, present
+    assert (_att(ani).status, _att(ani).minutes) == ("present", 110)
+
+
+def test_a_namesake_with_another_email_is_not_added_to_the_participant(session, people, trainer):
+    # given: Budi joined with his own email; a stranger named like him with another address
+    budi = people["budi"]
+    content = _csv(
+        session,
+        [
+            f"Budi Santoso,{budi.user.email},{{d}} 09:00:00 AM,{{d}} 09:30:00 AM,30,No",
+            "Budi Santoso,budi.lain@example.org,{d} 09:30:00 AM,{d} 11:00:00 AM,90,No",
+        ],
+    )
+    # when
+    outcome = _import(session, content, trainer)
+    # then: only Budi's own 30 minutes count; the other line waits for the facilitator
+    assert (_att(budi).status, _att(budi).minutes) == ("absent", 30)
+    assert outcome.open_lines == 1
+
+
+def test_a_closed_cohort_takes_no_report(session, people, trainer):
+    from program.services import ReportError
+
+    session.cohort.status = "closed"
+    session.cohort.save(update_fields=["status"])
+    email = people["ani"].user.email
+    content = _csv(session, [f"Ani,{email},{{d}} 09:00:00 AM,{{d}} 11:00:00 AM,120,No"])
+    with pytest.raises(ReportError, match="sudah ditutup"):
+        _import(session, content, trainer)
+    assert not Attendance.objects.exists()
