@@ -1,7 +1,10 @@
 """The learner's check-in: the QR code's link (one request) and the typed-code form."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -25,14 +28,30 @@ def _result(request, *, result=None, error: str = "", status: int = 200, session
     return TemplateResponse(request, "program/checkin_result.html", context, status=status)
 
 
+# A phone not signed in scans, signs in, and comes back after the code has rotated: the scan
+# is remembered (server-side, in the visitor's session) for this long and counts at its time.
+SCAN_REMEMBERED = datetime.timedelta(minutes=10)
+SCAN_SESSION_KEY = "program:checkin-scan"
+
+
 @require_GET
 @never_cache
-@login_required
 def checkin_scan(request, token: str):
     """Where the facilitator's QR code points: checks the code and records the learner as
-    present or late, in this one request."""
+    present or late, in this one request. Not signed in: the time of the scan is kept while
+    the learner signs in, and the check-in counts at that time (the code itself is checked
+    then, so an old code read later is still refused)."""
+    now = timezone.now()
+    if not request.user.is_authenticated:
+        request.session[SCAN_SESSION_KEY] = {"token": token, "at": now.timestamp()}
+        return redirect_to_login(request.get_full_path())
+    scanned = request.session.pop(SCAN_SESSION_KEY, None)
+    if scanned and scanned.get("token") == token:
+        at = datetime.datetime.fromtimestamp(scanned["at"], tz=datetime.UTC)
+        if now - at <= SCAN_REMEMBERED:
+            now = at
     try:
-        session, result = attendance_check_in_with_token(user=request.user, token=token)
+        session, result = attendance_check_in_with_token(user=request.user, token=token, now=now)
     except CheckinError as exc:
         status = 400 if exc.session is None else 403
         return _result(request, error=str(exc), status=status, session=exc.session)

@@ -228,3 +228,32 @@ def test_a_learner_cannot_open_the_facilitator_screen(client, learner, session):
     client.force_login(learner)
     response = client.get(reverse("program_attendance:code_json", args=[session.pk]))
     assert response.status_code in (302, 403)
+
+
+def test_a_scan_before_signing_in_counts_at_its_time(
+    client, learner, session, participant, monkeypatch
+):
+    from program.views import attendance as views
+
+    # given: a phone not signed in scans the current code
+    token = _token(session)
+    url = reverse("program:checkin_scan", args=[token])
+    response = client.get(url)
+    assert response.status_code == 302 and "/akun/login/" in response["Location"]
+    assert not Attendance.objects.exists()
+
+    # when: the learner signs in and comes back three minutes later (the code has rotated)
+    later = timezone.now() + datetime.timedelta(minutes=3)
+    monkeypatch.setattr(views.timezone, "now", lambda: later)
+    client.force_login(learner)
+    response = client.get(url)
+
+    # then: present, at the time of the scan
+    assert response.status_code == 200
+    row = Attendance.objects.get(participant=participant)
+    assert row.status == "present" and row.checked_in_at < later - datetime.timedelta(minutes=2)
+
+    # an old code read only after signing in is still refused
+    Attendance.objects.all().delete()
+    stale = reverse("program:checkin_scan", args=[_token(session, seconds_ago=300)])
+    assert client.get(stale).status_code == 400
