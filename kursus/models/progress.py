@@ -250,7 +250,10 @@ class JPCredit(models.Model):
     credits of those courses point to it (`counted_in`): they stay in the ledger, shown under
     the programme, but no JP total counts them (`JPCredit.objects.counted()`). A course of
     the curriculum completed after the programme was passed is credited already pointing to
-    it (`kursus.services.jp`). A person who did not pass keeps every course's JP."""
+    it (`kursus.services.jp`). A past year is not rewritten: a course credit of a year
+    before the programme credit's keeps counting in its year, and the programme credit's
+    `jp` is the programme's JP less those credits (never below 0), so the years together
+    count the programme's JP once. A person who did not pass keeps every course's JP."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

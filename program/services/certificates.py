@@ -1,10 +1,12 @@
 """The programme's certificate and its JP, once the cohort is closed.
 
-A participant who passed (the outcome frozen at close) gets the programme's JP in the ledger
-once (kursus counts the curriculum's courses in it, not again) and, once they also answered
-the required questionnaire, one certificate: through sertifikat's one entry point, with the
-programme page as its subject, so numbering, verification, revocation and rendering are the
-course certificate's own.
+A participant who passed (the outcome frozen at close) AND answered the required evaluation
+questionnaire gets, in one step, the programme's JP in the ledger once (kursus counts the
+curriculum's courses in it, not again) and one certificate carrying that JP: through
+sertifikat's one entry point, with the programme page as its subject, so numbering,
+verification, revocation and rendering are the course certificate's own. One who passed but
+has not answered gets neither yet: both come when they answer (the questionnaire's signal
+runs `participant_certificate_request`).
 
 A whole cohort (10,000 people) is issued in batches, each its own short transaction: no lock
 is held for minutes, a worker that dies loses one batch at most, and a run again (or a second
@@ -126,41 +128,44 @@ def _completed_electives(curriculum: Curriculum, user_ids) -> dict[int, set[int]
 
 
 def _issue_batch(*, cohort: Cohort, curriculum: Curriculum, batch: list[Participant]) -> int:
-    """One batch in one transaction: the JP of everyone in it who passed, then a
-    certificate for each who has none yet and answered the questionnaire; their renders
-    are sent after the commit. Returns how many certificates it requested."""
+    """One batch in one transaction: for everyone in it who answered the questionnaire (or
+    has the certificate already), the programme's JP, then a certificate for each who has
+    none yet; their renders are sent after the commit. Who has not answered gets neither.
+    Returns how many certificates it requested."""
     programme = cohort.programme
     user_ids = [p.user_id for p in batch]
     with transaction.atomic():
-        jp_credit_programmes(
-            user_ids=user_ids,
-            programme_page=programme,
-            jp=programme.jp,
-            course_ids=curriculum.course_ids,
-            completed_at=cohort.closed_at or timezone.now(),
-        )
         have = set(
             Certificate.objects.filter(
                 CURRENT, subject_id=programme.pk, user_id__in=user_ids
             ).values_list("user_id", flat=True)
         )
-        electives = _completed_electives(curriculum, set(user_ids) - have)
-        requested = []
-        for participant in batch:
-            if participant.user_id in have:
-                continue
-            if not questionnaires.participant_questionnaire_done(participant):
-                continue
-            facts = programme_certificate_facts(
-                cohort=cohort,
-                participant=participant,
-                items=curriculum.items_for(electives.get(participant.user_id, set())),
+        to_issue = [
+            p
+            for p in batch
+            if p.user_id not in have and questionnaires.participant_questionnaire_done(p)
+        ]
+        jp_credit_programmes(
+            user_ids=sorted(have | {p.user_id for p in to_issue}),
+            programme_page=programme,
+            jp=programme.jp,
+            course_ids=curriculum.course_ids,
+            completed_at=cohort.closed_at or timezone.now(),
+        )
+        electives = _completed_electives(curriculum, {p.user_id for p in to_issue})
+        requested = [
+            certificate_request(
+                user=participant.user,
+                subject=programme,
+                facts=programme_certificate_facts(
+                    cohort=cohort,
+                    participant=participant,
+                    items=curriculum.items_for(electives.get(participant.user_id, set())),
+                ),
+                enqueue=False,
             )
-            requested.append(
-                certificate_request(
-                    user=participant.user, subject=programme, facts=facts, enqueue=False
-                )
-            )
+            for participant in to_issue
+        ]
         render_enqueue_many_on_commit(
             [c for c in requested if c.status == Certificate.Status.PENDING]
         )
@@ -172,9 +177,9 @@ def _passed(cohort: Cohort):
 
 
 def cohort_certificates_request(*, cohort: Cohort, batch_size: int | None = None) -> int:
-    """Credit the programme's JP to every participant of the closed `cohort` who passed and
-    request the certificate of each who also answered the questionnaire, in batches (see
-    the module). Returns how many certificates this call requested (none for people who
+    """Credit the programme's JP to, and request the certificate of, every participant of
+    the closed `cohort` who passed and answered the questionnaire, in batches (see the
+    module). Returns how many certificates this call requested (none for people who
     had one already); nothing when the cohort is not closed."""
     cohort = Cohort.objects.select_related("programme").get(pk=cohort.pk)
     if not cohort.is_closed:

@@ -3,6 +3,7 @@ the courses of its curriculum not again (before or after), while a person who di
 keeps their courses' JP. Every JP total reads the same rule: the learner's dashboard, the
 supervisor's JP list, the employee's record and the summary tables' raw SQL."""
 
+import datetime
 import re
 
 import pytest
@@ -178,3 +179,97 @@ def test_the_dashboard_and_the_record_page_show_the_programme_as_one_line(
     assert record.status_code == 200, record.status_code
     body = record.content.decode()
     assert "Program Bawaslu Membelajarkan" in body
+
+
+def at(year, month, day):
+    return timezone.make_aware(datetime.datetime(year, month, day, 10, 0))
+
+
+def complete_on(user, course, when):
+    """`course` completed by `user` on `when` (the credit moved to that day and year)."""
+    complete(user, course)
+    JPCredit.objects.filter(user=user, course=course).update(year=when.year, completed_at=when)
+
+
+def pass_programme_on(user, programme, courses, when):
+    return jp_credit_programme(
+        user=user,
+        programme_page=programme,
+        jp=programme.jp,
+        course_ids=[c.pk for c in courses],
+        completed_at=when,
+    )
+
+
+def test_a_course_of_an_earlier_year_stays_in_that_year(learner, curriculum):
+    # given: one course of the curriculum finished in December 2025, two in January 2026
+    programme, courses = curriculum
+    complete_on(learner, courses[0], at(2025, 12, 10))
+    complete_on(learner, courses[1], at(2026, 1, 5))
+    complete_on(learner, courses[2], at(2026, 1, 6))
+    assert jp_year_summary(user=learner, year=2025)["total"] == 4
+
+    # when the programme is passed in January 2026
+    credit = pass_programme_on(learner, programme, courses, at(2026, 1, 20))
+
+    # then: 2025's total is what was reported; 2026 gets the programme's JP less that
+    # course's; the years together count the programme's JP once
+    assert credit.year == 2026 and credit.jp == 40 - 4
+    december = JPCredit.objects.get(user=learner, course=courses[0])
+    assert december.counted_in_id is None
+    assert set(
+        JPCredit.objects.filter(user=learner, course__in=courses[1:3]).values_list(
+            "counted_in", flat=True
+        )
+    ) == {credit.pk}
+    totals = {y: jp_year_summary(user=learner, year=y)["total"] for y in (2025, 2026)}
+    assert totals == {2025: 4, 2026: 36}
+    assert sum(totals.values()) == programme.jp
+
+    # passing again changes nothing (the reduction is not taken twice)
+    pass_programme_on(learner, programme, courses, at(2026, 1, 20))
+    assert JPCredit.objects.get(pk=credit.pk).jp == 36
+    # a course of the curriculum completed afterwards is counted in the programme's credit
+    complete(learner, courses[3])
+    late = JPCredit.objects.get(user=learner, course=courses[3])
+    assert late.counted_in_id == credit.pk
+    assert {y: jp_year_summary(user=learner, year=y)["total"] for y in (2025, 2026)} == totals
+
+    # the reports read the same: the employee's record and the summary tables (raw SQL)
+    record = learning_record(employee=learner.employee, year=2026)
+    assert {r["year"]: r["jp"] for r in record.jp_years} == {2025: 4, 2026: 36}
+    summary_refresh(years=[2025, 2026])
+    assert dict(
+        EmployeeYearSummary.objects.filter(user_id=learner.pk).values_list("year", "jp")
+    ) == {2025: 4, 2026: 36}
+
+
+def test_the_programme_credit_of_a_later_year_is_never_below_zero(learner, make_employee):
+    courses = [make_course(f"JPZ-0{i}", modules=(1,), jp=8) for i in (1, 2)]
+    programme = make_programme("JPZ-PRG", title="Program kecil", jp=10, clusters=[("A", courses)])
+    for course in courses:
+        complete_on(learner, course, at(2025, 11, 3))
+
+    credit = pass_programme_on(learner, programme, courses, at(2026, 2, 1))
+
+    assert credit.jp == 0
+    assert jp_year_summary(user=learner, year=2025)["total"] == 16
+    assert jp_year_summary(user=learner, year=2026)["total"] == 0
+
+
+def test_courses_of_the_same_year_are_counted_in_the_programme_as_before(learner, curriculum):
+    # given: three courses finished in 2026 before the programme is passed in 2026
+    programme, courses = curriculum
+    for day, course in enumerate(courses[:3], start=1):
+        complete_on(learner, course, at(2026, 3, day))
+
+    credit = pass_programme_on(learner, programme, courses, at(2026, 6, 30))
+
+    # then: the programme's full JP, the courses counted in it
+    assert credit.jp == 40
+    assert set(
+        JPCredit.objects.filter(user=learner, course__isnull=False).values_list(
+            "counted_in", flat=True
+        )
+    ) == {credit.pk}
+    assert jp_year_summary(user=learner, year=2026)["total"] == 40

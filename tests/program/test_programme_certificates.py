@@ -154,17 +154,25 @@ def test_without_the_questionnaire_there_is_no_certificate_until_it_is_answered(
     # when
     assert cohort_certificates_request(cohort=cohort) == 1
 
-    # then: only the one who answered has a certificate; both have the programme's JP
+    # then: only the one who answered has a certificate and the programme's JP with it
     assert list(Certificate.objects.values_list("user_id", flat=True)) == [done.user_id]
     assert participant_certificate_request(participant=not_done) is None
-    assert JPCredit.objects.filter(programme=programme).count() == 2
+    assert list(JPCredit.objects.filter(programme=programme).values_list("user_id", flat=True)) == [
+        done.user_id
+    ]
 
-    # when the questionnaire is answered later
+    # a run again (the sweeper, a second close) still gives neither to who has not answered
+    assert cohort_certificates_request(cohort=cohort) == 0
+    assert JPCredit.objects.filter(programme=programme).count() == 1
+
+    # when the questionnaire is answered later: the certificate and the JP come together
     answered.add(not_done.pk)
     cert = participant_certificate_request(participant=not_done)
     assert cert is not None and cert.user_id == not_done.user_id
     assert participant_certificate_request(participant=not_done).pk == cert.pk
     assert Certificate.objects.count() == 2
+    assert JPCredit.objects.filter(programme=programme, user_id=not_done.user_id).count() == 1
+    assert JPCredit.objects.filter(programme=programme).count() == 2
 
 
 def test_an_elective_the_participant_completed_is_listed(programme, org_tree, no_broker):

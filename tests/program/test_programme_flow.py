@@ -1,6 +1,6 @@
 """The programme's parts wired together: closing a cohort issues the JP and certificates of
-those who passed (a job after commit), and a participant who answers the questionnaire after
-the close gets theirs then."""
+those who passed and answered the questionnaire (a job after commit), and a participant who
+answers the questionnaire after the close gets both then."""
 
 import pytest
 from django.urls import reverse
@@ -82,8 +82,9 @@ def test_a_passed_participant_who_answers_after_the_close_gets_the_certificate_t
     with django_capture_on_commit_callbacks(execute=True):
         cohort_close(cohort=graded.cohort, by=trainer)
     ani = graded.people["ani"]
-    assert not Certificate.objects.exists()  # nobody answered yet: JP, no certificate
-    assert JPCredit.objects.filter(programme=graded.programme).count() == 2
+    # nobody answered yet: no certificate, and no JP either (it comes with the certificate)
+    assert not Certificate.objects.exists()
+    assert not JPCredit.objects.filter(programme=graded.programme).exists()
 
     # when: Ani answers it (twice: a double click)
     client.force_login(ani.user)
@@ -93,12 +94,17 @@ def test_a_passed_participant_who_answers_after_the_close_gets_the_certificate_t
         client.post(url, data)
         client.post(url, data)
 
-    # then: her certificate, once; Citra, who failed, answering gets none
+    # then: her certificate and the programme's JP, once each; Budi, who has not answered,
+    # has neither; Citra, who failed, answering gets none
     assert list(Certificate.objects.values_list("user_id", flat=True)) == [ani.user_id]
+    assert list(
+        JPCredit.objects.filter(programme=graded.programme).values_list("user_id", flat=True)
+    ) == [ani.user_id]
     client.force_login(graded.people["citra"].user)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, data)
     assert Certificate.objects.count() == 1
+    assert JPCredit.objects.filter(programme=graded.programme).count() == 1
 
 
 def test_passing_asks_for_the_curriculum_completed(graded, trainer, make_employee):
