@@ -141,7 +141,7 @@ def test_demo_courses_load_with_real_content():
 
     created = demo_courses_seed()
 
-    assert created == ["ORI-01", "IKP-01", "IKP-02", "BT-01", "BT-02"]
+    assert created == ["ORI-01", "IKP-01", "IKP-02", "BT-01", "BT-02", "BM-00"]
     assert demo_courses_seed() == []
     ikp = CoursePage.objects.get(code="IKP-01")
     lessons = course_lessons(ikp)
