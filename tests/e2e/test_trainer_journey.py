@@ -107,6 +107,11 @@ def test_trainer_journey(new_context, base_url, shoot):
     # The course, from the catalogue's page in the admin.
     trainer.goto("/admin/pages/")
     trainer.get_by_role("link", name="Tambahkan halaman turunan").first.click()
+    # The catalogue holds courses and programmes: Wagtail asks which one first.
+    course_type = trainer.get_by_role("link", name=re.compile(r"^\s*kursus\s*$", re.I))
+    course_type.or_(trainer.locator("#id_title")).first.wait_for()
+    if course_type.count():
+        course_type.first.click()
     trainer.locator("#id_title").wait_for()
     fill_title(trainer, COURSE["title"])
     trainer.locator("#id_code").fill(COURSE["code"])

@@ -70,3 +70,48 @@ def assert_demo_programme():
         unit = participant.unit
         province = unit if unit.level == "provinsi" else unit.get_parent()
         assert participant.team.unit == province
+    assert_demo_cohort_at_work(cohort)
+
+
+def assert_demo_cohort_at_work(cohort):
+    """The open demo cohort has something real to grade: scores, ratings, attendance of
+    every kind, and the three outcomes; the journey's learner is on course to pass."""
+    from collections import Counter
+
+    from kuesioner.models import Respondent
+    from program.models import Attendance, AttendanceChange, PeerRating, PresentationScore
+    from program.selectors.grading import gradebook_rows
+
+    assert cohort.status == "open"
+    assert cohort.assessors.filter(user__email="pengajar2@lms-bawaslu.test").exists()
+    assert cohort.programme.rubric_criteria.count() == 4
+    assert PresentationScore.objects.filter(session__cohort=cohort).count() == 4
+    assert PeerRating.objects.filter(session__cohort=cohort).exists()
+    sources = set(
+        Attendance.objects.filter(session__cohort=cohort).values_list("source", flat=True)
+    )
+    assert sources == {"qr", "code", "report", "manual"}
+    statuses = set(
+        Attendance.objects.filter(session__cohort=cohort).values_list("status", flat=True)
+    )
+    assert statuses == {"present", "late", "excused", "absent"}
+    assert AttendanceChange.objects.filter(session__cohort=cohort).exclude(reason="").exists()
+    assert cohort.followup_questionnaire is not None
+    assert Respondent.objects.filter(context=f"program.cohort:{cohort.pk}").count() >= 10
+
+    rows = gradebook_rows(cohort)
+    assert len(rows) == 36
+    outcomes = Counter(row.outcome for row in rows)
+    assert outcomes["passed"] > 18 and outcomes["failed"] >= 5 and outcomes["absent"] >= 3, outcomes
+    andi = next(
+        r
+        for r in rows
+        if r.participant_id
+        == cohort.participants.get(user__email="andi.saragih@lms-bawaslu.test").pk
+    )
+    assert andi.outcome == "passed" and andi.posttest >= 60
+    from lms.akun.models import User
+    from program.selectors.curriculum import programme_progress
+
+    learner = User.objects.get(email="andi.saragih@lms-bawaslu.test")
+    assert programme_progress(user=learner, programme=cohort.programme).curriculum_complete
