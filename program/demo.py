@@ -34,6 +34,8 @@ from lms.akun.models import User
 from lms.akun.roles import PESERTA
 from lms.organisasi.demo import DEMO_PASSWORD
 from lms.organisasi.models import Employee, OrgUnit
+from sertifikat.models import CertificateSignatory, CertificateTemplate
+from sertifikat.services import certificate_template_create_demo
 
 from .models import (
     Attendance,
@@ -678,11 +680,58 @@ def _activity_seed(programme: ProgrammePage, cohort: Cohort) -> None:
     _answers_seed(evaluation, cohort, participants)
 
 
+PROGRAMME_TEMPLATE = "Sertifikat Program Bawaslu Membelajarkan"
+PROGRAMME_BODY = (
+    "telah mengikuti dan dinyatakan lulus program {kursus} ({kode_kursus}) {angkatan}, "
+    "pembelajaran terpadu melalui Learning Management System dan sesi tatap muka Badan "
+    "Pengawas Pemilihan Umum pada {periode}, dengan beban belajar {jp} jam pelajaran (JP) "
+    "dan nilai akhir {nilai}."
+)
+
+
+def _certificate_template_seed(programme: ProgrammePage) -> None:
+    """The programme's own certificate template: the default one's look and signatories,
+    with a text that speaks of a programme and its cohort (the default speaks of a course)."""
+    if programme.certificate_template_id:
+        return
+    default = certificate_template_create_demo()
+    template, created = CertificateTemplate.objects.get_or_create(
+        name=PROGRAMME_TEMPLATE,
+        defaults={
+            "layout": default.layout,
+            "logo": default.logo,
+            "background_image": default.background_image,
+            "issuer_name": default.issuer_name,
+            "issuer_unit": default.issuer_unit,
+            "title_text": default.title_text,
+            "subtitle_text": "Program Pembelajaran Terpadu Pengawas Pemilu",
+            "recipient_intro": default.recipient_intro,
+            "body_text": PROGRAMME_BODY,
+            "place_of_issue": default.place_of_issue,
+            "footer_text": default.footer_text,
+            "number_format": default.number_format,
+        },
+    )
+    if created:
+        for signatory in default.signatories.all():
+            CertificateSignatory.objects.create(
+                template=template,
+                sort_order=signatory.sort_order,
+                name=signatory.name,
+                position=signatory.position,
+                nip=signatory.nip,
+                signature_image=signatory.signature_image,
+            )
+    programme.certificate_template = template
+    programme.save_revision().publish()
+
+
 @transaction.atomic
 def demo_programme_seed() -> dict:
     """Seed the demo programme over the demo courses (which must exist)."""
     posttest = _posttest_seed()
     programme = _programme_seed(posttest)
+    _certificate_template_seed(programme)
     users = _people_seed()
     cohort = _cohort_seed(programme, users)
     _activity_seed(programme, cohort)

@@ -56,6 +56,9 @@ def assert_demo_programme():
     codes = {place.course.code for cluster in clusters for place in cluster.courses.all()}
     assert codes == {"ORI-01", "IKP-01", "IKP-02", "BT-01", "BT-02", "BM-00"}
     assert programme.posttest.kind == "posttest"
+    # its certificate speaks of a programme and its cohort, not of a course
+    assert "lulus program" in programme.certificate_template.body_text
+    assert "{angkatan}" in programme.certificate_template.body_text
     assert programme.posttest.get_parent().specific.code == "BM-00"
     cohort = Cohort.objects.get(programme=programme)
     assert str(cohort) == "Bawaslu Membelajarkan - Angkatan I"
