@@ -684,8 +684,7 @@ PROGRAMME_TEMPLATE = "Sertifikat Program Bawaslu Membelajarkan"
 PROGRAMME_BODY = (
     "telah mengikuti dan dinyatakan lulus program {kursus} ({kode_kursus}) {angkatan}, "
     "pembelajaran terpadu melalui Learning Management System dan sesi tatap muka Badan "
-    "Pengawas Pemilihan Umum pada {periode}, dengan beban belajar {jp} jam pelajaran (JP) "
-    "dan nilai akhir {nilai}."
+    "Pengawas Pemilihan Umum pada {periode}, dengan beban belajar {jp} jam pelajaran (JP)."
 )
 
 
