@@ -174,8 +174,8 @@ class ParticipantReportLine(models.Model):
 
     @property
     def reason(self) -> str:
-        """How the line was matched, or why it waits for the facilitator (a guest's line is
-        never matched automatically: see report_match)."""
+        """How the line was matched, or why it waits for the facilitator (a guest's email is
+        never trusted: see report_match)."""
         if self.guest and self.is_open:
             return _("Bergabung sebagai tamu: cocokkan manual")
         return self.get_match_display()

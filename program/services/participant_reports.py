@@ -290,10 +290,11 @@ def participants_for_matching(cohort_id: int) -> list[ParticipantKey]:
 def report_match(rows: list[ReportRow], participants: list[ParticipantKey]) -> Matching:
     """Email, then NIP, then a name only one participant has; pure, so it is timed alone.
 
-    A row the report marks as a guest is never matched, whatever it carries: a guest types
-    the name and the email they like, so a name, a NIP in the name or an email proves
-    nothing. It is left open for the facilitator, with the participants it points at (if
-    any) offered first; `ParticipantReportLine.reason` says why."""
+    A guest's row (Zoom's "Guest" = Yes: joined without signing in) is matched by a NIP in
+    its name or a name only one participant has, as people who did not sign in are found, but
+    never by its email, which a guest types as they like: a guest row whose email alone points
+    at a participant waits for the facilitator, that participant offered first
+    (`ParticipantReportLine.reason` says why). The sheet marks every guest line."""
     by_email = {p.email: p.pk for p in participants if p.email}
     by_nip = {p.nip: p.pk for p in participants if p.nip}
     by_name: dict[str, list[int]] = defaultdict(list)
@@ -303,7 +304,7 @@ def report_match(rows: list[ReportRow], participants: list[ParticipantKey]) -> M
     tentative = []
     for row in rows:
         pk, how, candidates = None, "", []
-        if row.email and row.email in by_email:
+        if row.email and row.email in by_email and not row.guest:
             pk, how = by_email[row.email], ParticipantReportLine.Match.EMAIL
         elif (nip := find_nip(row.name)) and nip in by_nip:
             pk, how = by_nip[nip], ParticipantReportLine.Match.NIP
@@ -321,9 +322,8 @@ def report_match(rows: list[ReportRow], participants: list[ParticipantKey]) -> M
                     if candidates
                     else ParticipantReportLine.Match.UNMATCHED
                 )
-        if row.guest:
-            candidates = [pk] if pk is not None else candidates
-            pk, how = None, ParticipantReportLine.Match.UNMATCHED
+        if row.guest and pk is None and row.email in by_email:
+            candidates = [by_email[row.email]]
         tentative.append((row, pk, how, candidates))
     # A name match that carries another email than the participant's, for someone whose own
     # email is in the report too, is another person of the same name: the facilitator decides.
