@@ -16,10 +16,10 @@ from .attendance import (
 )
 from .certificates import (
     COHORT_CERTIFICATES_BATCH,
+    certificate_curriculum,
     cohort_certificates_request,
     participant_certificate_request,
     programme_certificate_facts,
-    programme_curriculum,
 )
 from .cohorts import (
     InvitationFileError,
@@ -80,6 +80,7 @@ __all__ = [
     "calendar_feed_get_or_create",
     "calendar_feed_regenerate",
     "calendar_feed_revoke",
+    "certificate_curriculum",
     "checkin_codes",
     "checkin_key_get_or_create",
     "checkin_window",
@@ -103,7 +104,6 @@ __all__ = [
     "peer_rating_save",
     "presentation_score_save",
     "programme_certificate_facts",
-    "programme_curriculum",
     "report_line_resolve",
     "session_for_code",
     "session_reminder_email",

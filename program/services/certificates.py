@@ -31,7 +31,8 @@ from sertifikat.services import (
 )
 
 from .. import questionnaires
-from ..models import Cohort, Participant, ProgrammeCourse, ProgrammePage
+from ..models import Cohort, Participant, ProgrammePage
+from ..selectors.curriculum import programme_curriculum
 
 # Queued by name (the tasks module imports the services, not the other way round).
 COHORT_CERTIFICATES_TASK = "program.tasks.cohort_certificates_task"
@@ -72,26 +73,23 @@ class Curriculum:
         )
 
 
-def programme_curriculum(programme: ProgrammePage) -> Curriculum:
-    """The published curriculum of `programme`, in order. One query."""
-    rows = (
-        ProgrammeCourse.objects.filter(cluster__programme=programme)
-        .order_by("cluster__sort_order", "cluster__pk", "sort_order", "pk")
-        .values_list("course_id", "required", "cluster__title", "course__code", "course__title")
-    )
+def certificate_curriculum(programme: ProgrammePage) -> Curriculum:
+    """The published curriculum of `programme` as its certificate prints it, in order: read
+    through the curriculum selector (the one place that reads it)."""
     seen: set[int] = set()
     lines = []
-    for course_id, required, cluster, code, title in rows:
-        if course_id in seen:  # a course in two clusters is printed once
-            continue
-        seen.add(course_id)
-        lines.append(
-            CurriculumLine(
-                course_id=course_id,
-                required=required,
-                text=f"{cluster}{ITEM_SEPARATOR}{code} {title}",
+    for cluster in programme_curriculum(programme):
+        for item in cluster.items:
+            if item.course_id in seen:  # a course in two clusters is printed once
+                continue
+            seen.add(item.course_id)
+            lines.append(
+                CurriculumLine(
+                    course_id=item.course_id,
+                    required=item.required,
+                    text=f"{cluster.title}{ITEM_SEPARATOR}{item.course.code} {item.course.title}",
+                )
             )
-        )
     return Curriculum(lines=tuple(lines))
 
 
@@ -184,7 +182,7 @@ def cohort_certificates_request(*, cohort: Cohort, batch_size: int | None = None
     cohort = Cohort.objects.select_related("programme").get(pk=cohort.pk)
     if not cohort.is_closed:
         return 0
-    curriculum = programme_curriculum(cohort.programme)
+    curriculum = certificate_curriculum(cohort.programme)
     size = batch_size or COHORT_CERTIFICATES_BATCH
     passed = _passed(cohort).select_related("user").order_by("pk")
     requested, last_pk = 0, 0
@@ -210,7 +208,7 @@ def participant_certificate_request(*, participant: Participant) -> Certificate 
     if not questionnaires.participant_questionnaire_done(participant):
         return None
     programme = cohort.programme
-    curriculum = programme_curriculum(programme)
+    curriculum = certificate_curriculum(programme)
     with transaction.atomic():
         jp_credit_programmes(
             user_ids=[participant.user_id],
