@@ -7,9 +7,9 @@ class KursusConfig(AppConfig):
     verbose_name = _("Kursus")
 
     def ready(self):
+        from .page_receivers import connect_signals
         from .preview_views import register_previews
         from .receivers import connect_receivers
-        from .signals import connect_signals
 
         connect_signals()
         connect_receivers()

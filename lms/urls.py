@@ -36,6 +36,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("dokumen/", include(wagtaildocs_urls)),
     path("akun/", include("allauth.urls")),
+    path("api/", include("integrasi.urls")),
     path("laporan/", include("laporan.urls")),
     path("sertifikat/", include("sertifikat.urls")),
     path("program/", include("program.urls")),

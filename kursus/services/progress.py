@@ -16,6 +16,7 @@ from ..completion import course_final_score, course_is_completed_by
 from ..models import CoursePage, Enrollment, JPCredit, LessonPage, LessonProgress
 from ..progress import course_progress
 from ..selectors import CourseOutline, course_outline
+from ..signals import course_completed
 from .enrolment import EnrollmentError, _progress_figures_set, enrollment_lock
 from .jp import jp_programme_credit_for
 
@@ -128,6 +129,13 @@ def course_complete_if_done(
             )
         ],
         ignore_conflicts=True,
+    )
+    course_completed.send(
+        sender=Enrollment,
+        enrollment_id=enrollment.pk,
+        user_id=enrollment.user_id,
+        course_id=course.pk,
+        completed_at=now,
     )
     # The one entry point into certificates: the row is made in this transaction, the PDF
     # after it commits.

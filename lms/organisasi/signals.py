@@ -10,5 +10,6 @@ employee_placed = Signal()
 
 # An import created or updated employees. Arguments: `moved_user_ids` (list of user ids whose
 # employee record moved to another unit or was attached to an account that had none: their
-# enrolments follow them) and `unit_ids` (list of the units of every imported row).
+# enrolments follow them), `unit_ids` (list of the units of every imported row) and
+# `employee_ids` (list of the employees created, or whose data or login email changed).
 employees_imported = Signal()

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "lms.akun",
     "lms.organisasi",
     "lms.beranda",
+    "integrasi",
     "laporan",
     "program",
     "kursus",
@@ -598,3 +599,10 @@ LMS_PERMISSIONS_POLICY = {
     "usb": [],
     "fullscreen": ["self", *(f'"{source}"' for source in LMS_EMBED_FRAME_SOURCES)],
 }
+
+
+# Integration (integrasi/, docs/api.md) ---------------------------------------------------
+# The REST API under /api/v1/: the default page size of its lists, and how long its call log
+# (client, path, status, duration) is kept.
+LMS_API_PAGE_SIZE = env.int("LMS_API_PAGE_SIZE", default=100)
+LMS_API_LOG_DAYS = env.int("LMS_API_LOG_DAYS", default=90)

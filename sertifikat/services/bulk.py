@@ -13,6 +13,7 @@ from lms.core.cache import learners_changed
 
 from .. import jobs
 from ..models import Certificate
+from ..signals import certificate_revoked
 from .issue import CertificateFacts, certificate_pending_create, render_enqueue_on_commit
 from .render import mark_exhausted
 from .snapshots import template_snapshot
@@ -141,6 +142,7 @@ def certificate_revoke(*, certificate: Certificate, reason: str, by) -> Certific
     cert.revoked_by = by
     cert.save(update_fields=["status", "revoked_at", "revoked_reason", "revoked_by"])
     learners_changed([cert.user_id])
+    certificate_revoked.send(sender=Certificate, certificate_id=cert.pk, user_id=cert.user_id)
     return cert
 
 

@@ -22,6 +22,7 @@ from lms.core.outbox import send_after_commit
 from .. import jobs, rendering
 from ..models import Certificate
 from ..numbering import certificate_number_assign
+from ..signals import certificate_issued
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +114,7 @@ def certificate_render(*, certificate_id: int, generation: int) -> Certificate |
         if stored != name:
             Certificate.objects.filter(pk=certificate_id).update(pdf=stored)
         learners_changed([cert.user_id])
+        certificate_issued.send(sender=Certificate, certificate_id=cert.pk, user_id=cert.user_id)
     cert.pdf.name = stored
     cert.sha256 = digest
     cert.status = Certificate.Status.ISSUED

@@ -24,6 +24,7 @@ def employee_import_apply(rows: list[Row], *, lookups: dict) -> ImportResult:
     updates: dict[int, Row] = {}
     user_updates: dict[int, str] = {}
     moved_user_ids: list[int] = []
+    changed_employee_ids: list[int] = []
     for row in rows:
         owner = by_nip.get(row.nip) if row.nip else None
         if owner is None and row.email in by_email and by_email[row.email][1] is not None:
@@ -56,6 +57,7 @@ def employee_import_apply(rows: list[Row], *, lookups: dict) -> ImportResult:
                     setattr(emp, f, v)
                 changed_employees.append(emp)
         Employee.objects.bulk_update(changed_employees, fields, batch_size=BATCH)
+        changed_employee_ids.extend(emp.pk for emp in changed_employees)
         users = User.objects.in_bulk(
             [uid for uid, email in user_updates.items() if by_email.get(email, (None,))[0] != uid]
         )
@@ -64,6 +66,10 @@ def employee_import_apply(rows: list[Row], *, lookups: dict) -> ImportResult:
             user.email = user_updates[user.pk]
         User.objects.bulk_update(changed, ["email"], batch_size=BATCH)
         user_cache_forget([u.pk for u in changed])  # bulk_update sends no signals
+        new_email = {user.pk for user in changed}
+        changed_employee_ids.extend(
+            emp_id for emp_id in updates if employees[emp_id].user_id in new_email
+        )
         for user in changed:
             EmailAddress.objects.filter(user=user).delete()
             EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
@@ -99,7 +105,7 @@ def employee_import_apply(rows: list[Row], *, lookups: dict) -> ImportResult:
             [User.groups.through(user_id=u.pk, group_id=peserta.pk) for u in created_users],
             batch_size=BATCH,
         )
-    Employee.objects.bulk_create(
+    created_employees = Employee.objects.bulk_create(
         [
             Employee(
                 user_id=existing_users[r.email],
@@ -114,10 +120,12 @@ def employee_import_apply(rows: list[Row], *, lookups: dict) -> ImportResult:
         batch_size=BATCH,
     )
     result.created = len(new_rows)
+    changed_employee_ids.extend(emp.pk for emp in created_employees)
     # A profile attached to an existing account moves that account too.
     employees_imported.send(
         sender=Employee,
         moved_user_ids=moved_user_ids + profiles_for_accounts,
         unit_ids=sorted({units[r.unit_code] for r in rows}),
+        employee_ids=sorted(set(changed_employee_ids)),
     )
     return result
