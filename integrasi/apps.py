@@ -13,6 +13,7 @@ class IntegrasiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from . import tasks  # noqa: F401
         from .receivers import connect_receivers
 
         connect_receivers()

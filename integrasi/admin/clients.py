@@ -1,0 +1,5 @@
+"""Admin screens of the integration: clients."""
+
+
+def register_clients() -> None:
+    pass

@@ -1,0 +1,5 @@
+"""Admin screens of the integration: siasn."""
+
+
+def register_siasn() -> None:
+    pass

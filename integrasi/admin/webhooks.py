@@ -1,0 +1,5 @@
+"""Admin screens of the integration: webhooks."""
+
+
+def register_webhooks() -> None:
+    pass

@@ -1,0 +1,2 @@
+"""The integration's Celery tasks, each thin: take ids, call a service. Registered in every
+process through IntegrasiConfig.ready(), so that services queue them by name."""
