@@ -8,6 +8,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from lms.akun.roles import user_requires_mfa
+from lms.akun.sso import sso_session_asserted_mfa
 
 
 class RequireStaffMFAMiddleware:
@@ -15,14 +16,17 @@ class RequireStaffMFAMiddleware:
 
     Until then every request of theirs goes to the MFA setup page, except the few paths that
     setting it up needs (LMS_MFA_EXEMPT_PATHS). The rule covers every path by default, so a
-    new staff-only page (a report, a download, an admin view) needs no entry anywhere."""
+    new staff-only page (a report, a download, an admin view) needs no entry anywhere.
+
+    A session signed in through SSO whose provider asserted MFA (lms/akun/sso.py) has had its
+    second factor there, and is let through."""
 
     def __init__(self, get_response):
         self.get_response = get_response
         self.exempt = tuple(settings.LMS_MFA_EXEMPT_PATHS)
 
     def __call__(self, request):
-        if not request.path.startswith(self.exempt) and self._needs_setup(request.user):
+        if not request.path.startswith(self.exempt) and self._needs_setup(request):
             if request.method == "GET":
                 messages.warning(
                     request,
@@ -39,9 +43,11 @@ class RequireStaffMFAMiddleware:
         return self.get_response(request)
 
     @staticmethod
-    def _needs_setup(user) -> bool:
+    def _needs_setup(request) -> bool:
+        user = request.user
         return (
             user.is_authenticated
             and user_requires_mfa(user)
             and not is_mfa_enabled(user, [Authenticator.Type.TOTP])
+            and not sso_session_asserted_mfa(request, user)
         )

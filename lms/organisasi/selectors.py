@@ -62,3 +62,13 @@ def employee_list_visible(user) -> QuerySet[Employee]:
     if root is None:
         return Employee.objects.filter(user=user)
     return Employee.objects.filter(orgunit_subtree_filter(root))
+
+
+def employee_get_by_nip(nip: str) -> Employee | None:
+    """The employee holding `nip` (unique), for single sign-on's NIP claim (lms.akun.sso)."""
+    return Employee.objects.filter(nip=nip).only("user_id", "nip", "is_active").first()
+
+
+def employee_get_for_user(user_id: int) -> Employee | None:
+    """The employee record of an account, if it has one."""
+    return Employee.objects.filter(user_id=user_id).only("user_id", "nip", "is_active").first()

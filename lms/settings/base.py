@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "taggit",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "allauth.mfa",
     "csp",
     "django.contrib.auth",
@@ -206,6 +208,66 @@ ACCOUNT_RATE_LIMITS = {
     # knows the address may set it again with five more failures.
     "login_failed": f"{LMS_LOGIN_FAILURES_PER_ADDRESS}/m/ip,5/5m/key",
 }
+# Single sign-on through one OpenID Connect provider (allauth's openid_connect), configured
+# from the environment only: the app lives in this setting, never in a SocialApp row, so the
+# client secret never reaches the database. An empty issuer turns SSO off (no button, and its
+# URLs answer 404). SSO signs in existing accounts only, matched by the NIP claim or a verified
+# email (lms.akun.sso); it never creates one.
+LMS_OIDC_ISSUER = env("LMS_OIDC_ISSUER", default="")
+LMS_OIDC_CLIENT_ID = env("LMS_OIDC_CLIENT_ID", default="")
+# Read as it is (a secret starting with "$" is not a reference), like DJANGO_SECRET_KEY.
+LMS_OIDC_CLIENT_SECRET = os.environ.get("LMS_OIDC_CLIENT_SECRET", "")
+# The provider's name on the login button ("Masuk dengan SSO").
+LMS_OIDC_NAME = env("LMS_OIDC_NAME", default="SSO")
+# The claim (in the ID token or userinfo) that carries the employee's NIP.
+LMS_OIDC_NIP_CLAIM = env("LMS_OIDC_NIP_CLAIM", default="nip")
+# Staff skip the LMS's own TOTP after SSO only when the ID token asserts MFA: an `amr` value in
+# this list (RFC 8176), or an `acr` value in the next one (empty: acr is not trusted).
+LMS_OIDC_MFA_AMR = env.list("LMS_OIDC_MFA_AMR", default=["mfa", "otp", "hwk", "swk"])
+LMS_OIDC_MFA_ACR = env.list("LMS_OIDC_MFA_ACR", default=[])
+# The id in the SSO URLs: /akun/oidc/sso/login/ and /akun/oidc/sso/login/callback/ (the
+# redirect URI to register at the provider).
+LMS_OIDC_PROVIDER_ID = "sso"
+if LMS_OIDC_ISSUER and not LMS_OIDC_CLIENT_ID:
+    raise ImproperlyConfigured("LMS_OIDC_ISSUER is set: LMS_OIDC_CLIENT_ID is required too.")
+
+
+def oidc_socialaccount_providers(*, issuer: str, client_id: str, secret: str, name: str) -> dict:
+    """allauth's provider settings for one OpenID Connect app (none without an issuer): PKCE
+    on, the userinfo endpoint read, the token endpoint's client authentication as the
+    provider's discovery document offers it."""
+    apps = []
+    if issuer:
+        apps.append(
+            {
+                "provider_id": LMS_OIDC_PROVIDER_ID,
+                "name": name,
+                "client_id": client_id,
+                "secret": secret,
+                "settings": {
+                    "server_url": issuer,
+                    "oauth_pkce_enabled": True,
+                    "fetch_userinfo": True,
+                },
+            }
+        )
+    return {"openid_connect": {"APPS": apps}}
+
+
+SOCIALACCOUNT_PROVIDERS = oidc_socialaccount_providers(
+    issuer=LMS_OIDC_ISSUER,
+    client_id=LMS_OIDC_CLIENT_ID,
+    secret=LMS_OIDC_CLIENT_SECRET,
+    name=LMS_OIDC_NAME,
+)
+SOCIALACCOUNT_ADAPTER = "lms.akun.adapters.SocialAccountAdapter"
+# No sign-up through SSO, no matching by allauth's own email rule (lms.akun.sso decides), no
+# provider tokens kept, and a provider that does not answer within 10 s fails the login.
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+
 MFA_ADAPTER = "lms.akun.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "LMS Bawaslu"
@@ -541,6 +603,10 @@ def media_origins() -> list[str]:
 
 # Extra origins of uploaded images and media (default: the S3 bucket's, see above).
 LMS_CSP_MEDIA_SOURCES = env.list("LMS_CSP_MEDIA_SOURCES", default=media_origins())
+# The SSO provider's origin (its authorization endpoint is expected there), when SSO is on.
+LMS_OIDC_FORM_ACTION_SOURCES = (
+    ["{0.scheme}://{0.netloc}".format(urlsplit(LMS_OIDC_ISSUER))] if LMS_OIDC_ISSUER else []
+)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -553,7 +619,9 @@ CONTENT_SECURITY_POLICY = {
         "media-src": ["'self'", *LMS_CSP_MEDIA_SOURCES],
         "frame-src": ["'self'", *LMS_EMBED_FRAME_SOURCES],
         "frame-ancestors": ["'none'"],
-        "form-action": ["'self'"],
+        # The SSO button posts to the site, which redirects to the provider: browsers check
+        # that redirect against form-action, so the provider's origin is allowed with SSO on.
+        "form-action": ["'self'", *LMS_OIDC_FORM_ACTION_SOURCES],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
     },
