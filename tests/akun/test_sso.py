@@ -115,6 +115,18 @@ def test_a_second_login_reuses_the_link(client, provider, make_employee):
     assert SocialAccount.objects.count() == 1
 
 
+def test_the_link_follows_the_lms_records(client, provider, make_employee):
+    # given an SSO subject linked earlier to one account, whose NIP now names another
+    earlier, now = make_employee("32.04").user, make_employee("32.04")
+    SocialAccount.objects.create(user=earlier, provider="sso", uid="moved", extra_data={})
+    provider.identity = {"sub": "moved", "nip": now.nip}
+
+    sso_login(client, provider)
+
+    assert signed_in_user(client) == now.user
+    assert SocialAccount.objects.get().user == now.user
+
+
 def test_an_unverified_email_is_refused(client, provider, make_employee):
     # given the provider does not vouch for the address
     employee = make_employee("32.04")
@@ -480,6 +492,22 @@ def test_staff_without_totp_and_an_mfa_assertion_are_not_pushed_to_setup(
     # and after logging out, a local sign-in is pushed to setup as before
     client.post(reverse("account_logout"))
     client.force_login(user)
+    response = client.get("/dasbor/")
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("mfa_activate_totp"))
+
+
+def test_the_mfa_mark_lives_with_the_sso_login_only(client, provider, make_employee):
+    # given a supervisor without TOTP signed in through SSO that asserted MFA
+    user = make_employee("32", "Supervisor").user
+    provider.identity = {"sub": "sv", "nip": user.employee.nip, "amr": ["mfa"]}
+    sso_login(client, provider)
+    assert client.get("/dasbor/").status_code == 200
+
+    # when the same session signs in again some other way (same user: Django keeps the data)
+    client.force_login(user)
+
+    # then the mark is gone and TOTP setup is required again
     response = client.get("/dasbor/")
     assert response.status_code == 302
     assert response.url.startswith(reverse("mfa_activate_totp"))
