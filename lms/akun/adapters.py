@@ -23,6 +23,7 @@ from lms.akun.sso import (
     sso_account_link,
     sso_account_match,
     sso_identity,
+    sso_login_option,
 )
 from lms.core.http import client_address
 
@@ -118,29 +119,34 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         sociallogin.token = None
         identity = sso_identity(sociallogin)
         if identity is None or not identity.sub or not identity.consistent:
-            self._refuse(request, Refusal.UNKNOWN, sub=identity.sub if identity else "")
+            self._refuse(request, Refusal.INVALID, sub=identity.sub if identity else "")
         match = sso_account_match(identity)
         if match.user is None:
             self._refuse(request, match.refusal, sub=identity.sub)
         if sociallogin.state.get("process") == AuthProcess.CONNECT:
             # Signed in already and linking SSO on the connections page: only one's own.
             if match.user.pk != request.user.pk:
-                self._refuse(request, "other", sub=identity.sub)
+                self._refuse(request, Refusal.OTHER_PERSON, sub=identity.sub)
             return
         sso_account_link(request=request, sociallogin=sociallogin, user=match.user)
         logger.info("SSO login matched: sub=%s user=%s", identity.sub, match.user.pk)
 
-    def _refuse(self, request, reason, *, sub: str):
-        name = settings.LMS_OIDC_NAME
+    def _refuse(self, request, reason: Refusal, *, sub: str):
+        name = _provider_name()
         logger.warning("SSO login refused: reason=%s sub=%s", reason, sub)
         if reason == Refusal.INACTIVE:
             message = _(
                 "Akun LMS Anda tidak aktif, sehingga tidak dapat masuk dengan %(name)s. "
                 "Hubungi Admin LMS di unit kerja Anda."
             )
-        elif reason == "other":
+        elif reason == Refusal.OTHER_PERSON:
             message = _(
                 "Akun %(name)s ini milik pegawai lain dan tidak dapat dihubungkan dengan akun Anda."
+            )
+        elif reason == Refusal.INVALID:
+            message = _(
+                "Masuk dengan %(name)s gagal: data dari %(name)s tidak lengkap atau tidak "
+                "konsisten. Hubungi Admin LMS, atau masuk dengan email dan kata sandi."
             )
         else:
             message = _(
@@ -163,7 +169,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             error,
             type(exception).__name__ if exception is not None else "-",
         )
-        name = settings.LMS_OIDC_NAME
+        name = _provider_name()
         if error == AuthError.CANCELLED:
             message = _("Masuk dengan %(name)s dibatalkan.")
         else:
@@ -173,3 +179,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             )
         messages.error(request, message % {"name": name})
         raise ImmediateHttpResponse(redirect("account_login"))
+
+
+def _provider_name() -> str:
+    """The provider's name as the login button shows it."""
+    option = sso_login_option()
+    return option.name if option is not None else settings.LMS_OIDC_NAME

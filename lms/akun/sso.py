@@ -131,8 +131,12 @@ def sso_asserts_mfa(identity: SsoIdentity | None) -> bool:
 
 
 class Refusal(enum.StrEnum):
-    UNKNOWN = "unknown"
-    INACTIVE = "inactive"
+    """Why an SSO login is refused (the reason logged)."""
+
+    UNKNOWN = "unknown"  # no account matches
+    INACTIVE = "inactive"  # the account or its employee is inactive
+    OTHER_PERSON = "other_person"  # connecting someone else's SSO account to one's own
+    INVALID = "invalid"  # no subject, or userinfo about another subject than the ID token
 
 
 @dataclass(frozen=True)

@@ -245,8 +245,9 @@ def test_userinfo_of_another_subject_is_refused(client, provider, make_employee)
     provider.identity = {"sub": "one", "nip": employee.nip}
     provider.userinfo_overrides = {"sub": "two"}
 
-    sso_login(client, provider)
+    response = sso_login(client, provider)
 
+    assert "tidak lengkap atau tidak konsisten" in response.content.decode()
     assert signed_in_user(client) is None
     assert SocialAccount.objects.count() == 0
 
