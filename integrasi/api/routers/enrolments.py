@@ -9,7 +9,7 @@ from typing import Literal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from kursus.forms import UnitAssignmentForm
 from kursus.models import Enrollment, MandatoryAssignment
@@ -132,7 +132,7 @@ def enrolments_create(request, payload: EnrolmentIn):
     except EnrollmentError as error:  # the rules changed between the check and the write
         raise _cannot_enrol([str(error)]) from None
     row = enrolment_list(unit=client.unit).get(pk=enrollment.pk)
-    return (200 if was_current else 201), enrolment_out(row)
+    return Status(200 if was_current else 201, enrolment_out(row))
 
 
 def _cannot_enrol(reasons: list[str]) -> ApiProblem:
@@ -239,6 +239,7 @@ def assignments_create(request, payload: AssignmentIn):
         assignment = existing or assignment_create(
             course=course, unit=unit, due_date=payload.due_date, positions=positions
         )
-    return (201 if created else 200), assignment_out(
-        assignment, enrolments=assignment.enrollments.count()
+    return Status(
+        201 if created else 200,
+        assignment_out(assignment, enrolments=assignment.enrollments.count()),
     )
