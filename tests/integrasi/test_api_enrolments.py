@@ -185,6 +185,16 @@ def test_a_blocker_is_a_422_problem_with_the_indonesian_reasons(
     assert not Enrollment.objects.exists()
 
 
+def test_an_inactive_employee_is_not_enrolled(client, jabar, make_employee, course):
+    employee = make_employee("32.04", is_active=False)
+
+    response = post(client, URL, jabar, {"nip": employee.nip, "course_code": course.code})
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "nip", "message": "Pegawai ini tidak aktif."}]
+    assert not Enrollment.objects.exists()
+
+
 def test_a_missing_prerequisite_blocks(client, jabar, make_employee, course):
     basic = make_course("API-00", modules=(1,))
     course.prerequisites.add(basic)

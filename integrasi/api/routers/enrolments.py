@@ -119,6 +119,8 @@ def enrolments_create(request, payload: EnrolmentIn):
     course = course_for_enrolment(code=payload.course_code)
     if course is None:
         raise not_found(_("Kursus dengan kode itu tidak ditemukan."))
+    if not employee.is_active:
+        raise _cannot_enrol([_("Pegawai ini tidak aktif.")], field="nip")
     user = employee.user
     before = Enrollment.objects.filter(user=user, course=course).values_list("status", flat=True)
     was_current = any(status != Enrollment.Status.WITHDRAWN for status in before)
@@ -135,12 +137,12 @@ def enrolments_create(request, payload: EnrolmentIn):
     return Status(200 if was_current else 201, enrolment_out(row))
 
 
-def _cannot_enrol(reasons: list[str]) -> ApiProblem:
+def _cannot_enrol(reasons: list[str], *, field: str = "course_code") -> ApiProblem:
     return ApiProblem(
         422,
         _("Pendaftaran tidak dapat dilakukan"),
         " ".join(reasons),
-        errors=[{"field": "course_code", "message": reason} for reason in reasons],
+        errors=[{"field": field, "message": reason} for reason in reasons],
     )
 
 
