@@ -133,7 +133,9 @@ def enrolments_create(request, payload: EnrolmentIn):
         enrollment = enrollment_create(user=user, course=course)
     except EnrollmentError as error:  # the rules changed between the check and the write
         raise _cannot_enrol([str(error)]) from None
-    row = enrolment_list(unit=client.unit).get(pk=enrollment.pk)
+    row = enrolment_list(unit=client.unit).filter(pk=enrollment.pk).first()
+    if row is None:  # the person moved out of the scope meanwhile
+        raise not_found(_("Pegawai dengan NIP itu tidak ditemukan."))
     return Status(200 if was_current else 201, enrolment_out(row))
 
 
