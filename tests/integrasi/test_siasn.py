@@ -8,9 +8,7 @@ import json
 import logging
 
 import pytest
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from integrasi.models import SiasnRecord, SiasnSendLog, SiasnTrainingType
@@ -19,107 +17,18 @@ from integrasi.siasn.services import SEND_TASK, siasn_record_send, siasn_sweep
 from kursus.models import CourseCategory
 from lms.core.models import OutboxMessage
 from lms.organisasi.models import Employee
-from sertifikat.models import Certificate, CertificateTemplate
-from sertifikat.signals import certificate_issued
+from sertifikat.models import Certificate
 
 from ..concurrency import run_at_once
 from ..factories import EmployeeFactory, make_course
 from ..program_factories import make_programme
-from .fake_siasn import CREDENTIALS, FakeSiasn
+from .fake_siasn import CREDENTIALS
+from .siasn_fixtures import *  # noqa: F403
+from .siasn_fixtures import PDF, issue_and_run, issued_certificate, make_due
 
 pytestmark = pytest.mark.django_db
 
 S = SiasnRecord.Status
-PDF = b"%PDF-1.7 sertifikat uji bertanda tangan"
-
-
-@pytest.fixture
-def fake(settings, monkeypatch):
-    server = FakeSiasn().start()
-    server.configure(settings, monkeypatch)
-    settings.LMS_SIASN_ENABLED = True
-    settings.LMS_SIASN_INSTANSI_ID = "A5EB03E23BFBF6A0E040640A040252AD"
-    settings.LMS_SIASN_LOKASI_ID = "A5EB03E2-LOKASI"
-    settings.LMS_SIASN_INSTITUSI_PENYELENGGARA = "Bawaslu RI"
-    settings.LMS_SIASN_READ_TIMEOUT = 0.5
-    settings.LMS_SIASN_CONNECT_TIMEOUT = 0.5
-    siasn_client.tokens_forget()
-    yield server
-    siasn_client.tokens_forget()
-    server.stop()
-
-
-@pytest.fixture
-def mapped(db):
-    """The course category of make_course mapped to Bimbingan Teknis."""
-    return SiasnTrainingType.objects.create(
-        category=CourseCategory.objects.get(slug="ikp"),
-        jenis_diklat_id="8",
-        label="Bimbingan Teknis",
-    )
-
-
-@pytest.fixture
-def course(db):
-    return make_course("SIA-01", modules=(1,), jp=12, title="Pengawasan Tahapan Kampanye")
-
-
-@pytest.fixture
-def asn(org_tree, fake):
-    employee = EmployeeFactory(employment_type=Employee.EmploymentType.PNS)
-    fake.add_person(employee.nip)
-    return employee
-
-
-_serial = iter(range(1, 10**6))
-
-
-def issued_certificate(employee, subject, **fields) -> Certificate:
-    """An issued certificate of `employee` for `subject`, announced as the render does:
-    inside its transaction. The on-commit callbacks (the outbox publish, an eager task) are
-    left to the caller."""
-    serial = next(_serial)
-    code = f"SIA{serial:04d}-AAAA-BBBB-CCCC"[:19]
-    name = default_storage.save(f"sertifikat/2026/{code}.pdf", ContentFile(PDF))
-    defaults = {
-        "completed_on": datetime.date(2026, 3, 14),
-        "course_title": subject.title,
-        "jp": getattr(subject, "jp", 12),
-    }
-    defaults.update(fields)
-    with transaction.atomic():
-        cert = Certificate.objects.create(
-            user=employee.user,
-            subject=subject,
-            status=Certificate.Status.ISSUED,
-            number=f"{serial:05d}/SERT/LMS-BAWASLU/03/2026",
-            year=2026,
-            serial=serial,
-            code=code,
-            issued_on=datetime.date(2026, 3, 14),
-            full_name=employee.full_name,
-            nip=employee.nip or "",
-            course_code=getattr(subject, "code", "X"),
-            template=CertificateTemplate.objects.get(is_default=True),
-            template_version=1,
-            pdf=name,
-            sha256=hashlib.sha256(PDF).hexdigest(),
-            issued_at=timezone.now(),
-            **defaults,
-        )
-        certificate_issued.send(sender=Certificate, certificate_id=cert.pk, user_id=cert.user_id)
-    return cert
-
-
-def issue_and_run(employee, subject, capture, **fields) -> Certificate:
-    with capture(execute=True):
-        return issued_certificate(employee, subject, **fields)
-
-
-def make_due(record: SiasnRecord) -> None:
-    SiasnRecord.objects.filter(pk=record.pk).update(
-        next_attempt_at=timezone.now() - datetime.timedelta(seconds=1)
-    )
 
 
 # The happy path
@@ -450,11 +359,12 @@ def test_a_crash_between_save_and_upload_does_not_save_again(
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_on_postgresql_two_workers_at_once_send_once(fake, asn, course, mapped):
+def test_on_postgresql_two_workers_at_once_send_once(fake, asn, course, mapped, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("a race of connections: PostgreSQL (SQLite serialises every write)")
-    # given a queued record (the connector queues it; the message is not run here)
-    with transaction.atomic():
+    # given a queued record whose message is held back (here the commit would run it)
+    with monkeypatch.context() as patch:
+        patch.setattr("integrasi.siasn.services._queue", lambda *a, **k: None)
         issued_certificate(asn, course)
     record = SiasnRecord.objects.get()
     fake.delay("/kursus/save", 0.2)  # widen the window
@@ -462,7 +372,7 @@ def test_on_postgresql_two_workers_at_once_send_once(fake, asn, course, mapped):
     # when four workers take its message at the same moment
     run_at_once(lambda: results.append(siasn_record_send(record_id=record.pk).status), [()] * 4)
     # then one sent it, the others found it taken
-    assert sorted(results) == ["", "", "", S.SENT]
+    assert sorted(results) == ["", "", "", S.SENT], SiasnRecord.objects.get().reason
     assert len(fake.saved) == 1 and len(fake.uploads) == 1
 
 
