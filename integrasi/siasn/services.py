@@ -54,6 +54,8 @@ log = logging.getLogger(__name__)
 # Queued by name (the tasks module imports the services, not the other way round).
 SEND_TASK = "integrasi.siasn.tasks.siasn_record_send_task"
 SWEEP_BATCH = 500
+# Steps whose successful answers carry a person's data from SIASN: not kept in the audit row.
+PERSONAL_ANSWERS = (SiasnSendLog.Step.PERSON, SiasnSendLog.Step.LOOKUP)
 
 S = SiasnRecord.Status
 
@@ -215,12 +217,17 @@ def _log(
         outcome = SiasnSendLog.Outcome.REJECTED
     else:
         outcome = SiasnSendLog.Outcome.RETRY
+    excerpt = exchange.excerpt if exchange else ""
+    if step in PERSONAL_ANSWERS and error is None:
+        # A person's data from SIASN (birth date, address...) is not ours to keep: only
+        # what was taken from it is (the record's pnsOrangId, an adopted record id).
+        excerpt = ""
     SiasnSendLog.objects.create(
         record=record,
         step=step,
         request=request,
         status_code=exchange.status_code if exchange else None,
-        response_excerpt=exchange.excerpt if exchange else "",
+        response_excerpt=excerpt,
         outcome=outcome,
         error=error.message if error else "",
         duration_ms=exchange.duration_ms if exchange else duration_ms,

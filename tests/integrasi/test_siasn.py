@@ -91,6 +91,7 @@ def test_a_completion_is_saved_with_the_documented_fields_and_its_certificate_up
         "sha256": hashlib.sha256(PDF).hexdigest(),
     }
     assert "rwKursusId" in logs[1].response_excerpt
+    assert logs[0].response_excerpt == ""  # the person's data from SIASN is not kept
 
 
 def test_tokens_are_reused_across_sends(fake, asn, mapped, django_capture_on_commit_callbacks):
