@@ -136,3 +136,21 @@ def test_the_mapping_is_kept_in_the_admin_with_indonesian_errors(client, admin_l
     missing = client.post(url, {**data, "category": ""})
     assert "Pilih kategori kursus" in missing.content.decode()
     assert SiasnTrainingType.objects.count() == 1
+
+
+def test_the_screens_read_in_indonesian(settings, client, admin_lms, stranger_needing_fix, mapped):
+    from tests.test_admin_language import english_in, visible_text
+
+    settings.LMS_SIASN_ENABLED = False  # with the banner
+    client.force_login(admin_lms)
+    for url in (
+        STATUS_URL,
+        reverse("integrasi_siasn:person", args=[stranger_needing_fix.user_id]),
+        reverse("siasn-jenis-diklat:index"),
+        reverse("siasn-jenis-diklat:add"),
+        reverse("siasn-jenis-diklat:edit", args=[mapped.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = visible_text(response.content.decode())
+        assert english_in(text) == [], f"{url} shows: {english_in(text)}"
