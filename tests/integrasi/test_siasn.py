@@ -14,7 +14,8 @@ from django.utils import timezone
 from integrasi.models import SiasnRecord, SiasnSendLog, SiasnTrainingType
 from integrasi.siasn import client as siasn_client
 from integrasi.siasn.services import SEND_TASK, siasn_record_send, siasn_sweep
-from kursus.models import CourseCategory
+from kursus.models import CourseCategory, Enrollment
+from kursus.services import enrollment_create
 from lms.core.models import OutboxMessage
 from lms.organisasi.models import Employee
 from sertifikat.models import Certificate
@@ -52,7 +53,6 @@ def test_a_completion_is_saved_with_the_documented_fields_and_its_certificate_up
         f"/apisiasn/1.0/pns/data-utama/{asn.nip}"
     ]
     (save,) = fake.saved
-    enrolled = timezone.localdate()  # no enrolment here: the start is the completion day
     assert save.json == {
         "instansiId": "A5EB03E23BFBF6A0E040640A040252AD",
         "institusiPenyelenggara": "Bawaslu RI",
@@ -65,10 +65,9 @@ def test_a_completion_is_saved_with_the_documented_fields_and_its_certificate_up
         "nomorSertipikat": cert.number,
         "pnsOrangId": person,
         "tahunKursus": 2026,
-        "tanggalKursus": "14-03-2026",
+        "tanggalKursus": "14-03-2026",  # no enrolment here: the completion day
         "tanggalSelesaiKursus": "14-03-2026",
     }
-    assert enrolled  # (the enrolment day is used when there is one: see the programme test)
     # both tokens on every API call
     for call in fake.calls("/"):
         assert call.headers["Authorization"].startswith("Bearer gateway-")
@@ -92,6 +91,21 @@ def test_a_completion_is_saved_with_the_documented_fields_and_its_certificate_up
     }
     assert "rwKursusId" in logs[1].response_excerpt
     assert logs[0].response_excerpt == ""  # the person's data from SIASN is not kept
+
+
+def test_a_course_starts_on_the_enrolment_day(
+    fake, asn, course, mapped, django_capture_on_commit_callbacks
+):
+    enrollment_create(user=asn.user, course=course)
+    Enrollment.objects.filter(user=asn.user, course=course).update(
+        enrolled_at=datetime.datetime(2026, 2, 20, 9, 0, tzinfo=datetime.UTC)
+    )
+    issue_and_run(asn, course, django_capture_on_commit_callbacks)
+    (save,) = fake.saved
+    assert (save.json["tanggalKursus"], save.json["tanggalSelesaiKursus"]) == (
+        "20-02-2026",
+        "14-03-2026",
+    )
 
 
 def test_tokens_are_reused_across_sends(fake, asn, mapped, django_capture_on_commit_callbacks):
