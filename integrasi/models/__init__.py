@@ -2,5 +2,6 @@
 SIASN connector."""
 
 from .clients import ApiCall, ServiceClient
+from .siasn import SiasnRecord, SiasnSendLog, SiasnTrainingType
 
-__all__ = ["ApiCall", "ServiceClient"]
+__all__ = ["ApiCall", "ServiceClient", "SiasnRecord", "SiasnSendLog", "SiasnTrainingType"]

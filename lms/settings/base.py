@@ -674,3 +674,49 @@ LMS_PERMISSIONS_POLICY = {
 # (client, path, status, duration) is kept.
 LMS_API_PAGE_SIZE = env.int("LMS_API_PAGE_SIZE", default=100)
 LMS_API_LOG_DAYS = env.int("LMS_API_LOG_DAYS", default=90)
+
+
+# SIASN (integrasi/siasn/, docs/api.md) ----------------------------------------------------
+# Completions of PNS and PPPK sent to BKN's SIASN as a record of competency development ("riwayat
+# kursus") with the signed certificate. Off by default: nothing is queued until it is switched
+# on. The contract (two tokens, the fields, the 881 document) comes from public client
+# libraries, not from BKN: every address below is configurable (a training environment exists).
+LMS_SIASN_ENABLED = env.bool("LMS_SIASN_ENABLED", default=False)
+LMS_SIASN_BASE_URL = env("LMS_SIASN_BASE_URL", default="https://apimws.bkn.go.id:8243/apisiasn/1.0")
+# The API gateway's token (client credentials, about an hour) and the SSO token of the operator
+# account (password grant, about twelve hours).
+LMS_SIASN_GATEWAY_TOKEN_URL = env(
+    "LMS_SIASN_GATEWAY_TOKEN_URL", default="https://apimws.bkn.go.id/oauth2/token"
+)
+LMS_SIASN_SSO_TOKEN_URL = env(
+    "LMS_SIASN_SSO_TOKEN_URL",
+    default="https://sso-siasn.bkn.go.id/auth/realms/public-siasn/protocol/openid-connect/token",
+)
+# The credentials are NOT settings: integrasi/siasn/client.py reads them from the environment
+# at each token request (LMS_SIASN_CLIENT_ID, LMS_SIASN_CLIENT_SECRET, LMS_SIASN_SSO_CLIENT_ID,
+# LMS_SIASN_SSO_USERNAME, LMS_SIASN_SSO_PASSWORD), so that they never sit in the settings a
+# debug page, `diffsettings` or an error report may show, nor in the database or a queue.
+LMS_SIASN_INSTANSI_ID = env("LMS_SIASN_INSTANSI_ID", default="")
+LMS_SIASN_LOKASI_ID = env("LMS_SIASN_LOKASI_ID", default="")
+LMS_SIASN_INSTITUSI_PENYELENGGARA = env(
+    "LMS_SIASN_INSTITUSI_PENYELENGGARA", default="Badan Pengawas Pemilihan Umum Republik Indonesia"
+)
+# SIASN's document reference of the certificate attached to a course record (881, "Dok
+# Sertifikat Kursus").
+LMS_SIASN_DOCUMENT_REF_ID = env("LMS_SIASN_DOCUMENT_REF_ID", default="881")
+# Seconds to open a connection to SIASN and to wait for its answer (every call has both).
+LMS_SIASN_CONNECT_TIMEOUT = env.float("LMS_SIASN_CONNECT_TIMEOUT", default=5.0)
+LMS_SIASN_READ_TIMEOUT = env.float("LMS_SIASN_READ_TIMEOUT", default=30.0)
+# A send that SIASN could not take (down, slow, 5xx) is tried again after 5 minutes, then twice
+# as long each time (at most 6 hours apart), 10 attempts in all: about a day. Then "Gagal".
+LMS_SIASN_MAX_ATTEMPTS = env.int("LMS_SIASN_MAX_ATTEMPTS", default=10)
+LMS_SIASN_RETRY_BASE_SECONDS = env.int("LMS_SIASN_RETRY_BASE_SECONDS", default=300)
+LMS_SIASN_RETRY_MAX_SECONDS = env.int("LMS_SIASN_RETRY_MAX_SECONDS", default=6 * 3600)
+# A send in progress holds its record this long; a worker that died mid-send leaves it to the
+# sweeper after that (longer than the slowest send: five calls at their timeouts).
+LMS_SIASN_LEASE_SECONDS = env.int("LMS_SIASN_LEASE_SECONDS", default=900)
+CELERY_BEAT_SCHEDULE["integrasi-siasn-sweep"] = {
+    "task": "integrasi.siasn.tasks.siasn_sweep_task",
+    "schedule": crontab(minute="*/10"),
+    "options": {"expires": 500},
+}
