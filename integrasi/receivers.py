@@ -1,6 +1,8 @@
 """What integrasi does when the apps below it tell of an event: each concern (webhooks, the
 SIASN connector) connects its own receivers here, in the transaction of the event."""
 
+from .webhooks.receivers import connect_webhook_receivers
+
 
 def connect_receivers() -> None:
-    pass
+    connect_webhook_receivers()

@@ -2,5 +2,13 @@
 SIASN connector."""
 
 from .clients import ApiCall, ServiceClient
+from .webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
-__all__ = ["ApiCall", "ServiceClient"]
+__all__ = [
+    "ApiCall",
+    "ServiceClient",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
+]
