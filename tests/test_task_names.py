@@ -29,6 +29,8 @@ NAMES_BEFORE_THE_RESHAPE = {
     "sertifikat.tasks.certificate_sweep_pending_task",
     "program.tasks.followup_due_task",  # new in issue 24
     "program.tasks.followup_email_send_task",  # new in issue 24
+    "integrasi.webhooks.tasks.webhook_delivery_send_task",  # new in issue 25
+    "integrasi.webhooks.tasks.webhook_deliveries_sweep_task",  # new in issue 25
 }
 
 

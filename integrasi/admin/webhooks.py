@@ -153,6 +153,10 @@ def _manage_link(endpoint):
     )
 
 
+def _yes_no(endpoint) -> str:
+    return _("Ya") if endpoint.is_active else _("Tidak")
+
+
 class WebhookEndpointViewSet(ModelViewSet):
     model = WebhookEndpoint
     add_view_class = WebhookEndpointCreateView
@@ -170,7 +174,7 @@ class WebhookEndpointViewSet(ModelViewSet):
         "url",
         Column("unit", label=_lazy("Cakupan unit")),
         Column("events", label=_lazy("Kejadian"), accessor=lambda e: ", ".join(e.event_labels)),
-        "is_active",
+        Column("is_active", label=_lazy("Aktif"), accessor=_yes_no),
         Column("manage", label=_lazy("Kelola"), accessor=_manage_link),
     ]
     list_filter = ["is_active"]

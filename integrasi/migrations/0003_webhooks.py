@@ -237,7 +237,7 @@ class Migration(migrations.Migration):
                 ("error", models.CharField(blank=True, max_length=200, verbose_name="kesalahan")),
                 (
                     "response_excerpt",
-                    models.CharField(blank=True, max_length=300, verbose_name="cuplikan jawaban"),
+                    models.CharField(blank=True, max_length=300, verbose_name="awal jawaban"),
                 ),
                 (
                     "delivery",

@@ -181,7 +181,7 @@ class WebhookAttempt(models.Model):
     duration_ms = models.PositiveIntegerField(_("durasi (ms)"), default=0)
     response_code = models.PositiveSmallIntegerField(_("kode jawaban"), null=True, blank=True)
     error = models.CharField(_("kesalahan"), max_length=200, blank=True)
-    response_excerpt = models.CharField(_("cuplikan jawaban"), max_length=300, blank=True)
+    response_excerpt = models.CharField(_("awal jawaban"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("percobaan kirim")

@@ -162,3 +162,33 @@ def test_a_trainer_cannot_resend(client, trainer, make_endpoint, receiver, org_t
     assert response.status_code in (302, 403)
     delivery.refresh_from_db()
     assert (delivery.status, delivery.next_attempt_at) == (D.FAILED, None)
+
+
+def test_the_webhook_screens_read_in_indonesian(client, admin_lms, make_endpoint, receiver):
+    from ..test_admin_language import english_in, visible_text
+
+    endpoint, _ = make_endpoint("RI", url=receiver.url)
+    from integrasi.webhooks.delivery import webhook_delivery_attempt
+    from integrasi.webhooks.services import webhook_notify_employee
+
+    webhook_notify_employee(employee=EmployeeFactory(unit=OrgUnit.objects.get(code="31")))
+    delivery = WebhookDelivery.objects.get()
+    webhook_delivery_attempt(delivery_id=delivery.pk)
+    client.force_login(admin_lms)
+
+    pages = {
+        "list": client.get(reverse("webhook:index")),
+        "add": client.get(reverse("webhook:add")),
+        "bad add": client.post(reverse("webhook:add"), _form("ftp://x", events=[])),
+        "edit": client.get(reverse("webhook:edit", args=[endpoint.pk])),
+        "tools": client.get(reverse("integrasi_webhooks:endpoint", args=[endpoint.pk])),
+        "secret": client.post(
+            reverse("integrasi_webhooks:endpoint", args=[endpoint.pk]), {"action": "rotate"}
+        ),
+        "deliveries": client.get(reverse("integrasi_webhooks:deliveries")),
+        "delivery": client.get(reverse("integrasi_webhooks:delivery", args=[delivery.pk])),
+    }
+
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        assert english_in(visible_text(response.content.decode())) == [], name
