@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import requests
 import urllib3
+from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import F, Value
@@ -145,7 +146,13 @@ def webhook_delivery_attempt(
     if not claimed:
         return None
     delivery = WebhookDelivery.objects.select_related("endpoint", "event").get(pk=delivery_id)
-    outcome = _send(delivery, now=now)
+    try:
+        outcome = _send(delivery, now=now)
+    except InvalidToken:  # SECRET_KEY changed since the secret was made
+        outcome = Outcome(error=_("Rahasia penerima tidak dapat dibaca; buat rahasia baru."))
+    except Exception as exc:  # the task's time limit, or a fault of ours: counted, retried
+        log.exception("webhook delivery %s: attempt failed", delivery_id)
+        outcome = Outcome(error=_("Pengiriman gagal (%(kind)s).") % {"kind": type(exc).__name__})
     return _record(delivery, outcome=outcome, now=now)
 
 

@@ -274,3 +274,19 @@ def test_plain_http_is_refused_when_loopback_http_is_off(
     assert receiver.requests == []
     delivery.refresh_from_db()
     assert "https://" in delivery.last_error
+
+
+def test_a_secret_that_cannot_be_read_is_a_failed_attempt_not_a_crash(
+    make_endpoint, receiver, employee, settings
+):
+    # given a receiver whose secret was encrypted under another SECRET_KEY
+    make_endpoint("32", url=receiver.url)
+    delivery = _event_for(employee)
+    settings.SECRET_KEY = "another-secret-key-for-this-test-only-0123456789abcdef"
+
+    webhook_delivery_send_task(delivery.pk)
+
+    assert receiver.requests == []
+    delivery.refresh_from_db()
+    assert delivery.status == D.RETRYING
+    assert "buat rahasia baru" in delivery.last_error
