@@ -192,3 +192,33 @@ def test_the_webhook_screens_read_in_indonesian(client, admin_lms, make_endpoint
     for name, response in pages.items():
         assert response.status_code == 200, name
         assert english_in(visible_text(response.content.decode())) == [], name
+
+
+def test_editing_a_receiver_changes_what_it_is_told_at_once(
+    client, admin_lms, make_endpoint, receiver
+):
+    from integrasi.models import WebhookEvent
+    from integrasi.webhooks.services import webhook_notify_employee
+
+    # given a receiver of Jawa Barat for certificates only (the list is cached)
+    endpoint, secret = make_endpoint("32", url=receiver.url, events=["certificate.issued"])
+    person = EmployeeFactory(unit=OrgUnit.objects.get(code="31"))
+    webhook_notify_employee(employee=person)
+    assert not WebhookEvent.objects.exists()
+    client.force_login(admin_lms)
+
+    # when Admin LMS widens it to DKI Jakarta's employee changes
+    edit = client.get(reverse("webhook:edit", args=[endpoint.pk]))
+    assert edit.context["form"].initial["events"] == ["certificate.issued"]
+    response = client.post(
+        reverse("webhook:edit", args=[endpoint.pk]),
+        _form(receiver.url, events=["employee.changed"], unit=OrgUnit.objects.get(code="31").pk),
+    )
+
+    # then it is saved, keeps its secret, and the next change is sent to it
+    assert response.status_code == 302
+    endpoint.refresh_from_db()
+    assert (endpoint.events, endpoint.unit.code) == (["employee.changed"], "31")
+    assert secret_decrypt(endpoint.secret_encrypted) == secret
+    webhook_notify_employee(employee=person)
+    assert WebhookDelivery.objects.get().endpoint == endpoint
