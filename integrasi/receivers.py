@@ -2,7 +2,9 @@
 SIASN connector) connects its own receivers here, in the transaction of the event."""
 
 from .siasn.receivers import connect_siasn_receivers
+from .webhooks.receivers import connect_webhook_receivers
 
 
 def connect_receivers() -> None:
+    connect_webhook_receivers()
     connect_siasn_receivers()

@@ -31,6 +31,8 @@ NAMES_BEFORE_THE_RESHAPE = {
     "program.tasks.followup_email_send_task",  # new in issue 24
     "integrasi.siasn.tasks.siasn_record_send_task",  # new in issue 25
     "integrasi.siasn.tasks.siasn_sweep_task",  # new in issue 25
+    "integrasi.webhooks.tasks.webhook_delivery_send_task",  # new in issue 25
+    "integrasi.webhooks.tasks.webhook_deliveries_sweep_task",  # new in issue 25
 }
 
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("integrasi", "0001_clients"),
+        ("integrasi", "0003_webhooks"),
         ("kursus", "0016_jp_credit_programme"),
         ("sertifikat", "0005_certificate_programme_edition_items"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -3,5 +3,16 @@ SIASN connector."""
 
 from .clients import ApiCall, ServiceClient
 from .siasn import SiasnRecord, SiasnSendLog, SiasnTrainingType
+from .webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
-__all__ = ["ApiCall", "ServiceClient", "SiasnRecord", "SiasnSendLog", "SiasnTrainingType"]
+__all__ = [
+    "ApiCall",
+    "ServiceClient",
+    "SiasnRecord",
+    "SiasnSendLog",
+    "SiasnTrainingType",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
+]

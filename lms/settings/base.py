@@ -720,3 +720,29 @@ CELERY_BEAT_SCHEDULE["integrasi-siasn-sweep"] = {
     "schedule": crontab(minute="*/10"),
     "options": {"expires": 500},
 }
+
+# Webhooks (integrasi/webhooks/, docs/api.md) ----------------------------------------------
+# Each delivery is one POST with short timeouts and no redirects followed; a failed one is
+# tried again after 30 s, 1, 2, 4 ... minutes (at most LMS_WEBHOOK_RETRY_MAX_SECONDS apart)
+# until LMS_WEBHOOK_RETRY_HOURS after its first attempt, then given up (the admin may resend).
+LMS_WEBHOOK_CONNECT_TIMEOUT_SECONDS = env.float("LMS_WEBHOOK_CONNECT_TIMEOUT_SECONDS", default=3)
+LMS_WEBHOOK_READ_TIMEOUT_SECONDS = env.float("LMS_WEBHOOK_READ_TIMEOUT_SECONDS", default=5)
+LMS_WEBHOOK_RETRY_BASE_SECONDS = env.int("LMS_WEBHOOK_RETRY_BASE_SECONDS", default=30)
+LMS_WEBHOOK_RETRY_MAX_SECONDS = env.int("LMS_WEBHOOK_RETRY_MAX_SECONDS", default=3600)
+LMS_WEBHOOK_RETRY_HOURS = env.int("LMS_WEBHOOK_RETRY_HOURS", default=24)
+# An attempt holds its delivery this long (a worker that dies mid-send lets go after it);
+# a published delivery is not published again by the sweeper before LMS_WEBHOOK_REQUEUE_SECONDS.
+LMS_WEBHOOK_CLAIM_SECONDS = 120
+LMS_WEBHOOK_REQUEUE_SECONDS = 600
+# The sweeper (beat, every minute) publishes at most this many due deliveries per run.
+LMS_WEBHOOK_SWEEP_MAX = env.int("LMS_WEBHOOK_SWEEP_MAX", default=5000)
+# Finished deliveries (sent or given up) and their events are deleted after this many days.
+LMS_WEBHOOK_KEEP_DAYS = env.int("LMS_WEBHOOK_KEEP_DAYS", default=90)
+# Receivers must use https; plain http only to this machine (127.0.0.1, ::1, localhost), and
+# only where this is on (development, tests).
+LMS_WEBHOOK_ALLOW_HTTP_LOOPBACK = env.bool("LMS_WEBHOOK_ALLOW_HTTP_LOOPBACK", default=DEBUG)
+CELERY_BEAT_SCHEDULE["integrasi-webhooks-sweep"] = {
+    "task": "integrasi.webhooks.tasks.webhook_deliveries_sweep_task",
+    "schedule": crontab(minute="*"),
+    "options": {"expires": 50},
+}

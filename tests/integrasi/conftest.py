@@ -28,3 +28,42 @@ def make_service_client(org_tree):
 def bearer(token: str) -> dict:
     """Headers for the test client's calls: `client.get(url, headers=bearer(token))`."""
     return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def webhook_settings(settings):
+    """Loopback receivers allowed, and timeouts short enough for a test to wait them out."""
+    settings.LMS_WEBHOOK_ALLOW_HTTP_LOOPBACK = True
+    settings.LMS_WEBHOOK_CONNECT_TIMEOUT_SECONDS = 1
+    settings.LMS_WEBHOOK_READ_TIMEOUT_SECONDS = 0.5
+    return settings
+
+
+@pytest.fixture
+def receiver(webhook_settings):
+    """A webhook receiver on loopback that answers 200 (set `.status`/`.delay` to change)."""
+    from .webhook_receiver import LoopbackReceiver
+
+    server = LoopbackReceiver().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def make_endpoint(org_tree, webhook_settings):
+    """A webhook receiver registered for unit `code` and `events` (all by default):
+    `endpoint, secret = make_endpoint("32", url=receiver.url)`."""
+    from integrasi.models.webhooks import SUBSCRIBABLE_EVENTS
+    from integrasi.webhooks.services import webhook_endpoint_create
+
+    def make(code: str = "RI", *, url: str, events=None, name=None, **fields):
+        made = webhook_endpoint_create(
+            name=name or f"Penerima {code} {url}",
+            url=url,
+            events=[e.value for e in SUBSCRIBABLE_EVENTS] if events is None else list(events),
+            unit=OrgUnit.objects.get(code=code),
+            **fields,
+        )
+        return made.endpoint, made.secret
+
+    return make

@@ -126,11 +126,13 @@ def test_a_locked_lesson_or_a_missing_enrolment_changes_nothing(learner):
 # (b) a repeat: the lock and the read, nothing written;
 # (c) a completion: (a), then the enrolment's status, the learner's programme credits (does
 #     one cover this course already?), the JP credit and the certificate (sertifikat's
-#     `certificate_request`: CERTIFICATE_STATEMENTS of them).
+#     `certificate_request`: CERTIFICATE_STATEMENTS of them), and the list of webhook
+#     receivers (integrasi), read once into the cache each test starts empty (then none).
 MARK = 6
 REPEAT = 4
 CERTIFICATE_STATEMENTS = 7
-COMPLETION = MARK + 3 + CERTIFICATE_STATEMENTS
+WEBHOOK_RECEIVERS_CACHED = 1
+COMPLETION = MARK + 3 + CERTIFICATE_STATEMENTS + WEBHOOK_RECEIVERS_CACHED
 
 
 def _others_enrolled(course, n: int) -> None:
