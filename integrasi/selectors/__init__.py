@@ -1,0 +1,1 @@
+"""Reads of the API, each limited to a client's unit subtree."""
