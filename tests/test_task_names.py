@@ -29,6 +29,7 @@ NAMES_BEFORE_THE_RESHAPE = {
     "sertifikat.tasks.certificate_sweep_pending_task",
     "program.tasks.followup_due_task",  # new in issue 24
     "program.tasks.followup_email_send_task",  # new in issue 24
+    "integrasi.tasks.api_calls_purge_task",  # new in issue 25
 }
 
 

@@ -6,7 +6,8 @@ import datetime
 from typing import Literal
 
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import field_serializer
 
 from lms.organisasi.models import Employee
 
@@ -45,6 +46,12 @@ class EmployeeOut(Schema):
     unit_code: str
     is_active: bool
     updated_at: datetime.datetime
+
+    @field_serializer("updated_at")
+    def _full_precision(self, value: datetime.datetime) -> str:
+        # To the microsecond (the JSON encoder would keep milliseconds): a client that sends
+        # the last updated_at it saw as updated_since gets exactly what changed from then.
+        return value.isoformat()
 
 
 class EmployeePage(Schema):
@@ -161,4 +168,4 @@ def employee_put(request, nip: str, person: EmployeeIn):
     employee = employee_api_get(root=client_of(request).unit, nip=written.nips[0] or "")
     if employee is None:  # the row was saved in scope, so this is not expected
         raise not_found()
-    return (201 if written.created else 200), employee_items([employee])[0]
+    return Status(201 if written.created else 200, employee_items([employee])[0])
