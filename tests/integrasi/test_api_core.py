@@ -176,6 +176,9 @@ def test_one_call_costs_one_insert_into_the_log(client, make_service_client):
     inserts = [q["sql"] for q in queries if q["sql"].startswith("INSERT")]
     assert len(inserts) == 1 and "integrasi_apicall" in inserts[0]
     assert not [q for q in queries if q["sql"].startswith("UPDATE")]
+    # Nothing else reacts to the log row (Wagtail's reference index would, per save).
+    assert not [q for q in queries if "referenceindex" in q["sql"]]
+    assert len(queries) == 4  # the client, the page, the parents' codes, the log row
 
 
 def test_unknown_paths_and_methods_answer_problems(client, make_service_client):
