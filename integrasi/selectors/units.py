@@ -1,15 +1,21 @@
 """The organisation tree as a client sees it: its own unit and every unit below it."""
 
+import datetime
+
 from django.db.models import QuerySet
 
 from lms.organisasi.models import OrgUnit
 
 
-def orgunit_api_list(*, root: OrgUnit) -> QuerySet[OrgUnit]:
-    """Units of `root`'s subtree (`root` included), as `orgunit_subtree_filter` reads it."""
-    return OrgUnit.objects.filter(path__startswith=root.path).only(
-        "id", "path", "depth", "code", "name", "level"
-    )
+def orgunit_api_list(
+    *, root: OrgUnit, updated_since: datetime.datetime | None = None
+) -> QuerySet[OrgUnit]:
+    """Units of `root`'s subtree (`root` included), as `orgunit_subtree_filter` reads it;
+    those added or renamed since `updated_since` if given."""
+    queryset = OrgUnit.objects.filter(path__startswith=root.path)
+    if updated_since is not None:
+        queryset = queryset.filter(updated_at__gte=updated_since)
+    return queryset.only("id", "path", "depth", "code", "name", "level", "updated_at")
 
 
 def orgunit_api_get(*, root: OrgUnit, code: str) -> OrgUnit | None:
@@ -36,6 +42,7 @@ def orgunit_items(units: list[OrgUnit], *, root: OrgUnit) -> list[dict]:
             "level": unit.level,
             "parent_code": codes.get(unit.path[:-step]) if unit.depth > root.depth else None,
             "depth": unit.depth,
+            "updated_at": unit.updated_at,
         }
         for unit in units
     ]

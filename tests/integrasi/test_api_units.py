@@ -1,8 +1,11 @@
 """GET /api/v1/units/ and /units/{code}: the client's unit subtree only, by cursor pages."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from lms.organisasi.models import OrgUnit
 from lms.organisasi.services import orgunit_add_adhoc
@@ -50,6 +53,7 @@ def test_the_list_is_the_clients_subtree_without_duplicates_or_gaps(api, make_se
         "level": "kabkota",
         "parent_code": "32",
         "depth": by_code["32"]["depth"] + 1,
+        "updated_at": by_code["32.04"]["updated_at"],
     }
 
 
@@ -118,3 +122,29 @@ def test_new_ad_hoc_units_show_on_the_last_page(api, make_service_client, org_tr
     after = all_pages(api, token, "/api/v1/units/", limit=2)
     assert [i["code"] for i in after] == [i["code"] for i in before] + ["32.04.09"]
     assert after[-1]["parent_code"] == "32.04"
+
+
+def test_updated_since_lists_the_units_added_or_renamed_since(api, make_service_client, org_tree):
+    # given: every unit last changed a day ago
+    _client, token = make_service_client("32")
+    OrgUnit.objects.update(updated_at=timezone.now() - datetime.timedelta(days=1))
+    moment = timezone.now() - datetime.timedelta(hours=1)
+
+    # when: one is added below Kabupaten Bandung and one renamed, one outside the scope too
+    orgunit_add_adhoc(
+        parent=org_tree["32.04"],
+        code="32.04.09",
+        name="Panwaslu Kecamatan Baru",
+        level=OrgUnit.Level.KECAMATAN,
+    )
+    renamed = OrgUnit.objects.get(code="32.73")
+    renamed.name = "Bawaslu Kota Bandung (baru)"
+    renamed.save()
+    orgunit_add_adhoc(
+        parent=org_tree["33"], code="33.99", name="Di luar", level=OrgUnit.Level.KECAMATAN
+    )
+
+    # then
+    items = all_pages(api, token, "/api/v1/units/", updated_since=moment.isoformat())
+    assert sorted(i["code"] for i in items) == ["32.04.09", "32.73"]
+    assert datetime.datetime.fromisoformat(items[0]["updated_at"]) >= moment

@@ -1,11 +1,22 @@
 """The organisation tree, as far as the client's unit scope reaches."""
 
+import datetime
+
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from pydantic import field_serializer
 
 from ...models.clients import Scope
 from ...selectors.units import orgunit_api_get, orgunit_api_list, orgunit_items
-from ..core import PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, client_of, not_found, page_of, require_scope
+from ..core import (
+    PAGE_SIZE_DEFAULT,
+    PAGE_SIZE_MAX,
+    aware,
+    client_of,
+    not_found,
+    page_of,
+    require_scope,
+)
 
 router = Router(tags=["Unit"])
 
@@ -19,6 +30,11 @@ class UnitOut(Schema):
         description="Kode unit induk; kosong untuk unit cakupan aplikasi itu sendiri"
     )
     depth: int
+    updated_at: datetime.datetime
+
+    @field_serializer("updated_at")
+    def _full_precision(self, value: datetime.datetime) -> str:
+        return value.isoformat()
 
 
 class UnitPage(Schema):
@@ -29,6 +45,9 @@ class UnitPage(Schema):
 class UnitFilters(Schema):
     cursor: str | None = Field(None, max_length=100, description="next_cursor halaman sebelumnya")
     limit: int = Field(PAGE_SIZE_DEFAULT, ge=1, le=PAGE_SIZE_MAX)
+    updated_since: datetime.datetime | None = Field(
+        None, description="Hanya unit yang ditambah atau diubah sejak saat ini (tanpa zona: WIB)"
+    )
 
 
 @router.get("/", response=UnitPage, summary="Daftar unit dalam cakupan")
@@ -37,7 +56,7 @@ def unit_list(request, filters: Query[UnitFilters]):
     require_scope(request, Scope.READ_EMPLOYEES)
     root = client_of(request).unit
     return page_of(
-        orgunit_api_list(root=root),
+        orgunit_api_list(root=root, updated_since=aware(filters.updated_since)),
         cursor=filters.cursor,
         limit=filters.limit,
         serialize=lambda units: orgunit_items(units, root=root),
