@@ -197,8 +197,21 @@ def page_of(
 
 def aware(moment: datetime.datetime | None) -> datetime.datetime | None:
     """`updated_since` as an aware moment (a naive one is read in the site's time zone)."""
-    if moment is not None and timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
+    if moment is None:
+        return None
+    try:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        # The database compares in UTC: a moment that has none (year 1 in WIB) is refused
+        # here, not by the database driver as a server error.
+        moment.astimezone(datetime.UTC)
+    except (OverflowError, ValueError):
+        raise ApiProblem(
+            422,
+            _("Data tidak sah"),
+            _("Waktu updated_since di luar rentang yang dapat dibaca."),
+            errors=[{"field": "updated_since", "message": _("di luar rentang")}],
+        ) from None
     return moment
 
 

@@ -209,6 +209,15 @@ def test_invalid_parameters_and_bodies_answer_problems(client, make_service_clie
     assert_problem(client.get(UNITS + "?limit=%00", headers=bearer(token)), 400)
 
 
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00", "9999-12-31T23:59:59-12:00"])
+def test_an_updated_since_out_of_range_is_a_422_problem(client, make_service_client, moment):
+    _client, token = make_service_client("32")
+
+    for url in ("/api/v1/employees/", UNITS):
+        response = client.get(url, {"updated_since": moment}, headers=bearer(token))
+        assert assert_problem(response, 422)["errors"][0]["field"] == "updated_since"
+
+
 def test_a_body_above_the_limit_is_refused_before_it_is_read(client, make_service_client, settings):
     _client, token = make_service_client("32")
     settings.LMS_API_MAX_BODY_BYTES = 1000
