@@ -63,6 +63,12 @@ def problems_declared(schema: dict) -> dict:
             if not operation.get("security"):
                 statuses = {s: d for s, d in statuses.items() if s not in (401, 403, 429)}
             responses = operation.setdefault("responses", {})
+            # A router's own error answers declared with Problem are problem details too.
+            for status, entry in responses.items():
+                content = entry.get("content", {})
+                declared = content.get("application/json", {}).get("schema", {})
+                if int(status) >= 400 and declared.get("$ref", "").endswith("/Problem"):
+                    entry["content"] = {PROBLEM_CONTENT_TYPE: reference}
             for status, description in statuses.items():
                 entry = responses.setdefault(status, {"description": description})
                 entry["content"] = {PROBLEM_CONTENT_TYPE: reference}

@@ -134,3 +134,37 @@ def _explore(operation, *, headers: dict, checks: list) -> None:
         case.validate_response(response, checks=checks, headers=headers)
 
     run()
+
+
+def test_a_routers_own_problem_answers_are_declared_as_problem_details():
+    from integrasi.api import problems_declared
+
+    problem = {"$ref": "#/components/schemas/Problem"}
+    document = {
+        "paths": {
+            "/api/v1/x": {
+                "post": {
+                    "security": [{"ClientToken": []}],
+                    "requestBody": {},
+                    "responses": {
+                        200: {"description": "ok"},
+                        409: {
+                            "description": "c",
+                            "content": {"application/json": {"schema": problem}},
+                        },
+                    },
+                }
+            },
+            "/api/v1/open": {"get": {"responses": {200: {"description": "ok"}}}},
+        }
+    }
+
+    declared = problems_declared(document)["paths"]
+
+    responses = declared["/api/v1/x"]["post"]["responses"]
+    assert list(responses[409]["content"]) == ["application/problem+json"]
+    assert responses[409]["description"] == "c"
+    assert {413, 401, 429} <= set(responses)
+    assert list(responses[200]) == ["description"]
+    # an operation without a token answers no 401, 403 or 429
+    assert not {401, 403, 429} & set(declared["/api/v1/open"]["get"]["responses"])
