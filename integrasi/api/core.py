@@ -202,9 +202,10 @@ def aware(moment: datetime.datetime | None) -> datetime.datetime | None:
     try:
         if timezone.is_naive(moment):
             moment = timezone.make_aware(moment)
-        # The database compares in UTC: a moment that has none (year 1 in WIB) is refused
-        # here, not by the database driver as a server error.
-        moment.astimezone(datetime.UTC)
+        # Passed on in UTC: the database may not take the offset it came with (PostgreSQL
+        # refuses +16:06, which Python accepts), and a moment that has no UTC (year 1 in
+        # WIB) is refused here, not by the database driver as a server error.
+        moment = moment.astimezone(datetime.UTC)
     except (OverflowError, ValueError):
         raise ApiProblem(
             422,
