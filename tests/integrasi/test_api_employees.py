@@ -363,3 +363,12 @@ def test_a_staff_accounts_login_email_cannot_be_changed_through_the_api(
         token, f"{LIST}{boss.nip}", person(full_name=boss.full_name, email=boss.user.email)
     )
     assert same_email.status_code == 200
+
+
+def test_put_with_a_blank_nip_saves_nothing(api, make_service_client, org_tree):
+    _client, token = make_service_client("32")
+
+    response = api.put(token, f"{LIST}%20%C2%A0", person(employment_type="Non-ASN"))
+
+    assert_problem(response, 422)
+    assert not Employee.objects.exists()

@@ -164,6 +164,12 @@ def employee_get(request, nip: str):
 def employee_put(request, nip: str, person: EmployeeIn):
     """The person of `nip`, created or updated with the employee import's rules; 201 when
     new. Refused rows answer 422 with each reason."""
+    if not nip.strip():  # a row without a NIP would be matched by email, not by this path
+        raise ApiProblem(
+            422,
+            _("Data pegawai tidak sah"),
+            errors=[{"index": 0, "nip": None, "reasons": [_("NIP pada alamat kosong.")]}],
+        )
     written = _write(request, [{**person.model_dump(), "nip": nip}])
     employee = employee_api_get(root=client_of(request).unit, nip=written.nips[0] or "")
     if employee is None:  # the row was saved in scope, so this is not expected
