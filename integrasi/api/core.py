@@ -7,6 +7,7 @@ import datetime
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404, JsonResponse
 from django.utils import timezone
@@ -19,7 +20,8 @@ from ..models.clients import token_digest
 from .throttle import client_rate_retry_after
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
-PAGE_SIZE_DEFAULT = 100
+# A list's page size when the call names none (LMS_API_PAGE_SIZE), and the most it may ask.
+PAGE_SIZE_DEFAULT = settings.LMS_API_PAGE_SIZE
 PAGE_SIZE_MAX = 500
 # A bearer token is "lmsb_" and 43 characters; anything much longer is not one of ours.
 TOKEN_MAX_LENGTH = 200
