@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 BASE = Path(__file__).resolve().parent.parent
-PACKAGES = ("lms", "kursus", "sertifikat", "kuesioner", "laporan", "program")
+PACKAGES = ("lms", "kursus", "sertifikat", "kuesioner", "laporan", "program", "integrasi")
 LINT_IMPORTS = str(Path(sys.executable).with_name("lint-imports"))
 
 

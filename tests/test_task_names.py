@@ -33,6 +33,7 @@ NAMES_BEFORE_THE_RESHAPE = {
     "integrasi.siasn.tasks.siasn_sweep_task",  # new in issue 25
     "integrasi.webhooks.tasks.webhook_delivery_send_task",  # new in issue 25
     "integrasi.webhooks.tasks.webhook_deliveries_sweep_task",  # new in issue 25
+    "integrasi.tasks.api_calls_purge_task",  # new in issue 25
 }
 
 

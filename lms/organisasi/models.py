@@ -23,6 +23,8 @@ class OrgUnit(MP_Node):
     code = models.CharField(_("kode"), max_length=32, unique=True)
     name = models.CharField(_("nama"), max_length=200)
     level = models.CharField(_("tingkat"), max_length=16, choices=Level.choices)
+    # When the unit was added or renamed: what other systems ask for ("changed since").
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True, db_index=True)
 
     node_order_by = ["code"]
 

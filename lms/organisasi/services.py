@@ -66,7 +66,7 @@ def orgunit_load_official(*, wilayah_dir: Path = WILAYAH_DIR) -> dict[str, int]:
         if unit is not None:
             if unit.name != spec.name or unit.level != spec.level:
                 unit.name, unit.level = spec.name, spec.level
-                unit.save(update_fields=["name", "level"])
+                unit.save(update_fields=["name", "level", "updated_at"])
                 renamed += 1
             continue
         if spec.parent_code is None:

@@ -674,6 +674,24 @@ LMS_PERMISSIONS_POLICY = {
 # (client, path, status, duration) is kept.
 LMS_API_PAGE_SIZE = env.int("LMS_API_PAGE_SIZE", default=100)
 LMS_API_LOG_DAYS = env.int("LMS_API_LOG_DAYS", default=90)
+# Calls under this prefix are logged (ApiCall) and every error there is a problem detail
+# (integrasi.middleware.ApiCallMiddleware, placed right after SecurityMiddleware so that it
+# times and sees the answer of every layer below it).
+LMS_API_PATH_PREFIX = "/api/"
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "integrasi.middleware.ApiCallMiddleware",
+)
+# A request body above this many bytes is refused (413) before it is read: a batch of 1,000
+# employees is about 300 KB.
+LMS_API_MAX_BODY_BYTES = env.int("LMS_API_MAX_BODY_BYTES", default=2 * 1024 * 1024)
+# django-ninja as an app only for its bundled Swagger UI files (static/ninja/), so that the
+# interactive docs at /api/v1/docs load from the site itself, under the site's CSP, not a CDN.
+INSTALLED_APPS.append("ninja")
+CELERY_BEAT_SCHEDULE["integrasi-purge-api-calls"] = {
+    "task": "integrasi.tasks.api_calls_purge_task",
+    "schedule": crontab(hour=3, minute=15),
+}
 
 
 # SIASN (integrasi/siasn/, docs/api.md) ----------------------------------------------------

@@ -67,3 +67,34 @@ def make_endpoint(org_tree, webhook_settings):
         return made.endpoint, made.secret
 
     return make
+
+
+@pytest.fixture
+def api(client):
+    """Calls to the API with a token: `api.get(token, "/api/v1/units/", limit=5)`."""
+
+    class Api:
+        def get(self, token, url, **params):
+            return client.get(url, params, headers=bearer(token))
+
+        def put(self, token, url, body):
+            return client.put(url, body, content_type="application/json", headers=bearer(token))
+
+        def post(self, token, url, body):
+            return client.post(url, body, content_type="application/json", headers=bearer(token))
+
+    return Api()
+
+
+def assert_problem(response, status: int, title: str | None = None) -> dict:
+    """`response` is an RFC 9457 problem of `status` (with `title` if given)."""
+    assert response.status_code == status, response.content[:500]
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["status"] == status
+    assert body["type"] == "about:blank"
+    assert body["title"]
+    assert "Traceback" not in response.content.decode()
+    if title is not None:
+        assert body["title"] == title
+    return body

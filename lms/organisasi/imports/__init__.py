@@ -18,8 +18,9 @@ from .jobs import (
     employee_import_process,
     employee_import_run,
     employee_import_start,
+    employee_rows_import,
 )
-from .rows import HEADERS, ImportFileError, ImportResult, Row, employee_import_parse
+from .rows import HEADERS, ImportFileError, ImportResult, Row, employee_import_parse, employee_row
 from .writes import employee_import_apply
 
 __all__ = [
@@ -36,4 +37,6 @@ __all__ = [
     "employee_import_run",
     "employee_import_start",
     "employee_import_validate",
+    "employee_row",
+    "employee_rows_import",
 ]

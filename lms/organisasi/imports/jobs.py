@@ -13,7 +13,7 @@ from lms.core.outbox import send_after_commit
 
 from ..models import EmployeeImport
 from .checks import employee_import_validate
-from .rows import ImportFileError, ImportResult, _max_length, _shown, employee_import_parse
+from .rows import ImportFileError, ImportResult, Row, _max_length, _shown, employee_import_parse
 from .writes import employee_import_apply
 
 logger = logging.getLogger(__name__)
@@ -38,11 +38,30 @@ def employee_import_run(
         raise ImportFileError(_("Berkas tidak berisi baris data."))
     if progress:
         progress(0, total)
-    errors, lookups = employee_import_validate(
+    return employee_rows_import(
         rows, progress=(lambda done: progress(done, total)) if progress else None
     )
+
+
+# A caller's own rules on top of the import's: given the rows, the lookups the validation made
+# and its errors, the errors to report (the validation's, amended).
+RowsCheck = Callable[[list[Row], dict, list[dict]], list[dict]]
+
+
+def employee_rows_import(
+    rows: list[Row],
+    *,
+    check: RowsCheck | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """The import of rows, whatever brought them (a file, the API): validate every row, and
+    only if none is wrong (by the import's rules and then `check`'s), apply them all in one
+    transaction and queue the invitations of the new accounts after it commits."""
+    errors, lookups = employee_import_validate(rows, progress=progress)
+    if check is not None:
+        errors = check(rows, lookups, errors)
     if errors:
-        return ImportResult(total_rows=total, errors=errors)
+        return ImportResult(total_rows=len(rows), errors=errors)
     result = employee_import_apply(rows, lookups=lookups)
     if result.new_user_ids:
         from lms.akun.tasks import account_invite_task

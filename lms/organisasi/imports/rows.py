@@ -147,18 +147,32 @@ def _parse(content: bytes | BinaryIO, filename: str) -> list[Row]:
             cells[attr] = _clean(values[index]) if index is not None and index < len(values) else ""
         if not any(cells.values()):
             continue  # blank lines are not rows
-        rows.append(
-            Row(
-                line=line,
-                nip=cells["nip"].replace(" ", "") or None,
-                full_name=cells["full_name"],
-                email=cells["email"].lower(),
-                unit_code=cells["unit_code"],
-                position=cells["position"],
-                employment_type=cells["employment_type"],
-            )
-        )
+        rows.append(employee_row(line=line, **cells))
     return rows
+
+
+def employee_row(
+    *,
+    line: int,
+    nip: str | None,
+    full_name: str,
+    email: str,
+    unit_code: str,
+    position: str = "",
+    employment_type: str,
+) -> Row:
+    """One row as the file's cells give it, cleaned as the import cleans a cell (spaces
+    folded, a NIP's spaces removed, the email in lower case), for the validation to judge:
+    the file import and the API build their rows here alike."""
+    return Row(
+        line=line,
+        nip=_clean(nip).replace(" ", "") or None,
+        full_name=_clean(full_name),
+        email=_clean(email).lower(),
+        unit_code=_clean(unit_code),
+        position=_clean(position),
+        employment_type=_clean(employment_type),
+    )
 
 
 def _employment_type(value: str) -> str | None:

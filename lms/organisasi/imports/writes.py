@@ -4,6 +4,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from lms.akun.models import User
 from lms.akun.roles import PESERTA
@@ -39,6 +40,9 @@ def employee_import_apply(rows: list[Row], *, lookups: dict) -> ImportResult:
     # change nothing are not written, so re-importing the same file is cheap.
     if updates:
         fields = ["full_name", "nip", "employment_type", "position", "unit_id"]
+        # bulk_update leaves auto_now alone: the change time is set here, so that a reader
+        # asking for what changed since a moment (the API's updated_since) finds these.
+        now = timezone.now()
         employees = Employee.objects.in_bulk(list(updates))
         changed_employees = []
         for emp_id, row in updates.items():
@@ -55,8 +59,9 @@ def employee_import_apply(rows: list[Row], *, lookups: dict) -> ImportResult:
             if any(getattr(emp, f) != v for f, v in new_values.items()):
                 for f, v in new_values.items():
                     setattr(emp, f, v)
+                emp.updated_at = now
                 changed_employees.append(emp)
-        Employee.objects.bulk_update(changed_employees, fields, batch_size=BATCH)
+        Employee.objects.bulk_update(changed_employees, [*fields, "updated_at"], batch_size=BATCH)
         changed_employee_ids.extend(emp.pk for emp in changed_employees)
         users = User.objects.in_bulk(
             [uid for uid, email in user_updates.items() if by_email.get(email, (None,))[0] != uid]
@@ -67,9 +72,9 @@ def employee_import_apply(rows: list[Row], *, lookups: dict) -> ImportResult:
         User.objects.bulk_update(changed, ["email"], batch_size=BATCH)
         user_cache_forget([u.pk for u in changed])  # bulk_update sends no signals
         new_email = {user.pk for user in changed}
-        changed_employee_ids.extend(
-            emp_id for emp_id in updates if employees[emp_id].user_id in new_email
-        )
+        email_changed = [emp_id for emp_id in updates if employees[emp_id].user_id in new_email]
+        Employee.objects.filter(pk__in=email_changed).update(updated_at=now)
+        changed_employee_ids.extend(email_changed)
         for user in changed:
             EmailAddress.objects.filter(user=user).delete()
             EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
