@@ -34,8 +34,8 @@ def bearer(token: str) -> dict:
 def webhook_settings(settings):
     """Loopback receivers allowed, and timeouts short enough for a test to wait them out."""
     settings.LMS_WEBHOOK_ALLOW_HTTP_LOOPBACK = True
-    settings.LMS_WEBHOOK_CONNECT_TIMEOUT_SECONDS = 1
-    settings.LMS_WEBHOOK_READ_TIMEOUT_SECONDS = 0.5
+    settings.LMS_WEBHOOK_CONNECT_TIMEOUT_SECONDS = 2.5
+    settings.LMS_WEBHOOK_READ_TIMEOUT_SECONDS = 2.5
     return settings
 
 

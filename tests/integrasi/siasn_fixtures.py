@@ -34,8 +34,10 @@ def fake(settings, monkeypatch):
     settings.LMS_SIASN_INSTANSI_ID = "A5EB03E23BFBF6A0E040640A040252AD"
     settings.LMS_SIASN_LOKASI_ID = "A5EB03E2-LOKASI"
     settings.LMS_SIASN_INSTITUSI_PENYELENGGARA = "Bawaslu RI"
-    settings.LMS_SIASN_READ_TIMEOUT = 0.5
-    settings.LMS_SIASN_CONNECT_TIMEOUT = 0.5
+    # Generous: a loaded CI machine must not turn a normal answer into a timeout; the
+    # timeout tests delay their answer beyond it.
+    settings.LMS_SIASN_READ_TIMEOUT = 2.5
+    settings.LMS_SIASN_CONNECT_TIMEOUT = 2.5
     siasn_client.tokens_forget()
     yield server
     siasn_client.tokens_forget()

@@ -222,7 +222,7 @@ def test_a_save_answered_too_late_is_not_saved_again(
     fake, asn, course, mapped, django_capture_on_commit_callbacks
 ):
     # given SIASN saves the record but answers after the client's timeout
-    fake.delay("/kursus/save", 1.5)
+    fake.delay("/kursus/save", 4)
     issue_and_run(asn, course, django_capture_on_commit_callbacks)
     record = SiasnRecord.objects.get()
     assert record.status == S.QUEUED and record.save_unconfirmed

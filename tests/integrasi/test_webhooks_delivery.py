@@ -114,7 +114,7 @@ def test_the_secret_is_kept_encrypted_and_a_new_one_replaces_it(make_endpoint, r
     ("status", "delay", "code", "error"),
     [
         (500, 0, 500, "Penerima menjawab dengan kode 500."),
-        (200, 1.5, None, "Penerima tidak menjawab dalam batas waktu."),
+        (200, 4, None, "Penerima tidak menjawab dalam batas waktu."),
         (302, 0, 302, "mengalihkan"),
     ],
 )
