@@ -76,9 +76,9 @@ def enrolment_list(
 ) -> QuerySet[Enrollment]:
     """Enrolments of the people in `unit`'s subtree. `updated_since`: those whose row changed
     at or after it (`Enrollment.updated_at`: enrolled, withdrawn or enrolled again, progress,
-    completion, an assignment's link or due date, the copy of the unit). A change of the
-    person (name, NIP, unit) or of the course is not a change of the enrolment: the employees
-    endpoint tells the first."""
+    completion, an assignment's link or due date, the copy of the unit a move rewrites). A
+    change of the person's name or NIP, or of the course, is not a change of the enrolment
+    (the employees endpoint tells the first)."""
     qs = Enrollment.objects.filter(_in_scope(unit))
     if nip:
         qs = qs.filter(user__employee__nip=nip)
