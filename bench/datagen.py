@@ -303,6 +303,7 @@ def generate(
                     "completed_at",
                     "withdrawn_at",
                     "unit_id",
+                    "updated_at",
                 ],
             ),
             "progress": _Writer(
@@ -379,6 +380,7 @@ def generate(
                         done_at if complete else None,
                         None,
                         units[i % len(units)],
+                        done_at,  # updated_at: its latest event (enrolled when k = 0)
                     )
                 )
                 enr_id += 1

@@ -24,7 +24,7 @@ class EnrolmentOut(Schema):
     completed_at: datetime.datetime | None
     withdrawn_at: datetime.datetime | None
     updated_at: datetime.datetime = Field(
-        description="Waktu peristiwa terakhir (terdaftar, aktivitas, selesai, keluar)."
+        description="Waktu perubahan terakhir pendaftaran ini (yang dibaca `updated_since`)."
     )
 
 

@@ -74,9 +74,11 @@ def enrolment_list(
     status: str | None = None,
     updated_since: datetime.datetime | None = None,
 ) -> QuerySet[Enrollment]:
-    """Enrolments of the people in `unit`'s subtree. `updated_since`: those with an event
-    (enrolled, last activity, completed, withdrawn) at or after it; see docs/api.md for what
-    that misses (an assignment's due date moved)."""
+    """Enrolments of the people in `unit`'s subtree. `updated_since`: those whose row changed
+    at or after it (`Enrollment.updated_at`: enrolled, withdrawn or enrolled again, progress,
+    completion, an assignment's link or due date, the copy of the unit a move rewrites). A
+    change of the person's name or NIP, or of the course, is not a change of the enrolment
+    (the employees endpoint tells the first)."""
     qs = Enrollment.objects.filter(_in_scope(unit))
     if nip:
         qs = qs.filter(user__employee__nip=nip)
@@ -85,7 +87,7 @@ def enrolment_list(
     if status:
         qs = qs.filter(status=status)
     if updated_since is not None:
-        qs = qs.filter(_changed_since(updated_since, *ENROLMENT_EVENTS))
+        qs = qs.filter(updated_at__gte=updated_since)
     return qs.select_related("course", "user__employee__unit").only(
         "id",
         "status",
@@ -93,6 +95,7 @@ def enrolment_list(
         "assignment_id",
         "due_date",
         *ENROLMENT_EVENTS,
+        "updated_at",
         "course__id",
         "course__code",
         "course__title",

@@ -50,6 +50,30 @@ class MandatoryAssignment(models.Model):
         return f"{self.course} · {self.unit}"
 
 
+class EnrollmentQuerySet(models.QuerySet):
+    """Every write through a queryset moves `Enrollment.updated_at` with it (unless the
+    caller sets it): `update()`, and so the SET_NULL of a deleted assignment, unit or lesson
+    (Django's deletion collector updates through the base manager, which is this one), and
+    `bulk_update()`. `Enrollment.save()` does the same for single rows."""
+
+    def update(self, **kwargs):
+        kwargs.setdefault("updated_at", timezone.now())  # the clock save() reads too
+        return super().update(**kwargs)
+
+    update.alters_data = True
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        objs = list(objs)
+        if "updated_at" not in fields:
+            now = timezone.now()
+            for obj in objs:
+                obj.updated_at = now
+            fields = [*fields, "updated_at"]
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+    bulk_update.alters_data = True
+
+
 class Enrollment(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Sedang belajar")
@@ -58,9 +82,10 @@ class Enrollment(models.Model):
 
     # Every index on this table is paid for by each "mark done", which updates the row: the
     # user and course columns are indexed only as the first columns of the composite indexes
-    # below (which serve their lookups), and next_lesson not at all, so that the progress
-    # update is a heap-only (HOT) update on PostgreSQL that touches no index. Deleting a lesson
-    # page then finds the enrolments that point to it by a scan: an editor's rare action.
+    # below (which serve their lookups), and next_lesson not at all. Deleting a lesson page
+    # then finds the enrolments that point to it by a scan: an editor's rare action. The one
+    # indexed column "mark done" writes is `updated_at`, which the API's "changed since" needs
+    # (so that update is no longer heap-only on PostgreSQL: see `updated_at`).
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -116,6 +141,16 @@ class Enrollment(models.Model):
     last_activity_at = models.DateTimeField(_("aktivitas terakhir"), null=True, blank=True)
     completed_at = models.DateTimeField(_("selesai"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("keluar"), null=True, blank=True)
+    # When the row last changed, whatever changed (status, progress, due date, assignment,
+    # unit): what the API's `updated_since` reads, so that a system syncing from it misses
+    # nothing. Every write moves it: `save()` (auto_now, added to any update_fields) and the
+    # queryset's `update()` and `bulk_update()` (EnrollmentQuerySet), the SET_NULL of a
+    # deleted assignment, unit or lesson included. Indexed for that API (with the id it pages
+    # by), at a price: "mark done" writes it, so on PostgreSQL that update now writes an entry
+    # in every index of the table instead of none (a heap-only update no longer).
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    objects = EnrollmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("pendaftaran")
@@ -144,12 +179,20 @@ class Enrollment(models.Model):
                 name="kursus_enrol_course_unit",
             ),
             models.Index(fields=["user", "status"], name="kursus_enrol_user_status"),
+            # The API's "changed since" (a range of updated_at; the id filters the page after
+            # a cursor from the index, before the rows are read).
+            models.Index(fields=["updated_at", "id"], name="kursus_enrol_updated"),
         ]
+        # The deletion collector's SET_NULL updates go through EnrollmentQuerySet.update().
+        base_manager_name = "objects"
 
     def __str__(self):
         return f"{self.user} · {self.course_id}"
 
     def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields:  # auto_now writes updated_at only when it is one of them
+            kwargs["update_fields"] = {*update_fields, "updated_at"}
         if self._state.adding and self.unit_id is None:
             from lms.organisasi.models import Employee
 

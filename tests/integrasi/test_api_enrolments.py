@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/enrolments/"
 ASSIGNMENTS = "/api/v1/assignments/"
+DUE = datetime.date(2099, 6, 30)
 
 
 @pytest.fixture
@@ -46,7 +47,7 @@ def test_lists_the_enrolments_of_people_in_the_subtree_only(client, jabar, make_
     assert item["unit_code"] == "32.04"
     assert item["course_code"] == "API-01"
     assert item["status"] == "active"
-    assert item["updated_at"] == item["enrolled_at"]
+    assert _moment(item["updated_at"]) >= _moment(item["enrolled_at"])
 
 
 def test_scope_follows_the_current_unit_not_the_enrolments_copy(
@@ -70,8 +71,9 @@ def test_filters_by_nip_course_status_and_updated_since(client, jabar, make_empl
     a, b = make_employee("32.04"), make_employee("32")
     first = enrollment_create(user=a.user, course=course)
     second = enrollment_create(user=b.user, course=other_course)
+    ten_days_ago = timezone.now() - datetime.timedelta(days=10)
     Enrollment.objects.filter(pk__in=[first.pk, second.pk]).update(
-        enrolled_at=timezone.now() - datetime.timedelta(days=10)
+        enrolled_at=ten_days_ago, updated_at=ten_days_ago
     )
     enrollment_withdraw(user=b.user, course=other_course)
 
@@ -81,7 +83,103 @@ def test_filters_by_nip_course_status_and_updated_since(client, jabar, make_empl
     since = (timezone.now() - datetime.timedelta(days=1)).isoformat()
     assert ids(get(client, URL, jabar, updated_since=since)) == [second.pk]
     row = get(client, URL, jabar, updated_since=since).json()["items"][0]
-    assert row["updated_at"] == row["withdrawn_at"]
+    assert _moment(row["updated_at"]) >= _moment(row["withdrawn_at"])
+
+
+def _moment(text: str) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(text)
+
+
+@pytest.fixture
+def settled(client, jabar, make_employee, course):
+    """An enrolment in Jawa Barat last changed a month ago, and a moment since then from
+    which the client asks what changed: nothing yet."""
+    employee = make_employee("32.04")
+    enrollment = enrollment_create(user=employee.user, course=course)
+    Enrollment.objects.filter(pk=enrollment.pk).update(
+        updated_at=timezone.now() - datetime.timedelta(days=30)
+    )
+    since = (timezone.now() - datetime.timedelta(days=1)).isoformat()
+    assert ids(get(client, URL, jabar, updated_since=since)) == []
+    return employee, enrollment, since
+
+
+def _changed(client, jabar, since) -> list[dict]:
+    return get(client, URL, jabar, updated_since=since).json()["items"]
+
+
+def test_updated_since_finds_an_enrolment_taken_up_again_after_withdrawing(
+    client, jabar, course, settled
+):
+    employee, enrollment, since = settled
+    enrollment_withdraw(user=employee.user, course=course)
+    Enrollment.objects.filter(pk=enrollment.pk).update(
+        withdrawn_at=timezone.now() - datetime.timedelta(days=20),
+        updated_at=timezone.now() - datetime.timedelta(days=20),
+    )
+    assert _changed(client, jabar, since) == []
+
+    enrollment_create(user=employee.user, course=course)
+
+    [item] = _changed(client, jabar, since)
+    assert (item["id"], item["status"], item["withdrawn_at"]) == (enrollment.pk, "active", None)
+    assert _moment(item["updated_at"]) >= _moment(since)
+
+
+def test_updated_since_finds_a_due_date_an_assignment_moved(client, jabar, course, settled):
+    from kursus.services import assignment_apply, assignment_create
+
+    employee, enrollment, since = settled
+    assignment = assignment_create(course=course, unit=employee.unit, due_date=DUE)
+    [item] = _changed(client, jabar, since)
+    assert (item["id"], item["assignment_id"], item["due_date"]) == (
+        enrollment.pk,
+        assignment.pk,
+        DUE.isoformat(),
+    )
+
+    Enrollment.objects.filter(pk=enrollment.pk).update(
+        updated_at=timezone.now() - datetime.timedelta(days=30)
+    )
+    assert _changed(client, jabar, since) == []
+    assignment.due_date = DUE + datetime.timedelta(days=31)
+    assignment.save()
+    assignment_apply(assignment=assignment)
+
+    [item] = _changed(client, jabar, since)
+    assert item["due_date"] == (DUE + datetime.timedelta(days=31)).isoformat()
+
+
+def test_updated_since_finds_progress_from_a_lesson_done(client, jabar, course, settled):
+    from kursus.services import lesson_complete
+
+    from ..factories import course_lessons
+
+    employee, enrollment, since = settled
+    lesson_complete(user=employee.user, lesson=course_lessons(course)[0])
+
+    [item] = _changed(client, jabar, since)
+    assert item["id"] == enrollment.pk
+    assert item["progress_percent"] == 100
+    assert item["status"] == "completed"
+
+
+def test_updated_since_finds_a_person_moved_into_the_scope(client, jabar, make_employee, course):
+    from kursus.services import employee_placed
+
+    mover = make_employee("33")
+    enrollment = enrollment_create(user=mover.user, course=course)
+    Enrollment.objects.filter(pk=enrollment.pk).update(
+        updated_at=timezone.now() - datetime.timedelta(days=30)
+    )
+    since = (timezone.now() - datetime.timedelta(days=1)).isoformat()
+
+    mover.unit = OrgUnit.objects.get(code="32.04")
+    mover.save()
+    employee_placed(employee=mover)
+
+    [item] = _changed(client, jabar, since)
+    assert (item["id"], item["unit_code"]) == (enrollment.pk, "32.04")
 
 
 def test_pages_by_cursor_in_id_order_and_a_forged_cursor_shows_nothing_outside(
@@ -128,13 +226,19 @@ def test_each_endpoint_needs_its_scope(client, make_service_client, make_employe
 
 
 def test_the_list_runs_as_many_queries_for_50_rows_as_for_5(client, jabar, course):
+    since = (timezone.now() - datetime.timedelta(minutes=1)).isoformat()
     enrol_directly(people("32.04", 5), course)
     few, body = queries_of(client, URL, jabar)
+    assert len(body["items"]) == 5
+    few_since, body = queries_of(client, URL, jabar, updated_since=since)
     assert len(body["items"]) == 5
     enrol_directly(people("32", 45), course)
     many, body = queries_of(client, URL, jabar)
     assert len(body["items"]) == 50
+    many_since, body = queries_of(client, URL, jabar, updated_since=since)
+    assert len(body["items"]) == 50
     assert many == few
+    assert many_since == few_since
 
 
 # Creating enrolments ------------------------------------------------------------------------

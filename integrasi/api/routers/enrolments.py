@@ -24,7 +24,6 @@ from lms.organisasi.models import OrgUnit
 
 from ...models.clients import Scope
 from ...selectors.learning import (
-    ENROLMENT_EVENTS,
     assignment_find_same,
     assignment_list,
     course_for_enrolment,
@@ -50,7 +49,6 @@ ERRORS = {403: Problem, 404: Problem, 422: Problem}
 
 def enrolment_out(enrollment: Enrollment) -> dict:
     employee = enrollment.user.employee
-    events = [getattr(enrollment, name) for name in ENROLMENT_EVENTS]
     return {
         "id": enrollment.pk,
         "nip": employee.nip,
@@ -67,7 +65,7 @@ def enrolment_out(enrollment: Enrollment) -> dict:
         "last_activity_at": enrollment.last_activity_at,
         "completed_at": enrollment.completed_at,
         "withdrawn_at": enrollment.withdrawn_at,
-        "updated_at": max(moment for moment in events if moment is not None),
+        "updated_at": enrollment.updated_at,
     }
 
 
@@ -86,7 +84,10 @@ def enrolments_list(
     limit: int = Query(PAGE_SIZE_DEFAULT, ge=1, le=500),
 ):
     """Pendaftaran pegawai di unit cakupan klien (unit kerja pegawai saat ini).
-    `updated_since`: yang terdaftar, beraktivitas, selesai atau keluar sejak waktu itu."""
+    `updated_since`: pendaftaran yang berubah sejak waktu itu (`updated_at`): terdaftar,
+    keluar atau terdaftar lagi, kemajuan belajar, selesai, penugasan wajib atau batas
+    waktunya, pindah unit. Untuk sinkronisasi berkala, kirim waktu sinkronisasi sebelumnya
+    dikurangi beberapa menit: perubahan yang sedang disimpan saat itu tetap terbawa."""
     client = require_scope(request, Scope.READ_RECORDS)
     qs = enrolment_list(
         unit=client.unit,
