@@ -469,6 +469,21 @@ SCREENS = [
             "wagtailsnippets_kuesioner_questionnaire:edit", args=[w["questionnaire"].pk]
         ),
     ),
+    Screen("API clients", "reviewer", lambda w: reverse("integrasi_klien:index")),
+    Screen("add an API client", "reviewer", lambda w: reverse("integrasi_klien:add")),
+    Screen(
+        "add an API client with errors",
+        "reviewer",
+        lambda w: reverse("integrasi_klien:add"),
+        post=lambda w: {"name": "", "rate_limit_per_minute": "0"},
+    ),
+    Screen("API call log", "reviewer", lambda w: reverse("integrasi_log:index")),
+    Screen("webhook receivers", "reviewer", lambda w: reverse("webhook:index")),
+    Screen("add a webhook receiver", "reviewer", lambda w: reverse("webhook:add")),
+    Screen("webhook deliveries", "reviewer", lambda w: reverse("integrasi_webhooks:deliveries")),
+    Screen("SIASN training types", "reviewer", lambda w: reverse("siasn-jenis-diklat:index")),
+    Screen("add a SIASN training type", "reviewer", lambda w: reverse("siasn-jenis-diklat:add")),
+    Screen("SIASN sending status", "reviewer", lambda w: reverse("integrasi_siasn:status")),
     Screen(
         "questionnaire results",
         "trainer",

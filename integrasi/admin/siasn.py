@@ -176,7 +176,12 @@ def register_siasn() -> None:
         SiasnTrainingType, AdminLmsPolicy(SiasnTrainingType), exact_class=True
     )
     hooks.register("register_admin_urls", siasn_urls)
-    hooks.register("register_admin_viewset", lambda: SiasnTrainingTypeViewSet("siasn-jenis-diklat"))
+    hooks.register(
+        "register_admin_viewset",
+        lambda: SiasnTrainingTypeViewSet(
+            "siasn-jenis-diklat", url_prefix="integrasi/siasn-jenis-diklat"
+        ),
+    )
     hooks.register(
         INTEGRASI_MENU_HOOK,
         lambda: AdminLmsMenuItem(

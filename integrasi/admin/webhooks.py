@@ -288,7 +288,10 @@ def webhook_urls():
 def register_webhooks() -> None:
     """Called once from integrasi/wagtail_hooks.py."""
     register_permission_policy(WebhookEndpoint, AdminLmsPolicy(WebhookEndpoint), exact_class=True)
-    hooks.register("register_admin_viewset", lambda: WebhookEndpointViewSet("webhook"))
+    hooks.register(
+        "register_admin_viewset",
+        lambda: WebhookEndpointViewSet("webhook", url_prefix="integrasi/penerima-webhook"),
+    )
     hooks.register("register_admin_urls", webhook_urls)
     hooks.register(
         INTEGRASI_MENU_HOOK,
