@@ -120,18 +120,19 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         identity = sso_identity(sociallogin)
         if identity is None or not identity.sub or not identity.consistent:
             self._refuse(request, Refusal.INVALID, sub=identity.sub if identity else "")
+        connecting = sociallogin.state.get("process") == AuthProcess.CONNECT
         match = sso_account_match(identity)
         if match.user is None:
-            self._refuse(request, match.refusal, sub=identity.sub)
-        if sociallogin.state.get("process") == AuthProcess.CONNECT:
+            self._refuse(request, match.refusal, sub=identity.sub, connecting=connecting)
+        if connecting:
             # Signed in already and linking SSO on the connections page: only one's own.
             if match.user.pk != request.user.pk:
-                self._refuse(request, Refusal.OTHER_PERSON, sub=identity.sub)
+                self._refuse(request, Refusal.OTHER_PERSON, sub=identity.sub, connecting=True)
             return
         sso_account_link(request=request, sociallogin=sociallogin, user=match.user)
         logger.info("SSO login matched: sub=%s user=%s", identity.sub, match.user.pk)
 
-    def _refuse(self, request, reason: Refusal, *, sub: str):
+    def _refuse(self, request, reason: Refusal, *, sub: str, connecting: bool = False):
         name = _provider_name()
         logger.warning("SSO login refused: reason=%s sub=%s", reason, sub)
         if reason == Refusal.INACTIVE:
@@ -139,9 +140,15 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                 "Akun LMS Anda tidak aktif, sehingga tidak dapat masuk dengan %(name)s. "
                 "Hubungi Admin LMS di unit kerja Anda."
             )
-        elif reason == Refusal.OTHER_PERSON:
+        elif reason == Refusal.OTHER_PERSON and connecting:
             message = _(
                 "Akun %(name)s ini milik pegawai lain dan tidak dapat dihubungkan dengan akun Anda."
+            )
+        elif reason == Refusal.OTHER_PERSON:
+            message = _(
+                "Masuk dengan %(name)s ditolak: NIP dan alamat email dari %(name)s tidak cocok "
+                "dengan data pegawai yang sama di LMS. Hubungi Admin LMS untuk memeriksa NIP "
+                "dan email Anda, atau masuk dengan email dan kata sandi."
             )
         elif reason == Refusal.INVALID:
             message = _(

@@ -2,7 +2,9 @@
 
 The rules, in one place:
 - Who may sign in: an existing, active account only, found by the NIP claim, else by an email
-  address the provider says is verified. Nothing is ever created (sso_account_match).
+  address the provider says is verified that is a verified address of the account in the LMS
+  too. When the two claims name different accounts, nobody. Nothing is ever created
+  (sso_account_match).
 - MFA: someone with TOTP still enters their code after SSO unless the ID token asserts MFA
   (`amr` or `acr`, LMS_OIDC_MFA_AMR / LMS_OIDC_MFA_ACR). A session whose SSO asserted MFA is
   marked, so that staff without TOTP are not sent to set it up (RequireStaffMFAMiddleware).
@@ -21,7 +23,6 @@ from allauth.mfa.stages import AuthenticateStage as AllauthAuthenticateStage
 from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 
 from .models import User
@@ -135,7 +136,9 @@ class Refusal(enum.StrEnum):
 
     UNKNOWN = "unknown"  # no account matches
     INACTIVE = "inactive"  # the account or its employee is inactive
-    OTHER_PERSON = "other_person"  # connecting someone else's SSO account to one's own
+    # The NIP claim and the verified email name different accounts, or (connecting SSO on the
+    # connections page) the SSO account is someone else's.
+    OTHER_PERSON = "other_person"
     INVALID = "invalid"  # no subject, or userinfo about another subject than the ID token
 
 
@@ -145,35 +148,42 @@ class SsoMatch:
     refusal: Refusal | None = None
 
 
-def _user_by_email(email: str) -> User | None:
-    """The one account with this address: its login address, or a verified address of its
-    own (an unverified one could be anybody's claim)."""
-    users = list(
+def _users_by_verified_email(email: str) -> list[User]:
+    """Up to two accounts holding `email` (in any case) as a verified address of allauth's.
+    The login address alone (User.email) does not count: while unverified, it may be an admin's
+    typo, or an address someone signed up with that is not theirs."""
+    return list(
         User.objects.filter(
-            Q(email__iexact=email)
-            | Q(emailaddress__email__iexact=email, emailaddress__verified=True)
+            emailaddress__email__iexact=email, emailaddress__verified=True
         ).distinct()[:2]
     )
-    return users[0] if len(users) == 1 else None
 
 
 def sso_account_match(identity: SsoIdentity) -> SsoMatch:
     """The existing account `identity` belongs to, or why there is none to sign in.
 
-    The NIP claim decides when it names an employee. Otherwise a verified email may, unless
-    the account it finds belongs to an employee with another NIP on record (the two systems
-    disagree about who this is)."""
+    The NIP claim decides when it names an employee, unless a verified email of the identity
+    is a verified address of another account. Otherwise that verified email may decide, unless
+    the account it finds belongs to an employee with another NIP on record. When the two claims
+    name different people, the two systems disagree about who this is: refused, nothing
+    linked."""
     by_nip, of_user = _directory.get("by_nip"), _directory.get("of_user")
+    email_users: list[User] = []
+    if identity.email and identity.email_verified:
+        email_users = _users_by_verified_email(identity.email)
     user = None
     if identity.nip and by_nip is not None:
         person = by_nip(identity.nip)
         if person is not None:
             user = User.objects.filter(pk=person.user_id).first()
-    if user is None and identity.email and identity.email_verified:
-        candidate = _user_by_email(identity.email)
-        person = of_user(candidate.pk) if candidate is not None and of_user else None
-        if candidate is not None and not (identity.nip and person and person.nip):
-            user = candidate
+    if user is not None:
+        if any(other.pk != user.pk for other in email_users):
+            return SsoMatch(user=None, refusal=Refusal.OTHER_PERSON)
+    elif len(email_users) == 1:
+        user = email_users[0]
+        person = of_user(user.pk) if of_user is not None else None
+        if identity.nip and person is not None and person.nip and person.nip != identity.nip:
+            return SsoMatch(user=None, refusal=Refusal.OTHER_PERSON)
     if user is None:
         return SsoMatch(user=None, refusal=Refusal.UNKNOWN)
     person = of_user(user.pk) if of_user is not None else None

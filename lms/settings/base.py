@@ -222,8 +222,10 @@ LMS_OIDC_NAME = env("LMS_OIDC_NAME", default="SSO")
 # The claim (in the ID token or userinfo) that carries the employee's NIP.
 LMS_OIDC_NIP_CLAIM = env("LMS_OIDC_NIP_CLAIM", default="nip")
 # Staff skip the LMS's own TOTP after SSO only when the ID token asserts MFA: an `amr` value in
-# this list (RFC 8176), or an `acr` value in the next one (empty: acr is not trusted).
-LMS_OIDC_MFA_AMR = env.list("LMS_OIDC_MFA_AMR", default=["mfa", "otp", "hwk", "swk"])
+# this list (RFC 8176), or an `acr` value in the next one (empty: acr is not trusted). Only "mfa"
+# by default: it alone means more than one factor; "otp", "hwk", "swk" name one method, which
+# may have been the only one used.
+LMS_OIDC_MFA_AMR = env.list("LMS_OIDC_MFA_AMR", default=["mfa"])
 LMS_OIDC_MFA_ACR = env.list("LMS_OIDC_MFA_ACR", default=[])
 # The id in the SSO URLs: /akun/oidc/sso/login/ and /akun/oidc/sso/login/callback/ (the
 # redirect URI to register at the provider).

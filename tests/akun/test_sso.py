@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.contrib.sessions.models import Session
 from django.db import connection
@@ -86,6 +87,61 @@ def test_a_nip_written_in_groups_still_matches(client, provider, make_employee):
     sso_login(client, provider)
 
     assert signed_in_user(client) == employee.user
+
+
+def test_a_nip_with_a_verified_email_unknown_here_still_matches(client, provider, make_employee):
+    employee = make_employee("32.04")
+    provider.identity = {
+        "sub": "s",
+        "nip": employee.nip,
+        "email": "pribadi@contoh.go.id",
+        "email_verified": True,
+    }
+
+    sso_login(client, provider)
+
+    assert signed_in_user(client) == employee.user
+
+
+def test_a_nip_with_the_verified_email_of_another_account_is_refused(
+    client, provider, make_employee, caplog
+):
+    # given the provider's account carries A's NIP but B's verified email
+    a, b = make_employee("32.04"), make_employee("32.04")
+    provider.identity = {
+        "sub": "mixed",
+        "nip": a.nip,
+        "email": b.user.email.upper(),
+        "email_verified": True,
+    }
+
+    # when they sign in through SSO
+    response = sso_login(client, provider)
+
+    # then the two systems disagree about who this is: nobody is signed in, nothing is linked
+    assert response.redirect_chain[-1][0] == reverse("account_login")
+    assert "NIP dan alamat email dari SSO Bawaslu tidak cocok" in response.content.decode()
+    assert signed_in_user(client) is None
+    assert SocialAccount.objects.count() == 0
+    assert "SSO login refused: reason=other_person sub=mixed" in caplog.text
+
+
+def test_a_nip_with_the_verified_email_of_another_account_keeps_an_earlier_link_as_it_is(
+    client, provider, make_employee
+):
+    a, b = make_employee("32.04"), make_employee("32.04")
+    SocialAccount.objects.create(user=a.user, provider="sso", uid="mixed", extra_data={})
+    provider.identity = {
+        "sub": "mixed",
+        "nip": a.nip,
+        "email": b.user.email,
+        "email_verified": True,
+    }
+
+    sso_login(client, provider)
+
+    assert signed_in_user(client) is None
+    assert SocialAccount.objects.get().user == a.user
 
 
 def test_sso_links_by_a_verified_email_whatever_its_case(client, provider, make_employee):
@@ -169,14 +225,37 @@ def test_an_unverified_pending_address_of_another_account_links_nothing(
     client, provider, make_employee
 ):
     # given someone added the address as an unverified (pending) one of their own account
-    from allauth.account.models import EmailAddress
-
     intruder = make_employee("32.04").user
     EmailAddress.objects.create(user=intruder, email="korban@bawaslu.go.id", verified=False)
     provider.identity = {"sub": "v", "email": "korban@bawaslu.go.id", "email_verified": True}
 
     sso_login(client, provider)
 
+    assert signed_in_user(client) is None
+    assert SocialAccount.objects.count() == 0
+
+
+@pytest.mark.parametrize("row", ["unverified", "none"])
+def test_a_login_address_that_is_not_verified_here_links_nothing(
+    client, provider, make_employee, row
+):
+    # given an account whose login address was never verified in the LMS (an open sign-up with
+    # someone else's address, an admin's typo): no verified address row of allauth's holds it
+    intruder = make_employee("32.04", employment_type="non_asn", nip=None).user
+    intruder.email = "korban@bawaslu.go.id"
+    intruder.save()
+    EmailAddress.objects.filter(user=intruder).delete()
+    if row == "unverified":
+        EmailAddress.objects.create(
+            user=intruder, email="korban@bawaslu.go.id", verified=False, primary=True
+        )
+
+    # when the real owner of the address signs in through SSO, which verified it
+    provider.identity = {"sub": "owner", "email": "korban@bawaslu.go.id", "email_verified": True}
+    response = sso_login(client, provider)
+
+    # then they are refused as unknown, and no link to that account is recorded
+    assert "Akun SSO Anda belum terdaftar di LMS" in response.content.decode()
     assert signed_in_user(client) is None
     assert SocialAccount.objects.count() == 0
 
@@ -191,9 +270,11 @@ def test_an_email_of_an_employee_with_another_nip_is_refused(client, provider, m
         "email_verified": True,
     }
 
-    sso_login(client, provider)
+    response = sso_login(client, provider)
 
+    assert "NIP dan alamat email dari SSO Bawaslu tidak cocok" in response.content.decode()
     assert signed_in_user(client) is None
+    assert SocialAccount.objects.count() == 0
 
 
 def test_an_email_of_an_employee_without_nip_may_link_despite_a_nip_claim(
@@ -433,12 +514,38 @@ def test_a_wrong_totp_code_after_sso_keeps_them_out(client, provider, staff_with
     assert signed_in_user(client) is None
 
 
-@pytest.mark.parametrize("amr", [["mfa"], ["pwd", "otp"], "hwk"])
+@pytest.mark.parametrize("amr", [["mfa"], ["pwd", "mfa"], "mfa"])
 def test_staff_whose_provider_asserts_mfa_by_amr_get_in_directly(
     client, provider, staff_with_totp, amr
 ):
     user, _ = staff_with_totp
     provider.identity = {"sub": "t", "nip": user.employee.nip, "amr": amr}
+
+    response = sso_login(client, provider)
+
+    assert response.redirect_chain[-1][0] == reverse("wagtailadmin_home")
+    assert signed_in_user(client) == user
+
+
+@pytest.mark.parametrize("amr", [["otp"], ["hwk"], "swk", ["pwd", "otp"], ["sms"]])
+def test_one_method_alone_is_no_mfa_assertion_by_default(client, provider, staff_with_totp, amr):
+    # a single method (RFC 8176) may have been the only factor: the LMS's TOTP code is asked
+    user, _ = staff_with_totp
+    provider.identity = {"sub": "t", "nip": user.employee.nip, "amr": amr}
+
+    response = sso_login(client, provider)
+
+    assert response.redirect_chain[-1][0] == reverse("mfa_authenticate")
+    assert signed_in_user(client) is None
+
+
+def test_the_amr_values_that_assert_mfa_are_configurable(
+    client, provider, staff_with_totp, settings
+):
+    # given a provider whose hardware key login is known to be a second factor
+    settings.LMS_OIDC_MFA_AMR = ["mfa", "hwk"]
+    user, _ = staff_with_totp
+    provider.identity = {"sub": "t", "nip": user.employee.nip, "amr": ["pwd", "hwk"]}
 
     response = sso_login(client, provider)
 

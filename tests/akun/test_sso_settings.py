@@ -35,7 +35,8 @@ def test_without_an_issuer_sso_is_off():
     data = json.loads(result.stdout)
     assert data["providers"] == {"openid_connect": {"APPS": []}}
     assert data["form_action"] == ["'self'"]
-    assert data["amr"] == ["mfa", "otp", "hwk", "swk"]
+    # Only "mfa" asserts several factors (RFC 8176); "otp", "hwk", "swk" name one method each.
+    assert data["amr"] == ["mfa"]
     assert data["acr"] == []
     assert data["nip"] == "nip"
 
@@ -47,6 +48,7 @@ def test_the_environment_configures_one_app_with_pkce():
         # A secret starting with "$" is taken as it is, not as a reference to a variable.
         LMS_OIDC_CLIENT_SECRET="$ecret-value",
         LMS_OIDC_NAME="SSO Bawaslu",
+        LMS_OIDC_MFA_AMR="mfa,hwk",
         LMS_OIDC_MFA_ACR="urn:bawaslu:loa:2,urn:bawaslu:loa:3",
     )
 
@@ -59,6 +61,7 @@ def test_the_environment_configures_one_app_with_pkce():
     assert app["settings"]["server_url"] == "https://sso.bawaslu.go.id/realms/bawaslu"
     assert app["settings"]["oauth_pkce_enabled"] is True
     assert data["form_action"] == ["'self'", "https://sso.bawaslu.go.id"]
+    assert data["amr"] == ["mfa", "hwk"]
     assert data["acr"] == ["urn:bawaslu:loa:2", "urn:bawaslu:loa:3"]
 
 
