@@ -430,8 +430,9 @@ def _send(record: SiasnRecord) -> SendResult:
     nip = employee or cert.nip
     if not nip:
         return _finish(record, S.NEEDS_FIX, _("Pegawai tidak memiliki NIP."), next_attempt_at=None)
-    skipped, jp = _jp_to_send(record, cert)
-    if skipped:
+    # What SIASN holds, or may hold (a save unconfirmed), is never marked not to send.
+    skipped, jp = ("", None) if record.siasn_record_id else _jp_to_send(record, cert)
+    if skipped and not record.save_unconfirmed:
         return _finish(record, S.SKIPPED, skipped, next_attempt_at=None)
     client = SiasnClient(before_call=lambda: _renew(record))
 
@@ -458,6 +459,8 @@ def _send(record: SiasnRecord) -> SendResult:
             found = found or record_matching(records, number=number)
         if found:
             _set(record, siasn_record_id=found, save_unconfirmed=False)
+        elif skipped:
+            return _finish(record, S.SKIPPED, skipped, next_attempt_at=None, save_unconfirmed=False)
 
     if not record.siasn_record_id:
         fields = course_record_fields(
