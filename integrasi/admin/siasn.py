@@ -124,6 +124,7 @@ def person_view(request, user_id: int):
         record.can_resend = record.status not in (
             SiasnRecord.Status.SENT,
             SiasnRecord.Status.SENDING,
+            SiasnRecord.Status.SKIPPED,
         )
     return TemplateResponse(
         request,
@@ -136,7 +137,10 @@ def person_view(request, user_id: int):
 def resend_view(request, record_id: int):
     _admin(request)
     record = get_object_or_404(SiasnRecord, pk=record_id)
-    form = ResendForm(request.POST, prefix=f"r{record.pk}")
+    # A record SIASN holds already takes no correction here (it is corrected in SIASN):
+    # only its document is uploaded again.
+    saved = bool(record.siasn_record_id)
+    form = ResendForm({} if saved else request.POST, prefix=f"r{record.pk}")
     if not form.is_valid():
         messages.error(request, _("Isian perbaikan tidak valid."))
     elif not siasn_is_enabled():
@@ -146,8 +150,8 @@ def resend_view(request, record_id: int):
             siasn_record_resend(
                 record=record,
                 by=request.user,
-                pns_orang_id=form.cleaned_data["pns_orang_id"],
-                training=form.cleaned_data["training"],
+                pns_orang_id=None if saved else form.cleaned_data["pns_orang_id"],
+                training=None if saved else form.cleaned_data["training"],
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))

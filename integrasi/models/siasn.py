@@ -92,6 +92,9 @@ class SiasnRecord(models.Model):
         SENT = "sent", _("Terkirim")
         FAILED = "failed", _("Gagal")
         NEEDS_FIX = "needs_fix", _("Perlu perbaikan")
+        # Not for SIASN: its JP is recorded there already (a programme and the courses of
+        # its curriculum); the reason says where.
+        SKIPPED = "skipped", _("Tidak dikirim")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -122,6 +125,11 @@ class SiasnRecord(models.Model):
     training_label = models.CharField(_("nama jenis diklat"), max_length=120, blank=True)
     # The fields of the last course record sent (no credential ever goes in here).
     payload = models.JSONField(_("data yang dikirim"), default=dict, blank=True)
+    # Every certificate number a save was sent with whose answer never came: a later lookup
+    # of the person's SIASN records matches any of them (a reissue changes the number).
+    sent_numbers = models.JSONField(
+        _("nomor sertifikat yang pernah dikirim"), default=list, blank=True
+    )
     # SIASN's id of the saved record ("riwayat"): once set, the record is never saved again;
     # only the document upload may still be due.
     siasn_record_id = models.CharField(_("ID riwayat di SIASN"), max_length=64, blank=True)
@@ -132,6 +140,9 @@ class SiasnRecord(models.Model):
     attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
     next_attempt_at = models.DateTimeField(_("percobaan berikutnya"), null=True, blank=True)
     lease_until = models.DateTimeField(_("sedang dikirim hingga"), null=True, blank=True)
+    # Written at each claim: every write of that send filters on it, so a send that
+    # outlived its lease (another run took the record) changes nothing and stops.
+    lease_token = models.UUIDField(null=True, blank=True, editable=False)
     last_attempt_at = models.DateTimeField(_("terakhir dikirim"), null=True, blank=True)
     sent_at = models.DateTimeField(_("terkirim pada"), null=True, blank=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)

@@ -17,11 +17,16 @@ Every error message is masked: no credential or token can reach a log, the datab
 queue through it.
 """
 
+import base64
+import json
 import os
+import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 import requests
 from django.conf import settings
@@ -70,15 +75,40 @@ class SiasnRejected(SiasnError):
     unchanged would be refused again; a person must correct it."""
 
 
+class SiasnLeaseLost(Exception):
+    """The send no longer holds its record (it outlived its lease and another run took it):
+    it must stop before its next call and write nothing more."""
+
+
 class SiasnSaveUnconfirmed(SiasnUnavailable):
     """A save whose answer never came, or came without the new record's id: SIASN may hold
     the record, so the next attempt must look before it saves again."""
 
 
+def _encodings(secret: str) -> set[str]:
+    """`secret` as it may be echoed: plain, form- and URL-encoded, JSON-escaped."""
+    return {
+        secret,
+        quote_plus(secret),
+        quote(secret, safe=""),
+        json.dumps(secret)[1:-1],
+        json.dumps(secret, ensure_ascii=False)[1:-1],
+    }
+
+
 def _secrets() -> list[str]:
-    values = [os.environ.get(name, "") for name in CREDENTIAL_VARIABLES]
+    env = os.environ
+    values = [env.get(name, "") for name in CREDENTIAL_VARIABLES]
     values += _tokens.values()
-    return sorted({v for v in values if v and len(v) >= 4}, key=len, reverse=True)
+    forms = set()
+    for value in values:
+        if value and len(value) >= 4:
+            forms |= _encodings(value)
+    # The gateway's HTTP Basic header: base64 of "key:secret".
+    key, secret = env.get("LMS_SIASN_CLIENT_ID", ""), env.get("LMS_SIASN_CLIENT_SECRET", "")
+    if key and secret:
+        forms.add(base64.b64encode(f"{key}:{secret}".encode()).decode())
+    return sorted(forms, key=len, reverse=True)
 
 
 def mask(text: str) -> str:
@@ -130,15 +160,21 @@ def tokens_forget() -> None:
     _tokens.clear()
 
 
-def _excerpt(response: requests.Response) -> str:
-    return mask(response.text[:EXCERPT_CHARS])
-
-
 def _json(response: requests.Response) -> Any:
     try:
         return response.json()
     except ValueError:
         return None
+
+
+OAUTH_ERROR_CODE = re.compile(r"^[a-z_]{1,64}$")
+
+
+def _oauth_error(body: Any) -> str:
+    """The OAuth `error` code of a token endpoint's answer (invalid_grant...), if it is one:
+    never its description or any other text, which may echo what was sent."""
+    code = body.get("error") if isinstance(body, dict) else None
+    return code if isinstance(code, str) and OAUTH_ERROR_CODE.match(code) else ""
 
 
 def _message(body: Any, fallback: str) -> str:
@@ -152,12 +188,20 @@ def _message(body: Any, fallback: str) -> str:
 
 
 class SiasnClient:
-    """One instance per send; the tokens outlive it (in `_tokens`)."""
+    """One instance per send; the tokens outlive it (in `_tokens`).
 
-    def __init__(self):
+    `before_call`, if given, runs right before every call to SIASN (the send renews its
+    lease there, and stops with SiasnLeaseLost if it lost it). Each call is bounded as a
+    whole: requests' read timeout is per read, so the answer is read in chunks against a
+    deadline of connect + read timeout, and a trickling answer is a timeout too."""
+
+    def __init__(self, *, before_call: Callable[[], None] | None = None):
         self.base_url = settings.LMS_SIASN_BASE_URL.rstrip("/")
         self.timeout = (settings.LMS_SIASN_CONNECT_TIMEOUT, settings.LMS_SIASN_READ_TIMEOUT)
+        self.deadline_seconds = settings.LMS_SIASN_CONNECT_TIMEOUT + settings.LMS_SIASN_READ_TIMEOUT
+        self.before_call = before_call
         self.session = requests.Session()
+        self.session.trust_env = settings.LMS_SIASN_TRUST_ENV
 
     # Tokens
 
@@ -198,6 +242,8 @@ class SiasnClient:
             raise SiasnUnavailable(
                 f"Kredensial SIASN belum diatur di server ({', '.join(missing)})."
             )
+        if self.before_call is not None:
+            self.before_call()
         try:
             response = self.session.post(
                 url,
@@ -211,9 +257,12 @@ class SiasnClient:
         body = _json(response)
         token = body.get("access_token") if isinstance(body, dict) else None
         if response.status_code != 200 or not token:
+            # Only the status and the OAuth error code: a token endpoint's text may echo
+            # the credentials it was sent, in any encoding.
+            code = _oauth_error(body)
             raise SiasnUnavailable(
-                f"SIASN tidak memberi {label} (kode {response.status_code}): "
-                + _message(body, "tanpa keterangan")
+                f"SIASN tidak memberi {label} (kode {response.status_code}"
+                + (f", {code})." if code else ").")
             )
         try:
             expires_in = float(body.get("expires_in") or 300)
@@ -236,11 +285,14 @@ class SiasnClient:
         url = f"{self.base_url}{path}"
         for fresh in (False, True):
             headers = self._headers(fresh=fresh)
+            if self.before_call is not None:
+                self.before_call()
             started = time.monotonic()
             try:
                 response = self.session.request(
-                    method, url, headers=headers, timeout=self.timeout, **kwargs
+                    method, url, headers=headers, timeout=self.timeout, stream=True, **kwargs
                 )
+                content = self._read(response, started)
             except requests.Timeout:
                 raise SiasnUnavailable(
                     "SIASN tidak menjawab dalam batas waktu.",
@@ -251,8 +303,9 @@ class SiasnClient:
                     f"Tidak dapat terhubung ke SIASN ({type(exc).__name__}).",
                     exchange=Exchange(None, "", _ms(started)),
                 ) from None
-            body = _json(response)
-            exchange = Exchange(response.status_code, _excerpt(response), _ms(started), body)
+            body = _parse(content)
+            excerpt = mask(content[:EXCERPT_CHARS].decode("utf-8", errors="replace"))
+            exchange = Exchange(response.status_code, excerpt, _ms(started), body)
             if response.status_code != 401:
                 break
         code = response.status_code
@@ -276,6 +329,19 @@ class SiasnClient:
                 "Ditolak SIASN: " + _message(body, "tanpa keterangan"), exchange=exchange
             )
         return exchange
+
+    def _read(self, response: requests.Response, started: float) -> bytes:
+        """The answer's body, read before the call's deadline (requests.Timeout after it)."""
+        deadline = started + self.deadline_seconds
+        chunks = []
+        try:
+            for chunk in response.iter_content(chunk_size=8192):
+                chunks.append(chunk)
+                if time.monotonic() > deadline:
+                    raise requests.Timeout("SIASN answer not read before the deadline")
+        finally:
+            response.close()
+        return b"".join(chunks)
 
     def person_get(self, nip: str) -> tuple[str, Exchange]:
         """SIASN's own id of the person with `nip` (pnsOrangId)."""
@@ -320,6 +386,13 @@ class SiasnClient:
             },
             files={"file": (filename, content, "application/pdf")},
         )
+
+
+def _parse(content: bytes) -> Any:
+    try:
+        return json.loads(content)
+    except ValueError:
+        return None
 
 
 def _ms(started: float) -> int:

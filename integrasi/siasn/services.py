@@ -6,12 +6,20 @@ How "never twice" holds:
 - one SiasnRecord per person and subject (a unique constraint; get_or_create);
 - a send claims its record with one conditional UPDATE (queued and due, or a lease that ran
   out) before any call: a second run, or a second worker at the same moment, finds nothing to
-  claim;
+  claim. The claim writes a lease token; every later write of that send filters on it, and
+  the lease is renewed right before every call to SIASN: a send that outlived its lease (the
+  record was taken by another run) stops before its next call and writes nothing;
 - SIASN's id of the saved record is committed as soon as it comes back: a later attempt
   (the upload failed, the worker died) only uploads the document;
 - a save whose answer never came (`save_unconfirmed`) is followed, next time, by a read of
-  the person's records in SIASN, and a record carrying the certificate number is adopted
+  the person's records in SIASN, and a record carrying a certificate number that was sent
+  (`sent_numbers`: a reissue in between changes the certificate's number) is adopted
   instead of saving again.
+
+A programme and the courses of its curriculum are one training in the JP ledger (the course
+credits are counted in the programme credit): SIASN gets the programme's JP less what its
+courses' records carry, and a course completed after its programme was passed is not sent
+(status "Tidak dikirim"), so SIASN's hours add up to the ledger's.
 
 Retries are rows, not Celery ETA messages: the record's `next_attempt_at` and an outbox message
 with a countdown, both written in one transaction. A message waiting hours in a broker would be
@@ -23,6 +31,7 @@ import datetime
 import hashlib
 import logging
 import time
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -32,7 +41,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kursus.models import CoursePage, Enrollment
+from kursus.models import CoursePage, Enrollment, JPCredit
 from lms.core.outbox import send_after_commit
 from lms.organisasi.models import Employee
 from program.models import ProgrammePage
@@ -43,6 +52,7 @@ from .client import (
     Exchange,
     SiasnClient,
     SiasnError,
+    SiasnLeaseLost,
     SiasnRejected,
     SiasnUnavailable,
     mask,
@@ -106,8 +116,16 @@ def siasn_record_queue(*, certificate_id: int) -> SiasnRecord | None:
     if created:
         _queue(record.pk)
     elif record.certificate_id != cert.pk:
-        SiasnRecord.objects.filter(pk=record.pk).update(certificate_id=cert.pk)
-        record.certificate_id = cert.pk
+        changes = {"certificate_id": cert.pk}
+        if record.status in (S.NEEDS_FIX, S.FAILED) and not record.siasn_record_id:
+            # Stopped before SIASN had it (e.g. its certificate was being replaced): the new
+            # certificate sends it, attempts counted afresh.
+            changes.update(status=S.QUEUED, attempts=0, next_attempt_at=timezone.now())
+        SiasnRecord.objects.filter(pk=record.pk).update(**changes)
+        for name, value in changes.items():
+            setattr(record, name, value)
+        if record.status == S.QUEUED and "attempts" in changes:
+            _queue(record.pk)
     return record
 
 
@@ -120,22 +138,44 @@ class SendResult:
     reason: str = ""
 
 
-def _claim(record_id: int) -> bool:
+def _lease_end() -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(seconds=settings.LMS_SIASN_LEASE_SECONDS)
+
+
+def _claim(record_id: int) -> uuid.UUID | None:
     """Take the record for one send: queued and due, or held by a send whose lease ran out
-    (its worker died). One UPDATE: of two runs at once, one gets it."""
+    (its worker died, or is stuck). One UPDATE: of two runs at once, one gets it. Returns
+    the send's lease token, or None if not claimed."""
     now = timezone.now()
     due = Q(status=S.QUEUED) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
     abandoned = Q(status=S.SENDING, lease_until__lt=now)
-    return bool(
+    token = uuid.uuid4()
+    claimed = (
         SiasnRecord.objects.filter(pk=record_id)
         .filter(due | abandoned)
         .update(
             status=S.SENDING,
-            lease_until=now + datetime.timedelta(seconds=settings.LMS_SIASN_LEASE_SECONDS),
+            lease_until=_lease_end(),
+            lease_token=token,
             attempts=F("attempts") + 1,
             last_attempt_at=now,
         )
     )
+    return token if claimed else None
+
+
+def _held(record: SiasnRecord):
+    """The record as long as this send holds it (its lease token)."""
+    return SiasnRecord.objects.filter(
+        pk=record.pk, status=S.SENDING, lease_token=record.lease_token
+    )
+
+
+def _renew(record: SiasnRecord) -> None:
+    """Extend this send's lease, right before a call to SIASN; SiasnLeaseLost if another run
+    took the record meanwhile (this one outlived its lease)."""
+    if not _held(record).update(lease_until=_lease_end()):
+        raise SiasnLeaseLost
 
 
 def _training_type(record: SiasnRecord) -> TrainingType | str | None:
@@ -156,6 +196,46 @@ def _training_type(record: SiasnRecord) -> TrainingType | str | None:
     return TrainingType(row.jenis_diklat_id, row.label) if row else None
 
 
+def _jp_to_send(record: SiasnRecord, cert: Certificate) -> tuple[str, int | None]:
+    """What SIASN gets of the record's JP, by the JP ledger: (a reason not to send it, "" to
+    send) and the JP to send (None: the certificate's).
+
+    A programme and its curriculum courses are one training: the programme's record carries
+    its credit's JP (which already leaves out course credits of earlier years) less the JP of
+    the courses counted in it that have a SIASN record of their own (sent or to be sent);
+    none left, it is not sent. A course completed after its programme was passed is counted
+    in the programme already: not sent."""
+    credits = JPCredit.objects.filter(user_id=record.user_id)
+    course_credit = (
+        credits.filter(course_id=record.subject_id, counted_in__isnull=False)
+        .select_related("counted_in__programme")
+        .first()
+    )
+    if course_credit is not None:
+        programme_credit = course_credit.counted_in
+        if course_credit.completed_at > programme_credit.completed_at:
+            return _("JP kursus ini sudah tercatat dalam program %(title)s.") % {
+                "title": programme_credit.programme.title
+            }, None
+        return "", None
+    programme_credit = credits.filter(programme_id=record.subject_id).first()
+    if programme_credit is None:
+        return "", None
+    with_records = SiasnRecord.objects.filter(
+        user_id=record.user_id, subject_id__in=programme_credit.covered_course_ids or ()
+    ).exclude(status=S.SKIPPED)
+    courses_jp = sum(
+        programme_credit.covers.filter(
+            completed_at__lte=programme_credit.completed_at,
+            course_id__in=with_records.values("subject_id"),
+        ).values_list("jp", flat=True)
+    )
+    jp = max(0, programme_credit.jp - courses_jp)
+    if jp == 0:
+        return _("JP program sudah tercatat lewat kursus-kursusnya."), None
+    return "", jp
+
+
 def _unmapped_reason(record: SiasnRecord) -> str:
     category = (
         CoursePage.objects.filter(pk=record.subject_id)
@@ -173,7 +253,7 @@ def _unmapped_reason(record: SiasnRecord) -> str:
     )
 
 
-def _facts(cert: Certificate) -> CourseFacts:
+def _facts(cert: Certificate, *, jp: int | None = None) -> CourseFacts:
     if cert.period_start:
         started = cert.period_start
         ended = cert.period_end or cert.completed_on
@@ -187,7 +267,7 @@ def _facts(cert: Certificate) -> CourseFacts:
         ended = cert.completed_on
     return CourseFacts(
         title=cert.course_title,
-        jp=cert.jp,
+        jp=cert.jp if jp is None else jp,
         number=cert.number or "",
         started_on=started,
         completed_on=ended,
@@ -255,17 +335,21 @@ def _step(record, step, request, call):
 
 
 def _set(record: SiasnRecord, **fields) -> None:
-    """Commit `fields` of the record now (each step's progress outlives a crash after it)."""
-    SiasnRecord.objects.filter(pk=record.pk).update(**fields)
+    """Commit `fields` of the record now (each step's progress outlives a crash after it),
+    if this send still holds it; SiasnLeaseLost if not."""
+    if not _held(record).update(**fields):
+        raise SiasnLeaseLost
     for name, value in fields.items():
         setattr(record, name, value)
 
 
 def _finish(record: SiasnRecord, status: str, reason: str = "", **fields) -> SendResult:
-    SiasnRecord.objects.filter(pk=record.pk, status=S.SENDING).update(
-        status=status, reason=reason[:2000], lease_until=None, **fields
+    """End this send with `status`, if it still holds the record (else nothing changes and
+    the result is "" like an unclaimed run)."""
+    done = _held(record).update(
+        status=status, reason=reason[:2000], lease_until=None, lease_token=None, **fields
     )
-    return SendResult(status=status, reason=reason)
+    return SendResult(status=status, reason=reason) if done else SendResult(status="")
 
 
 def _retry_later(record: SiasnRecord, reason: str) -> SendResult:
@@ -288,7 +372,8 @@ def _retry_later(record: SiasnRecord, reason: str) -> SendResult:
             % {"reason": reason, "at": timezone.localtime(next_at).strftime("%d-%m-%Y %H:%M")},
             next_attempt_at=next_at,
         )
-        _queue(record.pk, countdown=int(wait.total_seconds()))
+        if result.status:
+            _queue(record.pk, countdown=int(wait.total_seconds()))
     return result
 
 
@@ -298,11 +383,16 @@ def siasn_record_send(*, record_id: int) -> SendResult:
     a second run (a redelivered message, the sweeper) finds the record claimed or done."""
     if not siasn_is_enabled():
         return SendResult(status="")
-    if not _claim(record_id):
+    token = _claim(record_id)
+    if token is None:
         return SendResult(status="")
     record = SiasnRecord.objects.select_related("certificate").get(pk=record_id)
+    record.lease_token = token
     try:
         return _send(record)
+    except SiasnLeaseLost:
+        log.warning("SIASN record %s: lease lost mid-send; left to the run that took it", record_id)
+        return SendResult(status="")
     except SiasnRejected as exc:
         return _finish(record, S.NEEDS_FIX, exc.message, next_attempt_at=None)
     except SiasnUnavailable as exc:
@@ -316,6 +406,13 @@ def siasn_record_send(*, record_id: int) -> SendResult:
 
 def _send(record: SiasnRecord) -> SendResult:
     cert = record.certificate
+    if cert.status == Certificate.Status.REPLACED and not record.siasn_record_id:
+        # A reissue: the new certificate is still being made, and its issue points the
+        # record at it. Until then, wait (and the sweeper/retry sends it afterwards).
+        raise SiasnUnavailable(
+            _("Sertifikat %(number)s sedang diganti; menunggu sertifikat penggantinya terbit.")
+            % {"number": cert.number_label}
+        )
     if cert.status != Certificate.Status.ISSUED or not cert.number or not cert.pdf:
         return _finish(
             record,
@@ -333,7 +430,11 @@ def _send(record: SiasnRecord) -> SendResult:
     nip = employee or cert.nip
     if not nip:
         return _finish(record, S.NEEDS_FIX, _("Pegawai tidak memiliki NIP."), next_attempt_at=None)
-    client = SiasnClient()
+    # What SIASN holds, or may hold (a save unconfirmed), is never marked not to send.
+    skipped, jp = ("", None) if record.siasn_record_id else _jp_to_send(record, cert)
+    if skipped and not record.save_unconfirmed:
+        return _finish(record, S.SKIPPED, skipped, next_attempt_at=None)
+    client = SiasnClient(before_call=lambda: _renew(record))
 
     if not record.pns_orang_id:
         known = (
@@ -352,19 +453,26 @@ def _send(record: SiasnRecord) -> SendResult:
         records, _exchange = _step(
             record, SiasnSendLog.Step.LOOKUP, {"nip": nip}, lambda: client.course_records(nip)
         )
-        found = record_matching(records, number=cert.number)
+        numbers = [*record.sent_numbers, record.payload.get("nomorSertipikat"), cert.number]
+        found = None
+        for number in dict.fromkeys(n for n in numbers if n):
+            found = found or record_matching(records, number=number)
         if found:
             _set(record, siasn_record_id=found, save_unconfirmed=False)
+        elif skipped:
+            return _finish(record, S.SKIPPED, skipped, next_attempt_at=None, save_unconfirmed=False)
 
     if not record.siasn_record_id:
         fields = course_record_fields(
-            facts=_facts(cert),
+            facts=_facts(cert, jp=jp),
             training=training,
             organiser=_organiser(),
             pns_orang_id=record.pns_orang_id,
         )
-        # Marked before the call: if its answer never comes, the next attempt looks first.
-        _set(record, payload=fields, save_unconfirmed=True)
+        # Marked before the call: if its answer never comes, the next attempt looks first,
+        # for any number sent so far.
+        sent = list(dict.fromkeys([*record.sent_numbers, fields["nomorSertipikat"]]))
+        _set(record, payload=fields, save_unconfirmed=True, sent_numbers=sent)
         try:
             record_id, _exchange = _step(
                 record, SiasnSendLog.Step.SAVE, fields, lambda: client.course_save(fields)
@@ -409,13 +517,27 @@ def siasn_record_resend(
 ) -> SiasnRecord:
     """HR's "Perbaiki & kirim ulang": take the corrections (the person's SIASN id; a
     training type for this record) and queue the record again, attempts counted afresh.
-    A record already sent, or being sent, is not touched."""
+    A record already sent, or being sent, is not touched. A record SIASN holds already
+    (its id is known) takes no correction: SIASN would keep the uncorrected record while the
+    LMS said "Terkirim"; it is queued only to upload its document again."""
     locked = SiasnRecord.objects.select_for_update().get(pk=record.pk)
     if locked.status in (S.SENT, S.SENDING):
         raise ValidationError(
             _("Data ini sudah terkirim ke SIASN.")
             if locked.status == S.SENT
             else _("Data ini sedang dikirim; coba lagi sebentar lagi.")
+        )
+    if locked.siasn_record_id and (
+        training is not None
+        or (pns_orang_id is not None and pns_orang_id.strip() != locked.pns_orang_id)
+    ):
+        raise ValidationError(
+            _(
+                "Data ini sudah tersimpan di SIASN (ID riwayat %(id)s): pegawai dan jenis "
+                "diklatnya harus diperbaiki langsung di SIASN. Dari sini hanya sertifikatnya "
+                "yang dapat diunggah ulang."
+            )
+            % {"id": locked.siasn_record_id}
         )
     changes = {
         "status": S.QUEUED,
@@ -424,6 +546,8 @@ def siasn_record_resend(
         "lease_until": None,
         "reason": _("Dikirim ulang oleh %(name)s.") % {"name": by.get_full_name() or by.email},
     }
+    if locked.siasn_record_id:
+        changes["document_uploaded"] = False
     if pns_orang_id is not None:
         changes["pns_orang_id"] = pns_orang_id.strip()
     if training is not None:

@@ -733,8 +733,14 @@ LMS_SIASN_MAX_ATTEMPTS = env.int("LMS_SIASN_MAX_ATTEMPTS", default=10)
 LMS_SIASN_RETRY_BASE_SECONDS = env.int("LMS_SIASN_RETRY_BASE_SECONDS", default=300)
 LMS_SIASN_RETRY_MAX_SECONDS = env.int("LMS_SIASN_RETRY_MAX_SECONDS", default=6 * 3600)
 # A send in progress holds its record this long; a worker that died mid-send leaves it to the
-# sweeper after that (longer than the slowest send: five calls at their timeouts).
+# sweeper after that. The lease is renewed before every call to SIASN and each call is bounded
+# as a whole (its tokens, one retry on 401, the answer read against a deadline): at most about
+# 8 x (connect + read) = 280 s with the defaults, well under the lease. A send that still
+# outlived it (a paused worker) finds its lease taken at the next renewal and stops.
 LMS_SIASN_LEASE_SECONDS = env.int("LMS_SIASN_LEASE_SECONDS", default=900)
+# Whether the SIASN calls take proxies and .netrc from the worker's environment (off: the
+# connector talks to SIASN directly and nothing of the environment rides along).
+LMS_SIASN_TRUST_ENV = env.bool("LMS_SIASN_TRUST_ENV", default=False)
 CELERY_BEAT_SCHEDULE["integrasi-siasn-sweep"] = {
     "task": "integrasi.siasn.tasks.siasn_sweep_task",
     "schedule": crontab(minute="*/10"),
