@@ -108,7 +108,8 @@ def webhook_endpoint_update(
     unit: OrgUnit,
     is_active: bool,
 ) -> WebhookEndpoint:
-    """Change a receiver; its secret stays. Deliveries already made keep going to it."""
+    """Change a receiver; its secret stays. Deliveries already made keep going to it, but
+    only about people its (new) unit subtree still holds when they are sent."""
     endpoint.events = _validate(url=url, events=events)
     endpoint.name, endpoint.url, endpoint.unit, endpoint.is_active = (
         name.strip(),
