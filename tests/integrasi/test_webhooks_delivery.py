@@ -34,14 +34,17 @@ D = WebhookDelivery.Status
 def verify(secret: str, headers, body: bytes, tolerance: int | None = 300) -> bool:
     """The check docs/api.md gives receivers (integrasi/webhooks/signing.py), as written
     there; `tolerance=None` skips the age check for a test whose clock is shifted."""
-    timestamp = headers["X-LMS-Timestamp"]
-    if (
-        tolerance is not None
-        and abs(datetime.datetime.now().timestamp() - int(timestamp)) > tolerance
-    ):
+    try:
+        timestamp = headers["X-LMS-Timestamp"]
+        if (
+            tolerance is not None
+            and abs(datetime.datetime.now().timestamp() - int(timestamp)) > tolerance
+        ):
+            return False
+        digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+        return hmac.compare_digest("v1=" + digest.hexdigest(), headers["X-LMS-Signature"])
+    except (KeyError, ValueError, TypeError):
         return False
-    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
-    return hmac.compare_digest("v1=" + digest.hexdigest(), headers["X-LMS-Signature"])
 
 
 class Clock:
@@ -378,3 +381,19 @@ def test_the_environments_proxy_is_not_used(make_endpoint, receiver, employee, m
     assert len(receiver.requests) == 1
     delivery.refresh_from_db()
     assert delivery.status == D.DELIVERED
+
+
+RECENT = str(int(datetime.datetime.now().timestamp()))
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"X-LMS-Timestamp": "soon", "X-LMS-Signature": "v1=00"},
+        {"X-LMS-Timestamp": "0"},
+        {"X-LMS-Timestamp": RECENT, "X-LMS-Signature": "v1=é"},
+    ],
+)
+def test_the_documented_check_answers_false_for_malformed_headers(headers):
+    assert verify("whsec_x", headers, b"{}") is False
