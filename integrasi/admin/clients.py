@@ -75,7 +75,7 @@ register_permission_policy(ServiceClient, AdminLmsPolicy(ServiceClient))
 register_permission_policy(ApiCall, ReadOnlyAdminLmsPolicy(ApiCall))
 
 
-class _UnitChoiceField(forms.ModelChoiceField):
+class UnitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.code} · {obj.name}"
 
@@ -98,7 +98,7 @@ class ServiceClientForm(WagtailAdminModelForm):
         units = Q(level__in=LISTED_LEVELS)
         if self.instance.unit_id:
             units |= Q(pk=self.instance.unit_id)
-        self.fields["unit"] = _UnitChoiceField(
+        self.fields["unit"] = UnitChoiceField(
             queryset=OrgUnit.objects.filter(units).order_by("path"),
             label=gettext_lazy("Cakupan unit"),
             help_text=gettext_lazy(

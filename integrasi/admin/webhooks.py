@@ -40,6 +40,7 @@ from ..webhooks.services import (
     webhook_endpoint_secret_rotate,
     webhook_endpoint_update,
 )
+from .clients import LISTED_LEVELS, UnitChoiceField
 from .menu import INTEGRASI_MENU_HOOK
 
 
@@ -86,15 +87,22 @@ class WebhookEndpointForm(WagtailAdminModelForm):
         choices=[(e.value, e.label) for e in SUBSCRIBABLE_EVENTS],
         widget=forms.CheckboxSelectMultiple,
     )
-    unit = forms.ModelChoiceField(
-        label=_lazy("Cakupan unit"),
-        queryset=OrgUnit.objects.order_by("path"),
-        help_text=_lazy("Hanya kejadian tentang pegawai unit ini dan jajaran di bawahnya."),
-    )
 
     class Meta:
         model = WebhookEndpoint
         fields = ["name", "url", "events", "unit", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The official tree, as for a client, and the endpoint's own unit whatever it is.
+        units = Q(level__in=LISTED_LEVELS)
+        if self.instance.unit_id:
+            units |= Q(pk=self.instance.unit_id)
+        self.fields["unit"] = UnitChoiceField(
+            queryset=OrgUnit.objects.filter(units).order_by("path"),
+            label=_lazy("Cakupan unit"),
+            help_text=_lazy("Hanya kejadian tentang pegawai unit ini dan jajaran di bawahnya."),
+        )
 
     def clean_url(self):
         url = self.cleaned_data["url"]

@@ -8,6 +8,7 @@ bearer scheme and, on every operation, the problems it may answer."""
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -16,8 +17,11 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.docs import Swagger
 
+from lms.core.http import client_address
+
 from .core import PROBLEM_CONTENT_TYPE, ApiProblem, ClientToken, Problem, problem_response
 from .routers import certificates, employees, enrolments, records, units
+from .throttle import refused_call_count
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +111,23 @@ def _problem(request, exc: ApiProblem):
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request, exc):
+    # Counted per caller address: past the limit a guesser gets 429, and only the first of
+    # those is logged, so refused calls cannot fill the call log.
+    count, retry_after = refused_call_count(client_address(request) or "-")
+    limit = settings.LMS_API_REFUSED_PER_MINUTE
+    if count > limit:
+        request.api_call_unlogged = count > limit + 1
+        problem = ApiProblem(
+            429,
+            _("Terlalu banyak permintaan"),
+            _(
+                "Terlalu banyak permintaan dengan token yang tidak sah dari alamat ini. Ulangi "
+                "setelah %(seconds)s detik."
+            )
+            % {"seconds": retry_after},
+        )
+        problem.headers["Retry-After"] = str(retry_after)
+        return problem_response(request, problem)
     problem = ApiProblem(
         401,
         _("Token tidak sah"),

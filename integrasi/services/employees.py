@@ -53,7 +53,9 @@ def _scope_check(root: OrgUnit):
       unit, NIP or whether they have an account, and the same words serve every such case;
     - a row may not change the login email of an account that holds more than the learner's
       role (a trainer, supervisor or administrator): the import lets Admin LMS do it; a
-      client's token must not be able to take over a staff account through a password reset.
+      client's token must not be able to take over a staff account through a password reset;
+    - nor such an account's unit or NIP: a supervisor's reach is their employee unit
+      (orgunit_scope_root), so a client moving them up the tree would widen what they see.
     """
     outside = _outside_scope_reason()
     revealing = {
@@ -75,13 +77,17 @@ def _scope_check(root: OrgUnit):
                 owner_ids.add(by_nip[row.nip][0])
             if row.email in by_email and by_email[row.email][1] is not None:
                 owner_ids.add(by_email[row.email][1])
-        in_scope = dict(
-            Employee.objects.filter(pk__in=owner_ids, unit__path__startswith=root.path).values_list(
-                "pk", "user_id"
+        owners = {
+            pk: (user_id, unit_id, nip)
+            for pk, user_id, unit_id, nip in (
+                Employee.objects.filter(
+                    pk__in=owner_ids, unit__path__startswith=root.path
+                ).values_list("pk", "user_id", "unit_id", "nip")
+                if owner_ids
+                else ()
             )
-            if owner_ids
-            else ()
-        )
+        }
+        in_scope = {pk: user_id for pk, (user_id, _unit, _nip) in owners.items()}
         staff_emails = _staff_emails(set(in_scope.values()))
 
         by_line = {error["line"]: error for error in errors}
@@ -100,15 +106,28 @@ def _scope_check(root: OrgUnit):
                 if error is not None:
                     error["reasons"] = [r for r in error["reasons"] if r not in revealing]
                 reasons.append(outside)
-            elif nip_owner is not None:
-                current = staff_emails.get(nip_owner[1])
-                if current is not None and current != row.email:
-                    reasons.append(
-                        _(
-                            "Email akun ini tidak dapat diubah melalui API karena akunnya "
-                            "memegang peran pengelola; minta Admin LMS mengubahnya."
+            else:
+                # The employee the import would update: by NIP, else by email.
+                owner_id = (
+                    nip_owner[0]
+                    if nip_owner is not None
+                    else (email_owner[1] if email_owner is not None else None)
+                )
+                owner = owners.get(owner_id)
+                current = staff_emails.get(owner[0]) if owner is not None else None
+                if current is not None:
+                    if current != row.email:
+                        reasons.append(
+                            _(
+                                "Email akun ini tidak dapat diubah melalui API karena akunnya "
+                                "memegang peran pengelola; minta Admin LMS mengubahnya."
+                            )
                         )
-                    )
+                    # A supervisor's reach is their unit: moving them would widen it.
+                    if units.get(row.unit_code, owner[1]) != owner[1]:
+                        reasons.append(_("Unit kerja akun staf hanya dapat diubah oleh Admin LMS."))
+                    if row.nip != owner[2]:
+                        reasons.append(_("NIP akun staf hanya dapat diubah oleh Admin LMS."))
             if reasons:
                 if error is None:
                     error = by_line[row.line] = {

@@ -23,7 +23,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms.organisasi.models import Employee
+
 from ..models import WebhookAttempt, WebhookDelivery
+from ..models.webhooks import EventType
 from .addresses import url_problem
 from .services import deliveries_due
 from .signing import secret_decrypt, signature
@@ -41,6 +44,8 @@ class Outcome:
     error: str = ""
     excerpt: str = ""
     duration_ms: int = 0
+    # Never worth another attempt: the delivery is given up at once.
+    final: bool = False
 
     @property
     def ok(self) -> bool:
@@ -70,23 +75,33 @@ def _excerpt(raw: bytes) -> str:
     return "".join(ch if ch.isprintable() else " " for ch in text).strip()[:EXCERPT_BYTES]
 
 
+def _session() -> requests.Session:
+    session = requests.Session()
+    session.trust_env = False
+    return session
+
+
 def http_post(url: str, *, body: bytes, headers: dict) -> Outcome:
     """POST `body` to `url` once: short timeouts, no redirects, a short excerpt of the
     answer. Errors are described in Indonesian without the request's content or headers."""
     started = time.monotonic()
     code, error, excerpt = None, "", ""
     try:
-        with requests.post(
-            url,
-            data=body,
-            headers=headers,
-            timeout=(
-                settings.LMS_WEBHOOK_CONNECT_TIMEOUT_SECONDS,
-                settings.LMS_WEBHOOK_READ_TIMEOUT_SECONDS,
-            ),
-            allow_redirects=False,
-            stream=True,
-        ) as response:
+        # Only the registered address: no proxy, .netrc or CA bundle from the environment.
+        with (
+            _session() as session,
+            session.post(
+                url,
+                data=body,
+                headers=headers,
+                timeout=(
+                    settings.LMS_WEBHOOK_CONNECT_TIMEOUT_SECONDS,
+                    settings.LMS_WEBHOOK_READ_TIMEOUT_SECONDS,
+                ),
+                allow_redirects=False,
+                stream=True,
+            ) as response,
+        ):
             code = response.status_code
             excerpt = _excerpt(response.raw.read(EXCERPT_BYTES, decode_content=True) or b"")
     except requests.Timeout:
@@ -115,6 +130,14 @@ def _send(delivery: WebhookDelivery, *, now: datetime.datetime) -> Outcome:
         return Outcome(error=_("Penerima sedang dinonaktifkan; pesan tidak dikirim."))
     if problem := url_problem(endpoint.url):
         return Outcome(error=problem)
+    if not _person_in_scope(delivery.event, endpoint):
+        return Outcome(
+            error=_(
+                "Pegawai pada kejadian ini tidak lagi termasuk cakupan unit penerima; pesan "
+                "tidak dikirim."
+            ),
+            final=True,
+        )
     body = event_body(delivery.event)
     timestamp = int(now.timestamp())
     headers = {
@@ -128,6 +151,21 @@ def _send(delivery: WebhookDelivery, *, now: datetime.datetime) -> Outcome:
         ),
     }
     return http_post(endpoint.url, body=body, headers=headers)
+
+
+def _person_in_scope(event, endpoint) -> bool:
+    """Whether the person an event is about is still an employee of the endpoint's unit
+    subtree: an endpoint moved to another unit, or a person moved out of it, since the event
+    was recorded must not carry it there. An event about no one (a ping) passes."""
+    if event.type == EventType.PING:
+        return True
+    payload = event.payload or {}
+    person = payload if event.type == EventType.EMPLOYEE_CHANGED else payload.get("employee")
+    if not isinstance(person, dict) or not isinstance(person.get("id"), int):
+        return False
+    return Employee.objects.filter(
+        pk=person.get("id"), unit__path__startswith=endpoint.unit.path
+    ).exists()
 
 
 def webhook_delivery_attempt(
@@ -145,7 +183,7 @@ def webhook_delivery_attempt(
     )
     if not claimed:
         return None
-    delivery = WebhookDelivery.objects.select_related("endpoint", "event").get(pk=delivery_id)
+    delivery = WebhookDelivery.objects.select_related("endpoint__unit", "event").get(pk=delivery_id)
     try:
         outcome = _send(delivery, now=now)
     except InvalidToken:  # SECRET_KEY changed since the secret was made
@@ -185,7 +223,7 @@ def _record(
     give_up_at = delivery.first_attempt_at + datetime.timedelta(
         hours=settings.LMS_WEBHOOK_RETRY_HOURS
     )
-    if now >= give_up_at:
+    if outcome.final or now >= give_up_at:
         mine.update(status=D.FAILED, next_attempt_at=None, failures=failures, **common)
         log.warning(
             "webhook delivery %s: given up after %s attempts", delivery.pk, delivery.attempts

@@ -14,7 +14,7 @@ from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -108,7 +108,8 @@ def webhook_endpoint_update(
     unit: OrgUnit,
     is_active: bool,
 ) -> WebhookEndpoint:
-    """Change a receiver; its secret stays. Deliveries already made keep going to it."""
+    """Change a receiver; its secret stays. Deliveries already made keep going to it, but
+    only about people its (new) unit subtree still holds when they are sent."""
     endpoint.events = _validate(url=url, events=events)
     endpoint.name, endpoint.url, endpoint.unit, endpoint.is_active = (
         name.strip(),
@@ -331,10 +332,20 @@ def webhook_deliveries_sweep(*, limit: int | None = None) -> int:
 @transaction.atomic
 def webhook_delivery_resend(*, delivery: WebhookDelivery) -> WebhookDelivery:
     """Try a delivery again now, whatever became of it (sent, given up, still retrying),
-    with a new day of retries should it fail."""
+    with a new day of retries should it fail. An attempt still in progress loses its claim
+    and its count moves on, so what it records later cannot overwrite the resend (its
+    attempt row stays in the history; the next one is numbered after the skipped count)."""
     now = timezone.now()
+    WebhookDelivery.objects.filter(pk=delivery.pk, claimed_until__gte=now).update(
+        attempts=F("attempts") + 1
+    )
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
-        status=D.PENDING, next_attempt_at=now, first_attempt_at=None, failures=0, queued_at=now
+        status=D.PENDING,
+        next_attempt_at=now,
+        first_attempt_at=None,
+        failures=0,
+        queued_at=now,
+        claimed_until=None,
     )
     send_after_commit(SEND_TASK, delivery.pk)
     delivery.refresh_from_db()

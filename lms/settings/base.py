@@ -687,6 +687,9 @@ MIDDLEWARE.insert(
 # A request body above this many bytes is refused (413) before it is read: a batch of 1,000
 # employees is about 300 KB.
 LMS_API_MAX_BODY_BYTES = env.int("LMS_API_MAX_BODY_BYTES", default=2 * 1024 * 1024)
+# Calls refused for a missing or wrong token, per caller address and minute: past this many
+# they answer 429 and are no longer written to the call log.
+LMS_API_REFUSED_PER_MINUTE = env.int("LMS_API_REFUSED_PER_MINUTE", default=30)
 # django-ninja as an app only for its bundled Swagger UI files (static/ninja/), so that the
 # interactive docs at /api/v1/docs load from the site itself, under the site's CSP, not a CDN.
 INSTALLED_APPS.append("ninja")

@@ -74,6 +74,7 @@ def test_the_pdf_of_an_issued_certificate_is_its_stored_signed_file(client, jaba
     assert response["Content-Disposition"].startswith("attachment;")
     assert issued.number.replace("/", "-") in response["Content-Disposition"]
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "no-store"
     body = b"".join(response.streaming_content)
     assert body.startswith(b"%PDF")
     assert body == default_storage.open(issued.pdf.name).read()

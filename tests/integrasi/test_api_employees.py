@@ -372,3 +372,62 @@ def test_put_with_a_blank_nip_saves_nothing(api, make_service_client, org_tree):
 
     assert_problem(response, 422)
     assert not Employee.objects.exists()
+
+
+STAFF_UNIT_REASON = "Unit kerja akun staf hanya dapat diubah oleh Admin LMS."
+
+
+def test_a_staff_accounts_unit_cannot_be_changed_through_put(api, make_service_client, org_tree):
+    # given: a supervisor of Kabupaten Bandung, whose reach is that unit, and a client of
+    # Jawa Barat
+    _client, token = make_service_client("32")
+    boss = place("32.04", user__roles=["Peserta", SUPERVISOR])
+
+    # when: the client moves them up to the province, keeping everything else
+    response = api.put(
+        token,
+        f"{LIST}{boss.nip}",
+        person(full_name=boss.full_name, email=boss.user.email, unit_code="32"),
+    )
+
+    # then: refused, and the supervisor still reaches only their own unit
+    body = assert_problem(response, 422)
+    assert body["errors"][0]["reasons"] == [STAFF_UNIT_REASON]
+    boss.refresh_from_db()
+    assert boss.unit.code == "32.04"
+
+
+@pytest.mark.parametrize("role", [ADMIN_LMS, SUPERVISOR, "Pengajar"])
+def test_a_staff_accounts_unit_cannot_be_changed_through_the_batch(
+    api, make_service_client, org_tree, role
+):
+    _client, token = make_service_client("32")
+    staff = place("32.04", user__roles=["Peserta", role])
+    learner = place("32.04")
+    row = {"full_name": staff.full_name, "email": staff.user.email, "nip": staff.nip}
+    items = [
+        person(nip=learner.nip, full_name=learner.full_name, email=learner.user.email),
+        person(**row, unit_code="32.73"),
+    ]
+
+    body = assert_problem(api.post(token, BATCH, {"items": items}), 422)
+
+    assert body["errors"] == [{"index": 1, "nip": staff.nip, "reasons": [STAFF_UNIT_REASON]}]
+    staff.refresh_from_db()
+    assert staff.unit.code == "32.04"
+    # the learner's row alone is saved
+    assert api.post(token, BATCH, {"items": items[:1]}).status_code == 200
+
+
+def test_a_staff_accounts_nip_cannot_be_changed_through_a_row_matched_by_email(
+    api, make_service_client, org_tree
+):
+    _client, token = make_service_client("32")
+    boss = place("32.04", user__roles=["Peserta", SUPERVISOR])
+    row = person(nip=None, full_name=boss.full_name, email=boss.user.email)
+
+    body = assert_problem(api.post(token, BATCH, {"items": [row]}), 422)
+
+    assert "NIP akun staf hanya dapat diubah oleh Admin LMS." in body["errors"][0]["reasons"]
+    boss.refresh_from_db()
+    assert boss.nip

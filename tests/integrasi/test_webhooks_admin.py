@@ -222,3 +222,21 @@ def test_editing_a_receiver_changes_what_it_is_told_at_once(
     assert secret_decrypt(endpoint.secret_encrypted) == secret
     webhook_notify_employee(employee=person)
     assert WebhookDelivery.objects.get().endpoint == endpoint
+
+
+def test_the_unit_list_holds_the_official_tree_and_the_receivers_own_unit(
+    client, admin_lms, make_endpoint, receiver, kecamatan
+):
+    client.force_login(admin_lms)
+
+    def unit_ids(response) -> set[int]:
+        queryset = response.context["form"].fields["unit"].queryset
+        return set(queryset.values_list("pk", flat=True))
+
+    # a new receiver: no ad hoc unit on the list
+    listed = unit_ids(client.get(reverse("webhook:add")))
+    assert OrgUnit.objects.get(code="32.04").pk in listed
+    assert kecamatan.pk not in listed
+    # a receiver of that ad hoc unit keeps it on its own form
+    endpoint, _secret = make_endpoint("32.04.01", url=receiver.url)
+    assert kecamatan.pk in unit_ids(client.get(reverse("webhook:edit", args=[endpoint.pk])))

@@ -11,10 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from integrasi.models import WebhookAttempt, WebhookDelivery
+from integrasi.webhooks import delivery as delivery_module
 from integrasi.webhooks.delivery import webhook_delivery_attempt
 from integrasi.webhooks.services import (
     webhook_deliveries_sweep,
+    webhook_delivery_resend,
     webhook_endpoint_secret_rotate,
+    webhook_endpoint_update,
     webhook_notify_employee,
 )
 from integrasi.webhooks.tasks import webhook_delivery_send_task
@@ -31,14 +34,17 @@ D = WebhookDelivery.Status
 def verify(secret: str, headers, body: bytes, tolerance: int | None = 300) -> bool:
     """The check docs/api.md gives receivers (integrasi/webhooks/signing.py), as written
     there; `tolerance=None` skips the age check for a test whose clock is shifted."""
-    timestamp = headers["X-LMS-Timestamp"]
-    if (
-        tolerance is not None
-        and abs(datetime.datetime.now().timestamp() - int(timestamp)) > tolerance
-    ):
+    try:
+        timestamp = headers["X-LMS-Timestamp"]
+        if (
+            tolerance is not None
+            and abs(datetime.datetime.now().timestamp() - int(timestamp)) > tolerance
+        ):
+            return False
+        digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+        return hmac.compare_digest("v1=" + digest.hexdigest(), headers["X-LMS-Signature"])
+    except (KeyError, ValueError, TypeError):
         return False
-    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
-    return hmac.compare_digest("v1=" + digest.hexdigest(), headers["X-LMS-Signature"])
 
 
 class Clock:
@@ -290,3 +296,104 @@ def test_a_secret_that_cannot_be_read_is_a_failed_attempt_not_a_crash(
     delivery.refresh_from_db()
     assert delivery.status == D.RETRYING
     assert "buat rahasia baru" in delivery.last_error
+
+
+def test_a_resend_during_an_attempt_is_not_overwritten_by_it(make_endpoint, receiver, employee):
+    # given: an attempt in progress whose receiver answers 500, and a resend meanwhile
+    make_endpoint("32", url=receiver.url)
+    receiver.status = 500
+    delivery = _event_for(employee)
+    resent = []
+
+    def post_then_resend(url, *, body, headers):
+        outcome = real_post(url, body=body, headers=headers)
+        resent.append(webhook_delivery_resend(delivery=delivery))
+        return outcome
+
+    real_post = delivery_module.http_post
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(delivery_module, "http_post", post_then_resend)
+        webhook_delivery_attempt(delivery_id=delivery.pk)
+
+    # then: the failed attempt is in the history, but the delivery waits for the resend
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.claimed_until, delivery.failures) == (D.PENDING, None, 0)
+    assert WebhookAttempt.objects.filter(delivery=delivery).count() == 1
+    # and the resend's own attempt runs and records its result
+    receiver.status = 200
+    webhook_delivery_attempt(delivery_id=delivery.pk)
+    delivery.refresh_from_db()
+    assert delivery.status == D.DELIVERED
+
+
+def test_an_endpoint_moved_to_another_unit_does_not_get_the_old_units_events(
+    make_endpoint, receiver, employee
+):
+    # given: an event about a person of Kabupaten Bandung for a receiver of Jawa Barat
+    endpoint, _secret = make_endpoint("32", url=receiver.url)
+    delivery = _event_for(employee)
+
+    # when: before it is sent, the receiver is moved to DKI Jakarta
+    webhook_endpoint_update(
+        endpoint=endpoint,
+        name=endpoint.name,
+        url=endpoint.url,
+        events=endpoint.events,
+        unit=OrgUnit.objects.get(code="31"),
+        is_active=True,
+    )
+    webhook_delivery_send_task(delivery.pk)
+
+    # then: nothing is sent, and the delivery is given up at once with the reason
+    assert receiver.requests == []
+    delivery.refresh_from_db()
+    assert delivery.status == D.FAILED
+    assert delivery.next_attempt_at is None
+    assert "tidak lagi termasuk cakupan unit" in delivery.last_error
+
+
+def test_a_person_who_left_the_endpoints_unit_is_not_sent(make_endpoint, receiver, employee):
+    make_endpoint("32.04", url=receiver.url)
+    delivery = _event_for(employee)
+    employee.unit = OrgUnit.objects.get(code="32.73")
+    employee.save()
+
+    webhook_delivery_send_task(delivery.pk)
+
+    assert receiver.requests == []
+    delivery.refresh_from_db()
+    assert delivery.status == D.FAILED
+
+
+def test_the_environments_proxy_is_not_used(make_endpoint, receiver, employee, monkeypatch):
+    # given: a proxy in the environment that does not exist
+    proxy = refused_url().removesuffix("/hook")
+    monkeypatch.setenv("HTTP_PROXY", proxy)
+    monkeypatch.setenv("http_proxy", proxy)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    make_endpoint("32", url=receiver.url)
+    delivery = _event_for(employee)
+
+    webhook_delivery_send_task(delivery.pk)
+
+    # then: the receiver itself was called
+    assert len(receiver.requests) == 1
+    delivery.refresh_from_db()
+    assert delivery.status == D.DELIVERED
+
+
+RECENT = str(int(datetime.datetime.now().timestamp()))
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"X-LMS-Timestamp": "soon", "X-LMS-Signature": "v1=00"},
+        {"X-LMS-Timestamp": "0"},
+        {"X-LMS-Timestamp": RECENT, "X-LMS-Signature": "v1=é"},
+    ],
+)
+def test_the_documented_check_answers_false_for_malformed_headers(headers):
+    assert verify("whsec_x", headers, b"{}") is False
