@@ -7,7 +7,6 @@ even in the session, and the page is not cached); afterwards only its first char
 shown, to tell tokens apart."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
@@ -24,41 +23,21 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button, ListingButton
-from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from lms.akun.roles import ADMIN_LMS, user_is_admin_lms
+from lms.akun.roles import user_is_admin_lms
 from lms.core.admin_columns import YesNoColumn
 from lms.organisasi.models import OrgUnit
 
 from ..models import ApiCall, ServiceClient
 from ..models.clients import Scope
 from ..services.clients import client_token_issue, client_token_revoke
+from .access import AdminLmsPolicy
 from .menu import INTEGRASI_MENU_HOOK
 
 # Units a client may be given from the list: the official tree (an ad hoc unit's own client
 # is rare, and its units may number hundreds of thousands).
 LISTED_LEVELS = (OrgUnit.Level.PUSAT, OrgUnit.Level.PROVINSI, OrgUnit.Level.KABKOTA)
-
-
-class AdminLmsPolicy(BasePermissionPolicy):
-    """Admin LMS (and superusers) only, by role, whatever the action."""
-
-    def user_has_permission(self, user, action):
-        return user_is_admin_lms(user)
-
-    def user_has_any_permission(self, user, actions):
-        return user_is_admin_lms(user)
-
-    def users_with_any_permission(self, actions):
-        return (
-            get_user_model()
-            .objects.filter(Q(is_superuser=True) | Q(groups__name=ADMIN_LMS), is_active=True)
-            .distinct()
-        )
-
-    def users_with_permission(self, action):
-        return self.users_with_any_permission([action])
 
 
 class ReadOnlyAdminLmsPolicy(AdminLmsPolicy):
@@ -311,10 +290,10 @@ class ApiCallViewSet(ModelViewSet):
     list_filter = ["client", "status"]
     list_display = [
         Column("at", label=gettext_lazy("Waktu"), sort_key="at"),
-        Column("client", label=gettext_lazy("Aplikasi klien")),
+        Column("client_label", label=gettext_lazy("Aplikasi klien")),
         Column("method", label=gettext_lazy("Metode")),
         Column("path", label=gettext_lazy("Alamat")),
-        Column("status", label=gettext_lazy("Kode status")),
+        Column("status_label", label=gettext_lazy("Hasil")),
         Column("duration_ms", label=gettext_lazy("Durasi (ms)")),
     ]
 

@@ -4,10 +4,8 @@ pengiriman" (per person: what is queued, sent, failed or needs correction; each 
 records with their audit rows; "Perbaiki & kirim ulang")."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import include, path, reverse
@@ -17,40 +15,19 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin import messages
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from lms.akun.roles import ADMIN_LMS, user_is_admin_lms
+from lms.akun.roles import user_is_admin_lms
 from lms.organisasi.models import Employee, OrgUnit
 
 from ..models import SiasnRecord, SiasnTrainingType
 from ..siasn.selectors import siasn_person_list, siasn_record_list_for
 from ..siasn.services import siasn_is_enabled, siasn_record_resend
+from .access import AdminLmsMenuItem, AdminLmsPolicy
 from .menu import INTEGRASI_MENU_HOOK
 
 PAGE_SIZE = 50
-
-
-class AdminLmsPolicy(BasePermissionPolicy):
-    """Only Admin LMS keeps the SIASN mapping."""
-
-    def user_has_permission(self, user, action):
-        return user_is_admin_lms(user)
-
-    def user_has_any_permission(self, user, actions):
-        return user_is_admin_lms(user)
-
-    def users_with_any_permission(self, actions):
-        return (
-            get_user_model()
-            .objects.filter(Q(is_superuser=True) | Q(groups__name=ADMIN_LMS), is_active=True)
-            .distinct()
-        )
-
-    def users_with_permission(self, action):
-        return self.users_with_any_permission([action])
 
 
 class SiasnTrainingTypeViewSet(ModelViewSet):
@@ -158,11 +135,6 @@ def resend_view(request, record_id: int):
         else:
             messages.success(request, _("Perbaikan disimpan; data masuk antrean pengiriman."))
     return redirect("integrasi_siasn:person", record.user_id)
-
-
-class AdminLmsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return user_is_admin_lms(request.user)
 
 
 def siasn_urls():

@@ -5,7 +5,6 @@ every delivery with its attempts, and resending one. For Admin LMS only."""
 import json
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -18,14 +17,12 @@ from django.utils.translation import gettext_lazy as _lazy
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import CreateView, DeleteView, EditView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from lms.akun.roles import ADMIN_LMS, user_is_admin_lms
+from lms.akun.roles import user_is_admin_lms
 from lms.organisasi.models import OrgUnit
 
 from ..models import WebhookDelivery, WebhookEndpoint
@@ -40,34 +37,19 @@ from ..webhooks.services import (
     webhook_endpoint_secret_rotate,
     webhook_endpoint_update,
 )
+from .access import AdminLmsMenuItem, AdminLmsPolicy
 from .clients import LISTED_LEVELS, UnitChoiceField
 from .menu import INTEGRASI_MENU_HOOK
 
 
-class AdminLmsPolicy(BasePermissionPolicy):
+class EndpointPolicy(AdminLmsPolicy):
     """Only Admin LMS registers receivers; one that has deliveries is deactivated, not
     deleted, so that its history stays."""
-
-    def user_has_permission(self, user, action):
-        return user_is_admin_lms(user)
-
-    def user_has_any_permission(self, user, actions):
-        return user_is_admin_lms(user)
 
     def user_has_permission_for_instance(self, user, action, instance):
         if action == "delete" and instance.deliveries.exists():
             return False
         return self.user_has_permission(user, action)
-
-    def users_with_any_permission(self, actions):
-        return (
-            get_user_model()
-            .objects.filter(Q(is_superuser=True) | Q(groups__name=ADMIN_LMS), is_active=True)
-            .distinct()
-        )
-
-    def users_with_permission(self, action):
-        return self.users_with_any_permission([action])
 
 
 def _admin_only(request):
@@ -171,7 +153,7 @@ class WebhookEndpointViewSet(ModelViewSet):
     edit_view_class = WebhookEndpointEditView
     delete_view_class = WebhookEndpointDeleteView
     icon = "link"
-    menu_label = _lazy("Webhook")
+    menu_label = _lazy("Penerima webhook")
     menu_hook = INTEGRASI_MENU_HOOK
     menu_order = 200
     copy_view_enabled = False
@@ -279,11 +261,6 @@ def delivery_view(request, pk: int):
     )
 
 
-class AdminLmsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return user_is_admin_lms(request.user)
-
-
 def webhook_urls():
     urls = [
         path("penerima/<int:pk>/", endpoint_view, name="endpoint"),
@@ -295,7 +272,7 @@ def webhook_urls():
 
 def register_webhooks() -> None:
     """Called once from integrasi/wagtail_hooks.py."""
-    register_permission_policy(WebhookEndpoint, AdminLmsPolicy(WebhookEndpoint), exact_class=True)
+    register_permission_policy(WebhookEndpoint, EndpointPolicy(WebhookEndpoint), exact_class=True)
     hooks.register(
         "register_admin_viewset",
         lambda: WebhookEndpointViewSet("webhook", url_prefix="integrasi/penerima-webhook"),

@@ -68,6 +68,25 @@ class ServiceClient(models.Model):
         return scope in (self.scopes or ())
 
 
+# What a status code of the call log means, for an admin who does not read HTTP.
+STATUS_MEANINGS = {
+    200: _("berhasil"),
+    201: _("dibuat"),
+    400: _("permintaan salah"),
+    401: _("token tidak sah"),
+    403: _("hak akses kurang"),
+    404: _("tidak ditemukan"),
+    405: _("cara panggil tidak didukung"),
+    409: _("belum dapat dilayani"),
+    410: _("sudah tidak berlaku"),
+    413: _("isi terlalu besar"),
+    415: _("jenis isi salah"),
+    422: _("data tidak sah"),
+    429: _("terlalu banyak permintaan"),
+    500: _("kesalahan sistem"),
+}
+
+
 class ApiCall(models.Model):
     """One call to the API: who, what, how it ended, how long it took. Never the body, the
     query string or a header: they may carry personal data or a token."""
@@ -98,3 +117,14 @@ class ApiCall(models.Model):
 
     def __str__(self):
         return f"{self.method} {self.path} {self.status}"
+
+    @property
+    def client_label(self) -> str:
+        """The client's name, or what a call without a valid token was."""
+        return self.client.name if self.client_id else str(_("Tanpa token / tidak dikenal"))
+
+    @property
+    def status_label(self) -> str:
+        """The status code with its meaning in words ("404 · tidak ditemukan")."""
+        meaning = STATUS_MEANINGS.get(self.status)
+        return f"{self.status} · {meaning}" if meaning else str(self.status)

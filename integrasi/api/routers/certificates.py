@@ -28,7 +28,7 @@ from ...selectors.learning import (
 from ..core import PAGE_SIZE_DEFAULT, ApiProblem, Problem, aware, not_found, page_of, require_scope
 from ..schemas_learning import CertificateOut, CertificatePage
 
-router = Router(tags=["certificates"])
+router = Router(tags=["Sertifikat"])
 
 
 def certificate_out(cert: Certificate, *, programme_type: int) -> dict:

@@ -42,7 +42,7 @@ from ..schemas_learning import (
     EnrolmentPage,
 )
 
-router = Router(tags=["enrolments"])
+router = Router(tags=["Pendaftaran dan penugasan wajib"])
 
 ERRORS = {403: Problem, 404: Problem, 422: Problem}
 

@@ -23,7 +23,7 @@ from ...selectors.learning import (
 from ..core import PAGE_SIZE_DEFAULT, Problem, aware, not_found, page_of, require_scope
 from ..schemas_learning import JPLedgerOut, LearningRecordPage
 
-router = Router(tags=["records"])
+router = Router(tags=["Catatan belajar dan JP"])
 
 YEAR = {"ge": 2000, "le": 2100}
 
