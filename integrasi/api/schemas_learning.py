@@ -46,6 +46,13 @@ class AssignmentOut(Schema):
     positions: list[str]
     due_date: datetime.date
     created_at: datetime.datetime
+
+
+class AssignmentCreated(AssignmentOut):
+    """A created (or found) assignment, with how many enrolments it made or took over: counted
+    for this one assignment only (the list does not count, which would read every enrolment
+    of every assignment on the page)."""
+
     enrolments: int = Field(description="Pendaftaran yang dibuat atau ditandai wajib.")
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from kursus.models import CoursePage, Enrollment, JPCredit, MandatoryAssignment
@@ -143,14 +143,13 @@ def assignment_list(
     updated_since: datetime.datetime | None = None,
 ) -> QuerySet[MandatoryAssignment]:
     """The assignments made for a unit of `unit`'s subtree (not those of the units above it,
-    which cover the subtree too but are not the client's to see), with how many enrolments
-    each made or took over."""
+    which cover the subtree too but are not the client's to see)."""
     qs = MandatoryAssignment.objects.filter(orgunit_subtree_filter(unit))
     if course_code:
         qs = qs.filter(course__code=course_code)
     if updated_since is not None:
         qs = qs.filter(created_at__gte=updated_since)
-    return qs.select_related("course", "unit").annotate(enrolments=Count("enrollments"))
+    return qs.select_related("course", "unit")
 
 
 def assignment_find_same(

@@ -34,8 +34,8 @@ from ...selectors.learning import (
 )
 from ..core import PAGE_SIZE_DEFAULT, ApiProblem, Problem, aware, not_found, page_of, require_scope
 from ..schemas_learning import (
+    AssignmentCreated,
     AssignmentIn,
-    AssignmentOut,
     AssignmentPage,
     EnrolmentIn,
     EnrolmentOut,
@@ -152,7 +152,7 @@ def _cannot_enrol(reasons: list[str], *, field: str = "course_code") -> ApiProbl
 # Mandatory assignments ----------------------------------------------------------------------
 
 
-def assignment_out(assignment: MandatoryAssignment, *, enrolments: int | None = None) -> dict:
+def assignment_out(assignment: MandatoryAssignment) -> dict:
     return {
         "id": assignment.pk,
         "course_code": assignment.course.code,
@@ -161,7 +161,6 @@ def assignment_out(assignment: MandatoryAssignment, *, enrolments: int | None = 
         "positions": list(assignment.positions or []),
         "due_date": assignment.due_date,
         "created_at": assignment.created_at,
-        "enrolments": assignment.enrolments if enrolments is None else enrolments,
     }
 
 
@@ -193,7 +192,7 @@ def assignments_list(
 
 @router.post(
     "/assignments/",
-    response={200: AssignmentOut, 201: AssignmentOut, **ERRORS},
+    response={200: AssignmentCreated, 201: AssignmentCreated, **ERRORS},
     summary="Wajibkan kursus untuk unit",
 )
 def assignments_create(request, payload: AssignmentIn):
@@ -246,5 +245,5 @@ def assignments_create(request, payload: AssignmentIn):
         )
     return Status(
         201 if created else 200,
-        assignment_out(assignment, enrolments=assignment.enrollments.count()),
+        {**assignment_out(assignment), "enrolments": assignment.enrollments.count()},
     )
